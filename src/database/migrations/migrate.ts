@@ -1,0 +1,243 @@
+import { Migrator, type Kysely, type MigrationResultSet, type MigratorProps } from "kysely";
+import { setTimeout as sleep } from "node:timers/promises";
+import { join } from "node:path";
+import {
+  MigrationError,
+  MigrationIntegrityError,
+  WorkflowPersistenceError,
+} from "../../errors.js";
+import type { DatabaseType, DialectSupport } from "../../dialects/dialect-support.js";
+import { dialectSupportFor, resolveDatabaseType } from "../../dialects/detect-database-type.js";
+import { dialectMigrationsFolder, packagedMigrationsRoot } from "./migrations-folder.js";
+import { findModifiedMigrations, readChecksums } from "./migration-checksums.js";
+import { SqlFileMigrationProvider } from "./sql-file-migration-provider.js";
+import { readSqlMigrationFiles, type SqlMigrationFile } from "./sql-migration-file.js";
+
+/** Kysely's own bookkeeping tables for the default chain (kysely-ctl uses the same). */
+export const MIGRATION_TABLE = "kysely_migration";
+export const MIGRATION_LOCK_TABLE = "kysely_migration_lock";
+/** Bookkeeping for the opt-in files in `migrations/<dialect>/optional/`. */
+export const OPTIONAL_MIGRATION_TABLE = "kysely_migration_optional";
+export const OPTIONAL_MIGRATION_LOCK_TABLE = "kysely_migration_optional_lock";
+/** Prisma's bookkeeping table: its presence means `prisma migrate` manages the schema. */
+export const PRISMA_MIGRATIONS_TABLE = "_prisma_migrations";
+
+/** The `@@index` line Prisma users add instead of the optional claim index. */
+export const PRISMA_CLAIM_INDEX_HINT = "@@index([status, priority(sort: Desc), createdAt])";
+
+export interface MigrateOptions {
+  /** Detected from the Kysely instance when omitted; an explicit value must agree with it. */
+  databaseType?: DatabaseType;
+  /**
+   * Apply the opt-in performance migrations (`migrations/<dialect>/optional/`),
+   * today the job queue's claim index. Default: true, unless the database is
+   * managed by Prisma (`_prisma_migrations` exists), where an index Prisma does
+   * not know about would show up as drift in `prisma migrate`.
+   */
+  performanceIndexes?: boolean;
+  /** A folder holding `postgresql/` and `sqlite/`; defaults to the package's own `migrations/`. */
+  migrationsFolder?: string;
+}
+
+export interface MigrateResult {
+  databaseType: DatabaseType;
+  /** Migrations of the default chain run by this call. */
+  applied: string[];
+  /** Migrations recorded as applied because their tables already existed (e.g. created by Prisma). */
+  adopted: string[];
+  /** Optional migrations run by this call (`optional/<name>`). */
+  optionalApplied: string[];
+  /** True when `_prisma_migrations` exists. */
+  prismaManaged: boolean;
+  /** Things the caller should tell a person, e.g. the Prisma `@@index` to add. */
+  notices: string[];
+}
+
+/** Files of both chains for one database type. */
+interface MigrationFiles {
+  defaultChain: SqlMigrationFile[];
+  optional: SqlMigrationFile[];
+}
+
+function loadMigrationFiles(databaseType: DatabaseType, migrationsFolder?: string): MigrationFiles {
+  const folder = dialectMigrationsFolder(databaseType, migrationsFolder ?? packagedMigrationsRoot());
+  return {
+    defaultChain: readSqlMigrationFiles(folder),
+    optional: readSqlMigrationFiles(join(folder, "optional"), "optional/"),
+  };
+}
+
+function migratorProps(
+  db: Kysely<any>,
+  provider: SqlFileMigrationProvider,
+  chain: "default" | "optional",
+): MigratorProps {
+  return {
+    db,
+    provider,
+    ...(chain === "default"
+      ? { migrationTableName: MIGRATION_TABLE, migrationLockTableName: MIGRATION_LOCK_TABLE }
+      : {
+          migrationTableName: OPTIONAL_MIGRATION_TABLE,
+          migrationLockTableName: OPTIONAL_MIGRATION_LOCK_TABLE,
+          // Optional files are opt-in one by one, so their order of application varies.
+          allowUnorderedMigrations: true,
+        }),
+  };
+}
+
+/**
+ * Kysely's Migrator, with every run made atomic and exclusive through the
+ * dialect (see DialectSupport.runMigrationTransaction): on SQLite, Kysely alone
+ * would run the statements outside a transaction and without a lock.
+ */
+class ExclusiveMigrator extends Migrator {
+  readonly #props: MigratorProps;
+  readonly #support: DialectSupport;
+
+  constructor(props: MigratorProps, support: DialectSupport) {
+    super(props);
+    this.#props = props;
+    this.#support = support;
+  }
+
+  override migrateToLatest(): Promise<MigrationResultSet> {
+    return this.#exclusively((migrator) => migrator.migrateToLatest());
+  }
+
+  override migrateTo(target: Parameters<Migrator["migrateTo"]>[0]): Promise<MigrationResultSet> {
+    return this.#exclusively((migrator) => migrator.migrateTo(target));
+  }
+
+  override migrateUp(): Promise<MigrationResultSet> {
+    return this.#exclusively((migrator) => migrator.migrateUp());
+  }
+
+  override migrateDown(): Promise<MigrationResultSet> {
+    return this.#exclusively((migrator) => migrator.migrateDown());
+  }
+
+  #exclusively(run: (migrator: Migrator) => Promise<MigrationResultSet>): Promise<MigrationResultSet> {
+    return this.#support.runMigrationTransaction(this.#props.db, async (db) => {
+      const resultSet = await run(new Migrator({ ...this.#props, db }));
+      return { value: resultSet, commit: resultSet.error === undefined };
+    });
+  }
+}
+
+function migratorFor(
+  db: Kysely<any>,
+  provider: SqlFileMigrationProvider,
+  chain: "default" | "optional",
+  support: DialectSupport,
+): Migrator {
+  return new ExclusiveMigrator(migratorProps(db, provider, chain), support);
+}
+
+/**
+ * A Kysely `Migrator` over the default chain of `.sql` files, for kysely-ctl
+ * (`kysely.config.ts`) and for callers that want Kysely's migrator API itself.
+ */
+export function createMigrator(db: Kysely<any>, options: MigrateOptions = {}): Migrator {
+  const databaseType = resolveDatabaseType(db, options.databaseType);
+  const support = dialectSupportFor(databaseType);
+  const files = loadMigrationFiles(databaseType, options.migrationsFolder);
+  return migratorFor(db, new SqlFileMigrationProvider(files.defaultChain, support), "default", support);
+}
+
+/**
+ * Brings the database to the latest schema: the default chain (exactly the
+ * Prisma schema), adopting tables that already exist, then the optional
+ * performance migrations unless they are turned off or the database is
+ * managed by Prisma. Safe to call from several processes at once.
+ *
+ * @throws MigrationIntegrityError when an applied file was edited since.
+ * @throws PartialSchemaError when only some of a migration's tables exist.
+ * @throws MigrationError when a statement fails (the database error is its `cause`).
+ */
+export async function migrateToLatest(db: Kysely<any>, options: MigrateOptions = {}): Promise<MigrateResult> {
+  const databaseType = resolveDatabaseType(db, options.databaseType);
+  const support = dialectSupportFor(databaseType);
+  const files = loadMigrationFiles(databaseType, options.migrationsFolder);
+  return retryTransientLockErrors(support, () => migrateOnce(db, databaseType, support, files, options));
+}
+
+async function migrateOnce(
+  db: Kysely<any>,
+  databaseType: DatabaseType,
+  support: DialectSupport,
+  files: MigrationFiles,
+  options: MigrateOptions,
+): Promise<MigrateResult> {
+  const tables = await support.listTables(db);
+  const modified = findModifiedMigrations(
+    [...files.defaultChain, ...files.optional],
+    await readChecksums(db, tables),
+  );
+  if (modified.length > 0) throw new MigrationIntegrityError(modified);
+
+  const prismaManaged = tables.includes(PRISMA_MIGRATIONS_TABLE);
+  const defaultProvider = new SqlFileMigrationProvider(files.defaultChain, support);
+  const defaultResults = await runMigrator(migratorFor(db, defaultProvider, "default", support));
+  const adopted = new Set(defaultProvider.adopted);
+  const result: MigrateResult = {
+    databaseType,
+    applied: defaultResults.filter((name) => !adopted.has(name)),
+    adopted: [...adopted],
+    optionalApplied: [],
+    prismaManaged,
+    notices: [],
+  };
+
+  const wantOptional = options.performanceIndexes ?? !prismaManaged;
+  if (wantOptional && files.optional.length > 0) {
+    const optionalProvider = new SqlFileMigrationProvider(files.optional, support);
+    const applied = await runMigrator(migratorFor(db, optionalProvider, "optional", support));
+    result.optionalApplied = applied.map((name) => `optional/${name}`);
+  } else if (prismaManaged && options.performanceIndexes === undefined) {
+    result.notices.push(
+      "This database is managed by Prisma (_prisma_migrations exists), so the job queue's claim " +
+        "index was not created: it would show up as drift in `prisma migrate`. Add " +
+        `\`${PRISMA_CLAIM_INDEX_HINT}\` to model JobQueue in schema.prisma and run ` +
+        "`prisma migrate dev`, or pass { performanceIndexes: true } to create it here.",
+    );
+  }
+  return result;
+}
+
+async function runMigrator(migrator: Migrator): Promise<string[]> {
+  const resultSet: MigrationResultSet = await migrator.migrateToLatest();
+  if (resultSet.error !== undefined) {
+    const failed = resultSet.results?.find((r) => r.status === "Error")?.migrationName;
+    const error = resultSet.error;
+    if (error instanceof WorkflowPersistenceError) throw error;
+    throw new MigrationError(
+      failed
+        ? `Migration ${failed} failed and was rolled back: ${(error as Error)?.message ?? String(error)}`
+        : `Migrating failed: ${(error as Error)?.message ?? String(error)}`,
+      failed,
+      { cause: error },
+    );
+  }
+  return (resultSet.results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+}
+
+/**
+ * Kysely runs migrations in a deferred transaction; on SQLite two processes
+ * migrating the same file at once can both read and then both try to write, and
+ * the loser gets SQLITE_BUSY without waiting. Its transaction was rolled back,
+ * so running the whole step again is safe (it then finds the work done).
+ */
+async function retryTransientLockErrors<T>(support: DialectSupport, run: () => Promise<T>): Promise<T> {
+  const maxAttempts = 50;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (error) {
+      const lockError = support.isTransientLockError(error) ||
+        (error instanceof MigrationError && support.isTransientLockError(error.cause));
+      if (!lockError || attempt >= maxAttempts) throw error;
+      await sleep(10 + Math.random() * 20 * Math.min(attempt, 10));
+    }
+  }
+}

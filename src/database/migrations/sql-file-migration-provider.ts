@@ -1,0 +1,60 @@
+import { sql, type Kysely, type Migration, type MigrationProvider } from "kysely";
+import { PartialSchemaError } from "../../errors.js";
+import type { DialectSupport } from "../../dialects/dialect-support.js";
+import { recordChecksum } from "./migration-checksums.js";
+import type { SqlMigrationFile } from "./sql-migration-file.js";
+
+/**
+ * A Kysely MigrationProvider over plain `.sql` files, so that the files a DBA
+ * applies with `psql -f` / `sqlite3` and what the library applies are the same.
+ *
+ * A migration that creates tables is *adopted* instead of run when every table it
+ * creates already exists: a database made by `prisma migrate` (or by a DBA from
+ * the same files) is recorded as migrated rather than failing with "already
+ * exists". When only some of its tables exist, the database is in a state neither
+ * path can trust, and migrating stops with a PartialSchemaError naming them.
+ */
+export class SqlFileMigrationProvider implements MigrationProvider {
+  readonly #files: readonly SqlMigrationFile[];
+  readonly #support: DialectSupport;
+  readonly #adopted: string[] = [];
+
+  constructor(files: readonly SqlMigrationFile[], support: DialectSupport) {
+    this.#files = files;
+    this.#support = support;
+  }
+
+  /** Names of the migrations this provider adopted rather than ran. */
+  get adopted(): readonly string[] {
+    return this.#adopted;
+  }
+
+  async getMigrations(): Promise<Record<string, Migration>> {
+    const migrations: Record<string, Migration> = {};
+    for (const file of this.#files) {
+      migrations[file.name] = { up: (db) => this.#up(db, file) };
+    }
+    return migrations;
+  }
+
+  async #up(db: Kysely<any>, file: SqlMigrationFile): Promise<void> {
+    if (await this.#adoptExistingTables(db, file)) {
+      this.#adopted.push(file.name);
+    } else {
+      for (const statement of file.statements) {
+        await sql.raw(statement).execute(db);
+      }
+    }
+    await recordChecksum(db, file);
+  }
+
+  async #adoptExistingTables(db: Kysely<any>, file: SqlMigrationFile): Promise<boolean> {
+    if (file.createdTables.length === 0) return false;
+    const existing = new Set(await this.#support.listTables(db));
+    const present = file.createdTables.filter((table) => existing.has(table));
+    if (present.length === 0) return false;
+    if (present.length === file.createdTables.length) return true;
+    const missing = file.createdTables.filter((table) => !existing.has(table));
+    throw new PartialSchemaError(file.name, present, missing);
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * Typed errors thrown by kysely-workflow-persistence. Every error carries a
+ * stable `code` so that callers can branch without matching on messages.
+ */
+export class WorkflowPersistenceError extends Error {
+  readonly code: string;
+
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/** Input that fails validation. Nothing has been written when this is thrown. */
+export class ValidationError extends WorkflowPersistenceError {
+  /** Dotted path of the offending field, e.g. `data.priority` or `metadata.__proto__`. */
+  readonly field: string;
+  /** The public method that was called, e.g. `createRun`. */
+  readonly operation: string;
+
+  constructor(operation: string, field: string, reason: string) {
+    super("VALIDATION_ERROR", `${operation}: invalid ${field}: ${reason}`);
+    this.operation = operation;
+    this.field = field;
+  }
+}
+
+/** The row an operation targets does not exist. */
+export class NotFoundError extends WorkflowPersistenceError {
+  readonly entity: string;
+  readonly id: string;
+  readonly operation: string;
+
+  constructor(operation: string, entity: string, id: string) {
+    super("NOT_FOUND", `${operation}: ${entity} ${JSON.stringify(id)} not found`);
+    this.operation = operation;
+    this.entity = entity;
+    this.id = id;
+  }
+}
+
+/** A setup mistake: a bad database URL, a dialect that contradicts the connection, … */
+export class ConfigurationError extends WorkflowPersistenceError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("CONFIGURATION_ERROR", message, options);
+  }
+}
+
+/**
+ * The database holds some of the tables a migration creates but not all of them,
+ * so it can neither be created from scratch nor adopted as it is.
+ */
+export class PartialSchemaError extends WorkflowPersistenceError {
+  readonly migration: string;
+  readonly presentTables: readonly string[];
+  readonly missingTables: readonly string[];
+
+  constructor(migration: string, presentTables: string[], missingTables: string[]) {
+    super(
+      "PARTIAL_SCHEMA",
+      `Cannot apply or adopt migration ${migration}: the database has ` +
+        `${presentTables.map((t) => `"${t}"`).join(", ")} but is missing ` +
+        `${missingTables.map((t) => `"${t}"`).join(", ")}. ` +
+        `Create the missing tables (or restore the database) and migrate again.`,
+    );
+    this.migration = migration;
+    this.presentTables = presentTables;
+    this.missingTables = missingTables;
+  }
+}
+
+/** Migration files that were already applied have since been edited. */
+export class MigrationIntegrityError extends WorkflowPersistenceError {
+  readonly modifiedMigrations: readonly string[];
+
+  constructor(modifiedMigrations: string[]) {
+    super(
+      "MIGRATION_MODIFIED",
+      `Applied migration file(s) changed since they were applied: ` +
+        `${modifiedMigrations.join(", ")}. Applied migrations must never be edited; ` +
+        `restore the original file and put the change in a new migration.`,
+    );
+    this.modifiedMigrations = modifiedMigrations;
+  }
+}
+
+/** Running the migrations failed; `cause` holds the database error. */
+export class MigrationError extends WorkflowPersistenceError {
+  readonly migration: string | undefined;
+
+  constructor(message: string, migration: string | undefined, options?: { cause?: unknown }) {
+    super("MIGRATION_FAILED", message, options);
+    this.migration = migration;
+  }
+}

@@ -1,0 +1,34 @@
+// Public API of kysely-workflow-persistence.
+
+export { openDatabase, parseDatabaseUrl, type OpenDatabaseOptions } from "./database/open-database.js";
+export type { Database } from "./database/database.js";
+export type {
+  AiCallsTable,
+  JobQueueTable,
+  WorkflowArtifactsTable,
+  WorkflowLogsTable,
+  WorkflowRunsTable,
+  WorkflowStagesTable,
+} from "./database/database.js";
+export type { DatabaseType } from "./dialects/dialect-support.js";
+export { detectDatabaseType } from "./dialects/detect-database-type.js";
+
+export {
+  migrateToLatest,
+  createMigrator,
+  PRISMA_CLAIM_INDEX_HINT,
+  type MigrateOptions,
+  type MigrateResult,
+} from "./database/migrations/migrate.js";
+export { getMigrationStatus, type MigrationStatusEntry } from "./database/migrations/migration-status.js";
+export { splitSqlStatements } from "./database/migrations/split-sql-statements.js";
+
+export {
+  WorkflowPersistenceError,
+  ValidationError,
+  NotFoundError,
+  ConfigurationError,
+  PartialSchemaError,
+  MigrationIntegrityError,
+  MigrationError,
+} from "./errors.js";

@@ -1,0 +1,83 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { PartialSchemaError } from "../../src/errors.js";
+import { migrateToLatest, PRISMA_CLAIM_INDEX_HINT } from "../../src/database/migrations/migrate.js";
+import { getMigrationStatus } from "../../src/database/migrations/migration-status.js";
+import { dialectSupportFor } from "../../src/dialects/detect-database-type.js";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { packagedMigrationsRoot } from "../../src/database/migrations/migrations-folder.js";
+import { catalogDiff } from "../support/catalog-diff.js";
+import { catalogOf } from "../support/catalog-of.js";
+import { applyRawSql, prismaMigrationsTableSql } from "../support/raw-sql.js";
+import { referenceDdl, referenceDdlFolder } from "../support/reference-ddl.js";
+import { createTestDatabase, DATABASE_TYPES, type TestDatabase } from "../support/test-databases.js";
+
+describe.each(DATABASE_TYPES)("adopting an existing database on %s", (databaseType) => {
+  const cleanup: Array<() => Promise<void> | void> = [];
+  afterEach(async () => {
+    while (cleanup.length) await cleanup.pop()!();
+  });
+  async function fresh(): Promise<TestDatabase> {
+    const database = await createTestDatabase[databaseType]("adopt");
+    cleanup.push(() => database.dispose());
+    return database;
+  }
+  const ourInitSql = () => readFileSync(join(packagedMigrationsRoot(), databaseType, "0001_init.sql"), "utf8");
+
+  it.skipIf(!referenceDdlFolder)("adopts a database created by Prisma without touching its schema", async () => {
+    const database = await fresh();
+    await applyRawSql(database, referenceDdl(databaseType) + ";\n" + prismaMigrationsTableSql(databaseType));
+    const before = await catalogOf(database);
+    const db = database.open();
+
+    const result = await migrateToLatest(db);
+    expect(result).toMatchObject({ applied: [], adopted: ["0001_init"], optionalApplied: [], prismaManaged: true });
+    expect(result.notices).toHaveLength(1);
+    expect(result.notices[0]).toContain(PRISMA_CLAIM_INDEX_HINT);
+    // Only the migrator's own bookkeeping was added (the catalog reader leaves it out).
+    expect(catalogDiff(before, await catalogOf(database))).toEqual([]);
+
+    expect(await migrateToLatest(db)).toMatchObject({ applied: [], adopted: [], optionalApplied: [] });
+    const status = await getMigrationStatus(db);
+    expect(status.find((s) => s.name === "0001_init")).toMatchObject({ modified: false });
+    expect(status.find((s) => s.name === "0001_init")?.appliedAt).toBeInstanceOf(Date);
+  });
+
+  it.skipIf(!referenceDdlFolder)("creates the claim index on a Prisma database only when asked to", async () => {
+    const database = await fresh();
+    await applyRawSql(database, referenceDdl(databaseType) + ";\n" + prismaMigrationsTableSql(databaseType));
+    const db = database.open();
+    await migrateToLatest(db);
+    const result = await migrateToLatest(db, { performanceIndexes: true });
+    expect(result.optionalApplied).toEqual(["optional/0001_job_queue_pending_claim_index"]);
+    expect(result.notices).toEqual([]);
+  });
+
+  it("adopts tables a DBA created from our SQL files by hand, then adds the claim index", async () => {
+    const database = await fresh();
+    await applyRawSql(database, ourInitSql());
+    const db = database.open();
+    const result = await migrateToLatest(db);
+    expect(result).toMatchObject({
+      applied: [],
+      adopted: ["0001_init"],
+      optionalApplied: ["optional/0001_job_queue_pending_claim_index"],
+      prismaManaged: false,
+      notices: [],
+    });
+  });
+
+  it("refuses a half-created database, naming the missing tables, and records nothing", async () => {
+    const database = await fresh();
+    await applyRawSql(database, ourInitSql() + `;\nDROP TABLE "ai_calls";\nDROP TABLE "job_queue";`);
+    const db = database.open();
+    const error = await migrateToLatest(db).catch((e) => e);
+    expect(error).toBeInstanceOf(PartialSchemaError);
+    expect(error.missingTables).toEqual(["job_queue", "ai_calls"]);
+    expect(error.message).toContain('"job_queue"');
+    expect(error.message).toContain('"ai_calls"');
+    expect((await getMigrationStatus(db)).every((s) => s.appliedAt === null)).toBe(true);
+    const tables = await dialectSupportFor(databaseType).listTables(db);
+    expect(tables).not.toContain("job_queue");
+  });
+});

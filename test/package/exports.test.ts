@@ -1,0 +1,32 @@
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { runNode } from "../support/spawn-child.js";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
+
+// `npm test` builds first; these check the built package the way users load it,
+// by its name through the exports map, from both module systems.
+describe.skipIf(!existsSync(join(root, "dist/index.js")))("the built package", () => {
+  const script = `
+    const api = MODULE;
+    const db = api.openDatabase(":memory:");
+    const result = await api.migrateToLatest(db);
+    await db.destroy();
+    console.log(JSON.stringify({ keys: Object.keys(api).sort(), applied: result.applied }));`;
+
+  it.each([
+    ["ESM import", `const MODULE_ = await import("kysely-workflow-persistence");`, "--input-type=module"],
+    ["CommonJS require", `const MODULE_ = require("kysely-workflow-persistence");`, "--input-type=commonjs"],
+  ])("loads through %s and finds its migrations", async (_how, load, inputType) => {
+    const body = inputType === "--input-type=commonjs"
+      ? `(async () => { ${load} ${script.replace("MODULE", "MODULE_")} })().catch((e) => { console.error(e); process.exit(1); });`
+      : `${load} ${script.replace("MODULE", "MODULE_")}`;
+    const result = await runNode([inputType, "-e", body], { cwd: root });
+    expect(result.stderr).toBe("");
+    const output = JSON.parse(result.stdout);
+    expect(output.applied).toEqual(["0001_init"]);
+    expect(output.keys).toEqual(expect.arrayContaining(["openDatabase", "migrateToLatest", "ValidationError", "NotFoundError"]));
+  });
+});

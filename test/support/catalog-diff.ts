@@ -1,0 +1,29 @@
+import type { Catalog } from "./schema-catalog.js";
+
+/**
+ * The catalog entries found in only one of two catalogs, as readable lines
+ * (`- …` only in `expected`, `+ …` only in `actual`). Empty when they are equal.
+ */
+export function catalogDiff(expected: Catalog, actual: Catalog): string[] {
+  const lines: string[] = [];
+  const left = flatten(expected);
+  const right = flatten(actual);
+  for (const entry of left) if (!right.has(entry)) lines.push(`- ${entry}`);
+  for (const entry of right) if (!left.has(entry)) lines.push(`+ ${entry}`);
+  return lines;
+}
+
+/** Each leaf collection entry as `path: json`, so that order-insensitive set comparison works. */
+function flatten(value: unknown, path = ""): Set<string> {
+  const entries = new Set<string>();
+  if (Array.isArray(value)) {
+    for (const item of value) entries.add(`${path}[]: ${JSON.stringify(item)}`);
+  } else if (value && typeof value === "object") {
+    for (const [key, child] of Object.entries(value)) {
+      for (const entry of flatten(child, path ? `${path}.${key}` : key)) entries.add(entry);
+    }
+  } else {
+    entries.add(`${path}: ${JSON.stringify(value)}`);
+  }
+  return entries;
+}
