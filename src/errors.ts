@@ -94,3 +94,17 @@ export class MigrationError extends WorkflowPersistenceError {
     this.migration = migration;
   }
 }
+
+/** A write collides with an existing row (duplicate id, or a stage id taken within its run). */
+export class ConflictError extends WorkflowPersistenceError {
+  readonly entity: string;
+  readonly id: string;
+  readonly operation: string;
+
+  constructor(operation: string, entity: string, id: string, options?: { cause?: unknown }) {
+    super("CONFLICT", `${operation}: ${entity} ${JSON.stringify(id)} already exists`, options);
+    this.operation = operation;
+    this.entity = entity;
+    this.id = id;
+  }
+}

@@ -24,7 +24,14 @@ export { getMigrationStatus, type MigrationStatusEntry } from "./database/migrat
 export { splitSqlStatements } from "./database/migrations/split-sql-statements.js";
 
 export {
+  createKyselyWorkflowPersistence,
+  type KyselyWorkflowPersistenceOptions,
+} from "./persistence/kysely-workflow-persistence.js";
+export * from "./types.js";
+
+export {
   WorkflowPersistenceError,
+  ConflictError,
   ValidationError,
   NotFoundError,
   ConfigurationError,

@@ -1,4 +1,7 @@
-import type { Kysely } from "kysely";
+import type { Expression, Kysely, SelectQueryBuilder } from "kysely";
+
+/** The enum types of the schema (real types on PostgreSQL, TEXT on SQLite). */
+export type EnumTypeName = "Status" | "LogLevel" | "ArtifactType";
 
 /** The two databases this library runs on. Names match the spec's `databaseType` option. */
 export type DatabaseType = "postgresql" | "sqlite";
@@ -10,6 +13,48 @@ export type DatabaseType = "postgresql" | "sqlite";
  */
 export interface DialectSupport {
   readonly databaseType: DatabaseType;
+
+  // --- Codecs: how values are written and read, matching Prisma's storage. ---
+  // Encoders return SQL expressions rather than raw values, so a dialect can add
+  // the casts that drivers sending typed parameters (Prisma's raw API) need.
+
+  /** A point in time as the timestamp column stores it. */
+  date(value: Date): Expression<any>;
+  /** "Now" for timestamps: the database clock on PostgreSQL, so machines with skewed clocks agree. */
+  now(): Expression<any>;
+  /** A JSON document (already serialised) for a JSON column. */
+  json(text: string): Expression<any>;
+  /** A value of one of the schema's enum types. */
+  enumValue(type: EnumTypeName, value: string): Expression<any>;
+  /** A boolean for a column an application added (SQLite binds no booleans). */
+  boolean(value: boolean): Expression<any>;
+  /** Reads a timestamp column value; accepts every format Prisma may have written. */
+  readDate(value: unknown): Date;
+  /** Reads a JSON column value. */
+  readJson(value: unknown): unknown;
+
+  /** Names the kind of constraint a database error violated, if it is one. */
+  constraintViolation(error: unknown): "unique" | "foreign_key" | undefined;
+
+  /** Column names of a table in the connection's schema. */
+  listColumns(db: Kysely<any>, table: string): Promise<string[]>;
+
+  /**
+   * Runs `work` in a transaction that writes. SQLite: BEGIN IMMEDIATE, taking
+   * the write lock up front; a deferred transaction that reads first and writes
+   * later fails with SQLITE_BUSY when another process wrote in between.
+   */
+  writeTransaction<T>(db: Kysely<any>, work: (tx: Kysely<any>) => Promise<T>): Promise<T>;
+
+  // --- Claiming. ---
+
+  /**
+   * Makes the "pick the next row" subquery of a claim safe under concurrency.
+   * PostgreSQL: FOR UPDATE SKIP LOCKED, so concurrent claimers each skip the
+   * rows others hold instead of queueing behind them. SQLite: nothing, because a
+   * write statement takes the database's write lock before it reads.
+   */
+  lockForClaim<QB extends SelectQueryBuilder<any, any, any>>(query: QB): QB;
 
   /** Names of the base tables in the schema the connection works in. */
   listTables(db: Kysely<any>): Promise<string[]>;

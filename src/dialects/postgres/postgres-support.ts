@@ -1,8 +1,12 @@
-import { sql, type Kysely } from "kysely";
+import { sql, type Kysely, type SelectQueryBuilder } from "kysely";
 import type { DialectSupport } from "../dialect-support.js";
+import { postgresCodecs } from "./postgres-codecs.js";
 
 export const postgresSupport: DialectSupport = {
   databaseType: "postgresql",
+  ...postgresCodecs,
+
+  lockForClaim: <QB extends SelectQueryBuilder<any, any, any>>(query: QB) => query.forUpdate().skipLocked() as QB,
 
   async listTables(db: Kysely<any>): Promise<string[]> {
     // current_schema() rather than 'public': an application may keep these tables
@@ -18,6 +22,25 @@ export const postgresSupport: DialectSupport = {
     // Migrations take an advisory lock and claims use SKIP LOCKED: PostgreSQL
     // waits on locks instead of failing, so nothing here is worth a blind retry.
     return false;
+  },
+
+  constraintViolation(error) {
+    const code = (error as { code?: unknown } | null)?.code;
+    if (code === "23505") return "unique";
+    if (code === "23503") return "foreign_key";
+    return undefined;
+  },
+
+  async listColumns(db, table) {
+    const { rows } = await sql<{ column_name: string }>`
+      select column_name from information_schema.columns
+      where table_schema = current_schema() and table_name = ${table}
+      order by ordinal_position`.execute(db);
+    return rows.map((row) => row.column_name);
+  },
+
+  writeTransaction(db, work) {
+    return db.transaction().execute(work);
   },
 
   async runMigrationTransaction(db, work) {

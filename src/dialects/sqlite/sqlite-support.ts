@@ -1,8 +1,12 @@
 import { sql, type Kysely } from "kysely";
 import type { DialectSupport } from "../dialect-support.js";
+import { sqliteCodecs } from "./sqlite-codecs.js";
 
 export const sqliteSupport: DialectSupport = {
   databaseType: "sqlite",
+  ...sqliteCodecs,
+
+  lockForClaim: (query) => query,
 
   async listTables(db: Kysely<any>): Promise<string[]> {
     const { rows } = await sql<{ name: string }>`
@@ -17,19 +21,46 @@ export const sqliteSupport: DialectSupport = {
     return typeof code === "string" && code.startsWith("SQLITE_BUSY");
   },
 
+  constraintViolation(error) {
+    const code = (error as { code?: unknown } | null)?.code;
+    if (code === "SQLITE_CONSTRAINT_PRIMARYKEY" || code === "SQLITE_CONSTRAINT_UNIQUE") return "unique";
+    if (code === "SQLITE_CONSTRAINT_FOREIGNKEY") return "foreign_key";
+    return undefined;
+  },
+
+  async listColumns(db, table) {
+    const { rows } = await sql<{ name: string }>`select name from pragma_table_info(${table})`.execute(db);
+    return rows.map((row) => row.name);
+  },
+
+  writeTransaction(db, work) {
+    return immediateTransaction(db, async (connection) => ({ value: await work(connection), commit: true }));
+  },
+
   runMigrationTransaction(db, work) {
-    return db.connection().execute(async (connection) => {
-      // IMMEDIATE takes the write lock up front: a second migrating process
-      // waits on the busy timeout here instead of failing half-way through.
-      await sql`begin immediate`.execute(connection);
-      try {
-        const { value, commit } = await work(connection);
-        await sql.raw(commit ? "commit" : "rollback").execute(connection);
-        return value;
-      } catch (error) {
-        await sql`rollback`.execute(connection).catch(() => {});
-        throw error;
-      }
-    });
+    // IMMEDIATE takes the write lock up front: a second migrating process
+    // waits on the busy timeout here instead of failing half-way through.
+    return immediateTransaction(db, work);
   },
 };
+
+/**
+ * BEGIN IMMEDIATE … COMMIT on one connection; rolled back when `work` throws
+ * or asks for it. Kysely's own transaction() issues a deferred BEGIN.
+ */
+function immediateTransaction<T>(
+  db: Kysely<any>,
+  work: (connection: Kysely<any>) => Promise<{ value: T; commit: boolean }>,
+): Promise<T> {
+  return db.connection().execute(async (connection) => {
+    await sql`begin immediate`.execute(connection);
+    try {
+      const { value, commit } = await work(connection);
+      await sql.raw(commit ? "commit" : "rollback").execute(connection);
+      return value;
+    } catch (error) {
+      await sql`rollback`.execute(connection).catch(() => {});
+      throw error;
+    }
+  });
+}

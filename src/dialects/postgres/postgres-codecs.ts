@@ -1,0 +1,37 @@
+import { sql } from "kysely";
+import type { DialectSupport } from "../dialect-support.js";
+
+type Codecs = Pick<DialectSupport, "date" | "now" | "json" | "enumValue" | "boolean" | "readDate" | "readJson">;
+
+/**
+ * PostgreSQL values as Prisma stores them: TIMESTAMP(3) WITHOUT TIME ZONE
+ * holding UTC, JSONB, and real enum types. Parameters carry explicit casts:
+ * pg sends untyped parameters and would not need them, but Prisma's raw API
+ * sends text-typed ones, and `"status" = $1` then fails without `$1::"Status"`.
+ */
+export const postgresCodecs: Codecs = {
+  // The ISO text's "Z" is ignored by a cast to timestamp without time zone,
+  // which is exactly "store the UTC wall time".
+  date: (value) => sql`${value.toISOString()}::timestamp(3)`,
+  now: () => sql`(now() at time zone 'UTC')::timestamp(3)`,
+  json: (text) => sql`${text}::jsonb`,
+  enumValue: (type, value) => sql`${value}::${sql.id(type)}`,
+  boolean: (value) => sql`${value}`,
+
+  readDate(value) {
+    if (typeof value === "string") {
+      // Text from our pools ("2024-01-02 03:04:05.678"), read as UTC.
+      const date = new Date(`${value.replace(" ", "T")}Z`);
+      if (!Number.isNaN(date.getTime())) return date;
+    } else if (value instanceof Date) {
+      // A pool with pg's default parser read the UTC wall time as local time.
+      return new Date(value.getTime() - value.getTimezoneOffset() * 60_000);
+    }
+    throw new TypeError(`Unreadable timestamp from PostgreSQL: ${JSON.stringify(value)}`);
+  },
+
+  readJson(value) {
+    // pg parses json/jsonb itself.
+    return value;
+  },
+};

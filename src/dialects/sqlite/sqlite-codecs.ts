@@ -1,0 +1,52 @@
+import { sql } from "kysely";
+import type { DialectSupport } from "../dialect-support.js";
+
+type Codecs = Pick<DialectSupport, "date" | "now" | "json" | "enumValue" | "boolean" | "readDate" | "readJson">;
+
+/** `YYYY-MM-DD HH:MM:SS[.fff]`, what SQLite's CURRENT_TIMESTAMP default writes (UTC). */
+const SQLITE_TIMESTAMP = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d+)?$/;
+const EPOCH_MILLISECONDS = /^-?\d+$/;
+
+/** Prisma's SQLite format: ISO-8601 with an explicit +00:00 offset. */
+export function formatSqliteDate(value: Date): string {
+  return value.toISOString().replace("Z", "+00:00");
+}
+
+/**
+ * SQLite values as Prisma stores them: DATETIME columns hold ISO-8601 text
+ * with an offset, JSONB columns hold compact JSON text, enums are plain text.
+ * Every write uses the one ISO format, so text comparisons of timestamps order
+ * correctly.
+ */
+export const sqliteCodecs: Codecs = {
+  date: (value) => sql`${formatSqliteDate(value)}`,
+  // SQLite runs on one machine, so the process clock is the database clock.
+  now: () => sql`${formatSqliteDate(new Date())}`,
+  json: (text) => sql`${text}`,
+  enumValue: (_type, value) => sql`${value}`,
+  boolean: (value) => sql`${value ? 1 : 0}`,
+
+  readDate(value) {
+    let date: Date | undefined;
+    if (typeof value === "number") {
+      date = new Date(value);
+    } else if (typeof value === "bigint") {
+      date = new Date(Number(value));
+    } else if (typeof value === "string") {
+      if (EPOCH_MILLISECONDS.test(value)) date = new Date(Number(value));
+      else if (SQLITE_TIMESTAMP.test(value)) date = new Date(`${value.replace(" ", "T")}Z`);
+      else date = new Date(value);
+    }
+    if (date && !Number.isNaN(date.getTime())) return date;
+    throw new TypeError(`Unreadable timestamp from SQLite: ${JSON.stringify(value)}`);
+  },
+
+  readJson(value) {
+    if (typeof value === "string") return JSON.parse(value);
+    // A column declared JSONB has NUMERIC affinity: SQLite stores the JSON text
+    // of a number (e.g. '42') as the number itself. It is still that JSON value.
+    if (typeof value === "number") return value;
+    if (typeof value === "bigint") return Number(value);
+    throw new TypeError(`Unreadable JSON from SQLite: got ${value === null ? "null" : typeof value}`);
+  },
+};

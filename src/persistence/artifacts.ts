@@ -1,0 +1,138 @@
+import { NotFoundError } from "../errors.js";
+import { missingReferenceError } from "./missing-reference-error.js";
+import type { QueryContext } from "../database/query-context.js";
+import type { SaveArtifactInput, WorkflowArtifactRecord } from "../types.js";
+import { utf8ByteLength } from "../validation/json-text.js";
+import { jsonColumn, parseInput } from "../validation/parse-input.js";
+import { idSchema, nonEmptyTextSchema, saveArtifactSchema } from "../validation/input-schemas.js";
+import { toArtifactRecord } from "./records.js";
+
+/**
+ * Saves (or replaces) the artifact `key` of a run: one INSERT … ON CONFLICT
+ * (workflowRunId, key) DO UPDATE. `size` defaults to the UTF-8 length of the
+ * stored JSON.
+ */
+export async function saveArtifact(ctx: QueryContext, data: SaveArtifactInput): Promise<void> {
+  const input = parseInput("saveArtifact", "data", saveArtifactSchema, data);
+  const { dialect } = ctx;
+  const now = dialect.now();
+  const stored = {
+    workflowStageId: input.workflowStageId ?? null,
+    type: dialect.enumValue("ArtifactType", input.type),
+    data: dialect.json(input.data),
+    size: input.size ?? utf8ByteLength(input.data),
+    metadata: input.metadata == null ? null : dialect.json(input.metadata),
+    updatedAt: now,
+  };
+  try {
+    await ctx.db
+      .insertInto("workflow_artifacts")
+      .values({ id: ctx.newId(), createdAt: now, workflowRunId: input.workflowRunId, key: input.key, ...stored })
+      .onConflict((conflict) => conflict.columns(["workflowRunId", "key"]).doUpdateSet(stored))
+      .execute();
+  } catch (error) {
+    throw missingReferenceError(ctx, "saveArtifact", input, error);
+  }
+}
+
+/** The stored JSON value, or `undefined` when the run has no such artifact. */
+export async function loadArtifact(ctx: QueryContext, workflowRunId: string, key: string): Promise<unknown> {
+  checkKey("loadArtifact", workflowRunId, key);
+  const row = await artifactByKey(ctx, workflowRunId, key).select("data").executeTakeFirst();
+  return row ? ctx.dialect.readJson(row.data) : undefined;
+}
+
+export async function hasArtifact(ctx: QueryContext, workflowRunId: string, key: string): Promise<boolean> {
+  checkKey("hasArtifact", workflowRunId, key);
+  const row = await artifactByKey(ctx, workflowRunId, key).select("id").executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function deleteArtifact(ctx: QueryContext, workflowRunId: string, key: string): Promise<void> {
+  checkKey("deleteArtifact", workflowRunId, key);
+  const result = await ctx.db
+    .deleteFrom("workflow_artifacts")
+    .where("workflowRunId", "=", workflowRunId)
+    .where("key", "=", key)
+    .executeTakeFirst();
+  if (result.numDeletedRows === 0n) throw new NotFoundError("deleteArtifact", "artifact", `${workflowRunId}/${key}`);
+}
+
+/** Oldest first, then by key. */
+export async function listArtifacts(ctx: QueryContext, workflowRunId: string): Promise<WorkflowArtifactRecord[]> {
+  parseInput("listArtifacts", "workflowRunId", idSchema, workflowRunId);
+  const rows = await ctx.db
+    .selectFrom("workflow_artifacts")
+    .selectAll()
+    .where("workflowRunId", "=", workflowRunId)
+    .orderBy("createdAt", "asc")
+    .orderBy("key", "asc")
+    .execute();
+  return rows.map((row) => toArtifactRecord(row, ctx.dialect));
+}
+
+/** The database id of the stage row (workflowRunId, stageId), or null. */
+export async function getStageIdForArtifact(ctx: QueryContext, workflowRunId: string, stageId: string): Promise<string | null> {
+  parseInput("getStageIdForArtifact", "workflowRunId", idSchema, workflowRunId);
+  parseInput("getStageIdForArtifact", "stageId", nonEmptyTextSchema, stageId);
+  const row = await ctx.db
+    .selectFrom("workflow_stages")
+    .select("id")
+    .where("workflowRunId", "=", workflowRunId)
+    .where("stageId", "=", stageId)
+    .executeTakeFirst();
+  return row ? String(row.id) : null;
+}
+
+/**
+ * Stores a stage's output as the STAGE_OUTPUT artifact
+ * `workflow-v2/{workflowType}/{runId}/{stageId}/output.json`, linked to the
+ * stage row when it exists (looked up in the same statement), and returns the key.
+ */
+export async function saveStageOutput(
+  ctx: QueryContext,
+  workflowRunId: string,
+  workflowType: string,
+  stageId: string,
+  output: unknown,
+): Promise<string> {
+  const operation = "saveStageOutput";
+  parseInput(operation, "workflowRunId", idSchema, workflowRunId);
+  parseInput(operation, "workflowType", nonEmptyTextSchema, workflowType);
+  parseInput(operation, "stageId", nonEmptyTextSchema, stageId);
+  const text = parseInput(operation, "output", jsonColumn("required"), output);
+  const key = `workflow-v2/${workflowType}/${workflowRunId}/${stageId}/output.json`;
+  const { db, dialect } = ctx;
+  const stageRowId = db
+    .selectFrom("workflow_stages")
+    .select("id")
+    .where("workflowRunId", "=", workflowRunId)
+    .where("stageId", "=", stageId);
+  const now = dialect.now();
+  const stored = {
+    workflowStageId: stageRowId,
+    type: dialect.enumValue("ArtifactType", "STAGE_OUTPUT"),
+    data: dialect.json(text),
+    size: utf8ByteLength(text),
+    updatedAt: now,
+  };
+  try {
+    await db
+      .insertInto("workflow_artifacts")
+      .values({ id: ctx.newId(), createdAt: now, workflowRunId, key, metadata: null, ...stored })
+      .onConflict((conflict) => conflict.columns(["workflowRunId", "key"]).doUpdateSet(stored))
+      .execute();
+  } catch (error) {
+    throw missingReferenceError(ctx, operation, { workflowRunId }, error);
+  }
+  return key;
+}
+
+function artifactByKey(ctx: QueryContext, workflowRunId: string, key: string) {
+  return ctx.db.selectFrom("workflow_artifacts").where("workflowRunId", "=", workflowRunId).where("key", "=", key);
+}
+
+function checkKey(operation: string, workflowRunId: string, key: string): void {
+  parseInput(operation, "workflowRunId", idSchema, workflowRunId);
+  parseInput(operation, "key", nonEmptyTextSchema, key);
+}

@@ -1,0 +1,83 @@
+import type { Kysely } from "kysely";
+import type { Database } from "../database/database.js";
+import {
+  createQueryContext,
+  inWriteTransaction,
+  type QueryContext,
+  type QueryContextOptions,
+} from "../database/query-context.js";
+import type {
+  CreateLogInput,
+  CreateRunInput,
+  CreateStageInput,
+  GetStagesByRunOptions,
+  SaveArtifactInput,
+  Status,
+  UpdateRunInput,
+  UpdateStageInput,
+  UpsertStageInput,
+  WorkflowPersistence,
+} from "../types.js";
+import * as artifacts from "./artifacts.js";
+import { createLog } from "./logs.js";
+import { claimNextPendingRun, claimPendingRun } from "./run-claims.js";
+import { RunMetadataColumns } from "./run-metadata-columns.js";
+import * as runs from "./runs.js";
+import * as stageReads from "./stage-reads.js";
+import * as stageWrites from "./stage-writes.js";
+
+export type KyselyWorkflowPersistenceOptions = QueryContextOptions;
+
+/**
+ * WorkflowPersistence over a Kysely instance (PostgreSQL or SQLite, detected
+ * from the instance). Every method validates its input before any SQL runs and
+ * is one statement unless stated otherwise.
+ */
+export function createKyselyWorkflowPersistence(
+  db: Kysely<Database>,
+  options: KyselyWorkflowPersistenceOptions = {},
+): WorkflowPersistence {
+  return persistenceOn(createQueryContext(db, options), new RunMetadataColumns());
+}
+
+function persistenceOn(ctx: QueryContext, metadataColumns: RunMetadataColumns): WorkflowPersistence {
+  return {
+    createRun: (data: CreateRunInput) => runs.createRun(ctx, metadataColumns, data),
+    updateRun: (id: string, data: UpdateRunInput) => runs.updateRun(ctx, id, data),
+    getRun: (id: string) => runs.getRun(ctx, id),
+    getRunStatus: (id: string) => runs.getRunStatus(ctx, id),
+    getRunsByStatus: (status: Status) => runs.getRunsByStatus(ctx, status),
+    claimPendingRun: (id: string) => claimPendingRun(ctx, id),
+    claimNextPendingRun: () => claimNextPendingRun(ctx),
+
+    createStage: (data: CreateStageInput) => stageWrites.createStage(ctx, data),
+    upsertStage: (data: UpsertStageInput) => stageWrites.upsertStage(ctx, data),
+    updateStage: (id: string, data: UpdateStageInput) => stageWrites.updateStage(ctx, id, data),
+    updateStageByRunAndStageId: (runId: string, stageId: string, data: UpdateStageInput) =>
+      stageWrites.updateStageByRunAndStageId(ctx, runId, stageId, data),
+    deleteStage: (id: string) => stageWrites.deleteStage(ctx, id),
+    getStage: (runId: string, stageId: string) => stageReads.getStage(ctx, runId, stageId),
+    getStageById: (id: string) => stageReads.getStageById(ctx, id),
+    getStagesByRun: (runId: string, options?: GetStagesByRunOptions) => stageReads.getStagesByRun(ctx, runId, options),
+    getSuspendedStages: (beforeDate: Date) => stageReads.getSuspendedStages(ctx, beforeDate),
+    getFirstSuspendedStageReadyToResume: (runId: string) => stageReads.getFirstSuspendedStageReadyToResume(ctx, runId),
+    getFirstFailedStage: (runId: string) => stageReads.getFirstFailedStage(ctx, runId),
+    getLastCompletedStage: (runId: string) => stageReads.getLastCompletedStage(ctx, runId),
+    getLastCompletedStageBefore: (runId: string, executionGroup: number) =>
+      stageReads.getLastCompletedStageBefore(ctx, runId, executionGroup),
+
+    createLog: (data: CreateLogInput) => createLog(ctx, data),
+
+    saveArtifact: (data: SaveArtifactInput) => artifacts.saveArtifact(ctx, data),
+    loadArtifact: (runId: string, key: string) => artifacts.loadArtifact(ctx, runId, key),
+    hasArtifact: (runId: string, key: string) => artifacts.hasArtifact(ctx, runId, key),
+    deleteArtifact: (runId: string, key: string) => artifacts.deleteArtifact(ctx, runId, key),
+    listArtifacts: (runId: string) => artifacts.listArtifacts(ctx, runId),
+    getStageIdForArtifact: (runId: string, stageId: string) => artifacts.getStageIdForArtifact(ctx, runId, stageId),
+    saveStageOutput: (runId: string, workflowType: string, stageId: string, output: unknown) =>
+      artifacts.saveStageOutput(ctx, runId, workflowType, stageId, output),
+
+    transaction: <T>(work: (tx: WorkflowPersistence) => Promise<T>) =>
+      inWriteTransaction(ctx, (tx) => work(persistenceOn(tx, metadataColumns))),
+  };
+}

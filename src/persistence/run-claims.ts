@@ -1,0 +1,56 @@
+import { sql } from "kysely";
+import type { QueryContext } from "../database/query-context.js";
+import type { WorkflowRunRecord } from "../types.js";
+import { parseInput } from "../validation/parse-input.js";
+import { idSchema } from "../validation/input-schemas.js";
+import { toRunRecord } from "./records.js";
+
+// Claiming a run moves it PENDING → RUNNING for exactly one caller. Both claims
+// are a single UPDATE whose WHERE re-checks status = 'PENDING', so a second
+// caller finds nothing to update instead of taking the run again.
+
+/** True only for the one caller whose UPDATE changed the row. */
+export async function claimPendingRun(ctx: QueryContext, id: string): Promise<boolean> {
+  parseInput("claimPendingRun", "id", idSchema, id);
+  const now = ctx.dialect.now();
+  const result = await ctx.db
+    .updateTable("workflow_runs")
+    .set({ status: ctx.dialect.enumValue("Status", "RUNNING"), startedAt: now, updatedAt: now })
+    .where("id", "=", id)
+    .where("status", "=", ctx.dialect.enumValue("Status", "PENDING"))
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/**
+ * Claims the highest-priority pending run, oldest first, then by id. The
+ * dialect makes the "pick the next run" subquery safe: FOR UPDATE SKIP LOCKED
+ * on PostgreSQL (concurrent claimers skip each other's rows instead of
+ * waiting or colliding); on SQLite the UPDATE holds the write lock while its
+ * subquery reads, so the pick and the update are one atomic step.
+ */
+export async function claimNextPendingRun(ctx: QueryContext): Promise<WorkflowRunRecord | null> {
+  const { db, dialect } = ctx;
+  // 'PENDING' as a literal rather than a parameter, so a planner can use a
+  // partial index on pending rows if an application adds one.
+  const pending = sql.lit<"PENDING">("PENDING");
+  const next = dialect.lockForClaim(
+    db
+      .selectFrom("workflow_runs")
+      .select("id")
+      .where("status", "=", pending)
+      .orderBy("priority", "desc")
+      .orderBy("createdAt", "asc")
+      .orderBy("id", "asc")
+      .limit(1),
+  );
+  const now = dialect.now();
+  const row = await db
+    .updateTable("workflow_runs")
+    .set({ status: dialect.enumValue("Status", "RUNNING"), startedAt: now, updatedAt: now })
+    .where("id", "=", next)
+    .where("status", "=", pending)
+    .returningAll()
+    .executeTakeFirst();
+  return row ? toRunRecord(row, dialect) : null;
+}

@@ -1,0 +1,88 @@
+import { ConflictError, NotFoundError } from "../errors.js";
+import type { QueryContext } from "../database/query-context.js";
+import type { CreateRunInput, Status, UpdateRunInput, WorkflowRunRecord } from "../types.js";
+import { parseInput } from "../validation/parse-input.js";
+import { createRunSchema, idSchema, statusSchema, updateRunSchema } from "../validation/input-schemas.js";
+import { toRunRecord } from "./records.js";
+import type { RunMetadataColumns } from "./run-metadata-columns.js";
+
+export async function createRun(
+  ctx: QueryContext,
+  metadataColumns: RunMetadataColumns,
+  data: CreateRunInput,
+): Promise<WorkflowRunRecord> {
+  const input = parseInput("createRun", "data", createRunSchema, data);
+  const extraColumns = await metadataColumns.toColumnValues(ctx, "createRun", input.metadata);
+  const { dialect } = ctx;
+  const id = input.id ?? ctx.newId();
+  const now = dialect.now();
+  try {
+    const row = await ctx.db
+      .insertInto("workflow_runs")
+      .values({
+        ...extraColumns,
+        id,
+        createdAt: now,
+        updatedAt: now,
+        workflowId: input.workflowId,
+        workflowName: input.workflowName,
+        workflowType: input.workflowType,
+        status: dialect.enumValue("Status", "PENDING"),
+        input: dialect.json(input.input),
+        config: dialect.json(input.config ?? "{}"),
+        priority: input.priority ?? 5,
+        totalCost: 0,
+        totalTokens: 0,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return toRunRecord(row, dialect);
+  } catch (error) {
+    if (dialect.constraintViolation(error) === "unique") {
+      throw new ConflictError("createRun", "workflow run", id, { cause: error });
+    }
+    throw error;
+  }
+}
+
+export async function updateRun(ctx: QueryContext, id: string, data: UpdateRunInput): Promise<void> {
+  parseInput("updateRun", "id", idSchema, id);
+  const input = parseInput("updateRun", "data", updateRunSchema, data);
+  const { dialect } = ctx;
+  const set: Record<string, unknown> = { updatedAt: dialect.now() };
+  if (input.status !== undefined) set.status = dialect.enumValue("Status", input.status);
+  if (input.startedAt !== undefined) set.startedAt = input.startedAt && dialect.date(input.startedAt);
+  if (input.completedAt !== undefined) set.completedAt = input.completedAt && dialect.date(input.completedAt);
+  if (input.duration !== undefined) set.duration = input.duration;
+  if (input.output !== undefined) set.output = input.output === null ? null : dialect.json(input.output);
+  if (input.totalCost !== undefined) set.totalCost = input.totalCost;
+  if (input.totalTokens !== undefined) set.totalTokens = input.totalTokens;
+
+  const result = await ctx.db.updateTable("workflow_runs").set(set).where("id", "=", id).executeTakeFirst();
+  if (result.numUpdatedRows === 0n) throw new NotFoundError("updateRun", "workflow run", id);
+}
+
+export async function getRun(ctx: QueryContext, id: string): Promise<WorkflowRunRecord | null> {
+  parseInput("getRun", "id", idSchema, id);
+  const row = await ctx.db.selectFrom("workflow_runs").selectAll().where("id", "=", id).executeTakeFirst();
+  return row ? toRunRecord(row, ctx.dialect) : null;
+}
+
+export async function getRunStatus(ctx: QueryContext, id: string): Promise<Status | null> {
+  parseInput("getRunStatus", "id", idSchema, id);
+  const row = await ctx.db.selectFrom("workflow_runs").select("status").where("id", "=", id).executeTakeFirst();
+  return row ? (row.status as Status) : null;
+}
+
+/** Oldest first; ties by id, which is time-ordered for generated ids. */
+export async function getRunsByStatus(ctx: QueryContext, status: Status): Promise<WorkflowRunRecord[]> {
+  parseInput("getRunsByStatus", "status", statusSchema, status);
+  const rows = await ctx.db
+    .selectFrom("workflow_runs")
+    .selectAll()
+    .where("status", "=", ctx.dialect.enumValue("Status", status))
+    .orderBy("createdAt", "asc")
+    .orderBy("id", "asc")
+    .execute();
+  return rows.map((row) => toRunRecord(row, ctx.dialect));
+}

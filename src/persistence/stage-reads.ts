@@ -1,0 +1,107 @@
+import type { QueryContext } from "../database/query-context.js";
+import type { GetStagesByRunOptions, Status, WorkflowStageRecord } from "../types.js";
+import { parseInput } from "../validation/parse-input.js";
+import {
+  dateSchema,
+  getStagesByRunOptionsSchema,
+  idSchema,
+  int32Schema,
+  nonEmptyTextSchema,
+} from "../validation/input-schemas.js";
+import { toStageRecord } from "./records.js";
+
+// Stages run in pipeline order: by executionGroup, then stageNumber. Every
+// ordered query breaks remaining ties by stageId (unique within a run) so the
+// same data always comes back in the same order.
+
+type Direction = "asc" | "desc";
+
+function stagesOfRun(ctx: QueryContext, workflowRunId: string) {
+  return ctx.db.selectFrom("workflow_stages").selectAll().where("workflowRunId", "=", workflowRunId);
+}
+
+function inPipelineOrder<Q extends ReturnType<typeof stagesOfRun>>(query: Q, direction: Direction): Q {
+  return query
+    .orderBy("executionGroup", direction)
+    .orderBy("stageNumber", direction)
+    .orderBy("stageId", direction) as Q;
+}
+
+export async function getStage(ctx: QueryContext, workflowRunId: string, stageId: string): Promise<WorkflowStageRecord | null> {
+  parseInput("getStage", "workflowRunId", idSchema, workflowRunId);
+  parseInput("getStage", "stageId", nonEmptyTextSchema, stageId);
+  const row = await stagesOfRun(ctx, workflowRunId).where("stageId", "=", stageId).executeTakeFirst();
+  return row ? toStageRecord(row, ctx.dialect) : null;
+}
+
+export async function getStageById(ctx: QueryContext, id: string): Promise<WorkflowStageRecord | null> {
+  parseInput("getStageById", "id", idSchema, id);
+  const row = await ctx.db.selectFrom("workflow_stages").selectAll().where("id", "=", id).executeTakeFirst();
+  return row ? toStageRecord(row, ctx.dialect) : null;
+}
+
+export async function getStagesByRun(
+  ctx: QueryContext,
+  workflowRunId: string,
+  options?: GetStagesByRunOptions,
+): Promise<WorkflowStageRecord[]> {
+  parseInput("getStagesByRun", "workflowRunId", idSchema, workflowRunId);
+  const { status, orderBy = "asc" } = parseInput("getStagesByRun", "options", getStagesByRunOptionsSchema, options) ?? {};
+  let query = inPipelineOrder(stagesOfRun(ctx, workflowRunId), orderBy);
+  if (status !== undefined) query = query.where("status", "=", ctx.dialect.enumValue("Status", status));
+  const rows = await query.execute();
+  return rows.map((row) => toStageRecord(row, ctx.dialect));
+}
+
+/** SUSPENDED stages of every run whose poll time has come, earliest first. */
+export async function getSuspendedStages(ctx: QueryContext, beforeDate: Date): Promise<WorkflowStageRecord[]> {
+  parseInput("getSuspendedStages", "beforeDate", dateSchema, beforeDate);
+  const rows = await ctx.db
+    .selectFrom("workflow_stages")
+    .selectAll()
+    .where("status", "=", ctx.dialect.enumValue("Status", "SUSPENDED"))
+    .where("nextPollAt", "<=", ctx.dialect.date(beforeDate))
+    .orderBy("nextPollAt", "asc")
+    .orderBy("id", "asc")
+    .execute();
+  return rows.map((row) => toStageRecord(row, ctx.dialect));
+}
+
+/** The earliest SUSPENDED stage with no pending poll (its external event has arrived). */
+export async function getFirstSuspendedStageReadyToResume(ctx: QueryContext, workflowRunId: string) {
+  return firstStage(ctx, "getFirstSuspendedStageReadyToResume", workflowRunId, "SUSPENDED", "asc", (query) =>
+    query.where("nextPollAt", "is", null),
+  );
+}
+
+/** The earliest FAILED stage in the pipeline. */
+export async function getFirstFailedStage(ctx: QueryContext, workflowRunId: string) {
+  return firstStage(ctx, "getFirstFailedStage", workflowRunId, "FAILED", "asc");
+}
+
+/** The latest COMPLETED stage in the pipeline. */
+export async function getLastCompletedStage(ctx: QueryContext, workflowRunId: string) {
+  return firstStage(ctx, "getLastCompletedStage", workflowRunId, "COMPLETED", "desc");
+}
+
+/** The latest COMPLETED stage in an execution group before `executionGroup`. */
+export async function getLastCompletedStageBefore(ctx: QueryContext, workflowRunId: string, executionGroup: number) {
+  parseInput("getLastCompletedStageBefore", "executionGroup", int32Schema, executionGroup);
+  return firstStage(ctx, "getLastCompletedStageBefore", workflowRunId, "COMPLETED", "desc", (query) =>
+    query.where("executionGroup", "<", executionGroup),
+  );
+}
+
+async function firstStage(
+  ctx: QueryContext,
+  operation: string,
+  workflowRunId: string,
+  status: Status,
+  direction: Direction,
+  narrow: (query: ReturnType<typeof stagesOfRun>) => ReturnType<typeof stagesOfRun> = (query) => query,
+): Promise<WorkflowStageRecord | null> {
+  parseInput(operation, "workflowRunId", idSchema, workflowRunId);
+  const query = narrow(stagesOfRun(ctx, workflowRunId).where("status", "=", ctx.dialect.enumValue("Status", status)));
+  const row = await inPipelineOrder(query, direction).limit(1).executeTakeFirst();
+  return row ? toStageRecord(row, ctx.dialect) : null;
+}

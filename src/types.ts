@@ -1,0 +1,233 @@
+/**
+ * The specification's record and input types, one source of truth for the
+ * whole library. Names and shapes follow the workflow engine's persistence
+ * interfaces so that this package is a drop-in replacement.
+ */
+
+/** Unified status of runs, stages and jobs. */
+export type Status = "PENDING" | "RUNNING" | "SUSPENDED" | "COMPLETED" | "FAILED" | "CANCELLED" | "SKIPPED";
+export const STATUSES: readonly Status[] = [
+  "PENDING",
+  "RUNNING",
+  "SUSPENDED",
+  "COMPLETED",
+  "FAILED",
+  "CANCELLED",
+  "SKIPPED",
+];
+/** @deprecated Use Status. */
+export type WorkflowStatus = Status;
+/** @deprecated Use Status. */
+export type WorkflowStageStatus = Status;
+/** @deprecated Use Status. */
+export type JobStatus = Status;
+
+export type LogLevel = "DEBUG" | "INFO" | "WARN" | "ERROR";
+export const LOG_LEVELS: readonly LogLevel[] = ["DEBUG", "INFO", "WARN", "ERROR"];
+
+export type ArtifactType = "STAGE_OUTPUT" | "ARTIFACT" | "METADATA";
+export const ARTIFACT_TYPES: readonly ArtifactType[] = ["STAGE_OUTPUT", "ARTIFACT", "METADATA"];
+
+export interface WorkflowRunRecord {
+  id: string;
+  createdAt: Date;
+  updatedAt: Date;
+  workflowId: string;
+  workflowName: string;
+  workflowType: string;
+  status: Status;
+  startedAt: Date | null;
+  completedAt: Date | null;
+  duration: number | null;
+  input: unknown;
+  output: unknown | null;
+  config: unknown;
+  totalCost: number;
+  totalTokens: number;
+  priority: number;
+}
+
+export interface WorkflowStageRecord {
+  id: string;
+  createdAt: Date;
+  updatedAt: Date;
+  workflowRunId: string;
+  stageId: string;
+  stageName: string;
+  stageNumber: number;
+  executionGroup: number;
+  status: Status;
+  startedAt: Date | null;
+  completedAt: Date | null;
+  duration: number | null;
+  inputData: unknown | null;
+  outputData: unknown | null;
+  config: unknown | null;
+  suspendedState: unknown | null;
+  resumeData: unknown | null;
+  nextPollAt: Date | null;
+  pollInterval: number | null;
+  maxWaitUntil: Date | null;
+  metrics: unknown | null;
+  embeddingInfo: unknown | null;
+  errorMessage: string | null;
+}
+
+export interface WorkflowLogRecord {
+  id: string;
+  createdAt: Date;
+  workflowRunId: string | null;
+  workflowStageId: string | null;
+  level: LogLevel;
+  message: string;
+  metadata: unknown | null;
+}
+
+export interface WorkflowArtifactRecord {
+  id: string;
+  createdAt: Date;
+  updatedAt: Date;
+  workflowRunId: string;
+  workflowStageId: string | null;
+  key: string;
+  type: ArtifactType;
+  data: unknown;
+  size: number;
+  metadata: unknown | null;
+}
+
+export interface CreateRunInput {
+  /** Generated (time-ordered, collision-resistant) when absent. */
+  id?: string;
+  workflowId: string;
+  workflowName: string;
+  workflowType: string;
+  input: unknown;
+  config?: unknown;
+  priority?: number;
+  /**
+   * Domain-specific fields: each key is written to the same-named column that
+   * the application added to `workflow_runs`. A key without such a column is a
+   * ValidationError.
+   */
+  metadata?: Record<string, unknown>;
+}
+
+/** `undefined` leaves a field alone; `null` clears a nullable one. */
+export interface UpdateRunInput {
+  status?: Status;
+  startedAt?: Date | null;
+  completedAt?: Date | null;
+  duration?: number | null;
+  output?: unknown;
+  totalCost?: number;
+  totalTokens?: number;
+}
+
+export interface CreateStageInput {
+  workflowRunId: string;
+  stageId: string;
+  stageName: string;
+  stageNumber: number;
+  executionGroup: number;
+  status?: Status;
+  startedAt?: Date;
+  config?: unknown;
+  inputData?: unknown;
+}
+
+/** `undefined` leaves a field alone; `null` clears a nullable one (e.g. `nextPollAt`). */
+export interface UpdateStageInput {
+  status?: Status;
+  startedAt?: Date | null;
+  completedAt?: Date | null;
+  duration?: number | null;
+  outputData?: unknown;
+  config?: unknown;
+  suspendedState?: unknown;
+  resumeData?: unknown;
+  nextPollAt?: Date | null;
+  pollInterval?: number | null;
+  maxWaitUntil?: Date | null;
+  metrics?: unknown;
+  embeddingInfo?: unknown;
+  errorMessage?: string | null;
+}
+
+/**
+ * Creates the stage (workflowRunId, stageId) or, when it exists, applies
+ * `update`, which may change only `status` and `startedAt`.
+ */
+export interface UpsertStageInput {
+  workflowRunId: string;
+  stageId: string;
+  /** On create, `status` defaults to RUNNING and `startedAt` to now. */
+  create: Omit<CreateStageInput, "workflowRunId" | "stageId"> & Partial<Pick<CreateStageInput, "workflowRunId" | "stageId">>;
+  update: { status?: Status; startedAt?: Date };
+}
+
+export interface GetStagesByRunOptions {
+  status?: Status;
+  /** Direction of the (executionGroup, stageNumber) order; default "asc". */
+  orderBy?: "asc" | "desc";
+}
+
+export interface CreateLogInput {
+  workflowRunId?: string;
+  workflowStageId?: string;
+  level: LogLevel;
+  message: string;
+  metadata?: unknown;
+}
+
+export interface SaveArtifactInput {
+  workflowRunId: string;
+  workflowStageId?: string;
+  key: string;
+  type: ArtifactType;
+  data: unknown;
+  /** Bytes of the stored JSON; computed (UTF-8 length) when absent. */
+  size?: number;
+  metadata?: unknown;
+}
+
+/** The engine's view of the database: runs, stages, logs and artifacts. */
+export interface WorkflowPersistence {
+  createRun(data: CreateRunInput): Promise<WorkflowRunRecord>;
+  updateRun(id: string, data: UpdateRunInput): Promise<void>;
+  getRun(id: string): Promise<WorkflowRunRecord | null>;
+  getRunStatus(id: string): Promise<Status | null>;
+  getRunsByStatus(status: Status): Promise<WorkflowRunRecord[]>;
+  /** Atomically PENDING → RUNNING; true only for the one caller that won. */
+  claimPendingRun(id: string): Promise<boolean>;
+  /** Claims the highest-priority, oldest PENDING run, or returns null. */
+  claimNextPendingRun(): Promise<WorkflowRunRecord | null>;
+
+  createStage(data: CreateStageInput): Promise<WorkflowStageRecord>;
+  upsertStage(data: UpsertStageInput): Promise<WorkflowStageRecord>;
+  updateStage(id: string, data: UpdateStageInput): Promise<void>;
+  updateStageByRunAndStageId(workflowRunId: string, stageId: string, data: UpdateStageInput): Promise<void>;
+  getStage(workflowRunId: string, stageId: string): Promise<WorkflowStageRecord | null>;
+  getStageById(id: string): Promise<WorkflowStageRecord | null>;
+  getStagesByRun(workflowRunId: string, options?: GetStagesByRunOptions): Promise<WorkflowStageRecord[]>;
+  getSuspendedStages(beforeDate: Date): Promise<WorkflowStageRecord[]>;
+  getFirstSuspendedStageReadyToResume(workflowRunId: string): Promise<WorkflowStageRecord | null>;
+  getFirstFailedStage(workflowRunId: string): Promise<WorkflowStageRecord | null>;
+  getLastCompletedStage(workflowRunId: string): Promise<WorkflowStageRecord | null>;
+  getLastCompletedStageBefore(workflowRunId: string, executionGroup: number): Promise<WorkflowStageRecord | null>;
+  deleteStage(id: string): Promise<void>;
+
+  createLog(data: CreateLogInput): Promise<void>;
+
+  saveArtifact(data: SaveArtifactInput): Promise<void>;
+  loadArtifact(workflowRunId: string, key: string): Promise<unknown>;
+  hasArtifact(workflowRunId: string, key: string): Promise<boolean>;
+  deleteArtifact(workflowRunId: string, key: string): Promise<void>;
+  listArtifacts(workflowRunId: string): Promise<WorkflowArtifactRecord[]>;
+  getStageIdForArtifact(workflowRunId: string, stageId: string): Promise<string | null>;
+
+  saveStageOutput(workflowRunId: string, workflowType: string, stageId: string, output: unknown): Promise<string>;
+
+  /** Runs `work` atomically: every call made through `tx` commits together or not at all. */
+  transaction<T>(work: (tx: WorkflowPersistence) => Promise<T>): Promise<T>;
+}

@@ -1,0 +1,128 @@
+import { z } from "zod";
+import { ARTIFACT_TYPES, LOG_LEVELS, STATUSES } from "../types.js";
+import { jsonColumn } from "./parse-input.js";
+
+// Column-shaped building blocks. INTEGER columns are 32-bit on PostgreSQL, so
+// the bounds are checked here rather than surfacing as an "out of range" error.
+const INT32_MIN = -2_147_483_648;
+const INT32_MAX = 2_147_483_647;
+
+export const idSchema = z.string().min(1, "must not be empty");
+export const textSchema = z.string();
+export const nonEmptyTextSchema = z.string().min(1, "must not be empty");
+export const int32Schema = z.number().int().min(INT32_MIN).max(INT32_MAX);
+export const countSchema = z.number().int().min(0).max(INT32_MAX);
+export const amountSchema = z.number().min(0).refine(Number.isFinite, "must be a finite number");
+export const dateSchema = z.date();
+export const statusSchema = z.enum(STATUSES as [string, ...string[]]) as unknown as z.ZodType<
+  (typeof STATUSES)[number]
+>;
+export const logLevelSchema = z.enum(LOG_LEVELS as [string, ...string[]]) as unknown as z.ZodType<
+  (typeof LOG_LEVELS)[number]
+>;
+export const artifactTypeSchema = z.enum(ARTIFACT_TYPES as [string, ...string[]]) as unknown as z.ZodType<
+  (typeof ARTIFACT_TYPES)[number]
+>;
+
+export const createRunSchema = z.strictObject({
+  id: idSchema.optional(),
+  workflowId: nonEmptyTextSchema,
+  workflowName: textSchema,
+  workflowType: nonEmptyTextSchema,
+  input: jsonColumn("required"),
+  config: jsonColumn("optional"),
+  priority: int32Schema.optional(),
+  // Kept as given (z.record would silently drop a "__proto__" key): its keys are
+  // checked against the table's real columns, one by one, before any SQL runs.
+  metadata: z
+    .custom<Record<string, unknown>>(
+      (value) => typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Date),
+      "must be a plain object",
+    )
+    .optional(),
+});
+
+export const updateRunSchema = z.strictObject({
+  status: statusSchema.optional(),
+  startedAt: dateSchema.nullable().optional(),
+  completedAt: dateSchema.nullable().optional(),
+  duration: countSchema.nullable().optional(),
+  output: jsonColumn("nullable"),
+  totalCost: amountSchema.optional(),
+  totalTokens: countSchema.optional(),
+});
+
+const stageCreateFields = {
+  stageName: textSchema,
+  stageNumber: int32Schema,
+  executionGroup: int32Schema,
+  status: statusSchema.optional(),
+  startedAt: dateSchema.optional(),
+  config: jsonColumn("nullable"),
+  inputData: jsonColumn("nullable"),
+};
+
+export const createStageSchema = z.strictObject({
+  workflowRunId: idSchema,
+  stageId: nonEmptyTextSchema,
+  ...stageCreateFields,
+});
+
+export const upsertStageSchema = z.strictObject({
+  workflowRunId: idSchema,
+  stageId: nonEmptyTextSchema,
+  // The engine repeats the ids inside `create`; they must then agree (checked by the caller).
+  create: z.strictObject({
+    workflowRunId: idSchema.optional(),
+    stageId: nonEmptyTextSchema.optional(),
+    ...stageCreateFields,
+  }),
+  update: z.strictObject({
+    status: statusSchema.optional(),
+    startedAt: dateSchema.optional(),
+  }),
+});
+
+export const updateStageSchema = z.strictObject({
+  status: statusSchema.optional(),
+  startedAt: dateSchema.nullable().optional(),
+  completedAt: dateSchema.nullable().optional(),
+  duration: countSchema.nullable().optional(),
+  outputData: jsonColumn("nullable"),
+  config: jsonColumn("nullable"),
+  suspendedState: jsonColumn("nullable"),
+  resumeData: jsonColumn("nullable"),
+  nextPollAt: dateSchema.nullable().optional(),
+  pollInterval: countSchema.nullable().optional(),
+  maxWaitUntil: dateSchema.nullable().optional(),
+  metrics: jsonColumn("nullable"),
+  embeddingInfo: jsonColumn("nullable"),
+  errorMessage: textSchema.nullable().optional(),
+});
+
+export const getStagesByRunOptionsSchema = z
+  .strictObject({
+    status: statusSchema.optional(),
+    orderBy: z.enum(["asc", "desc"]).optional(),
+  })
+  .optional();
+
+export const createLogSchema = z.strictObject({
+  workflowRunId: idSchema.optional(),
+  workflowStageId: idSchema.optional(),
+  level: logLevelSchema,
+  message: textSchema,
+  metadata: jsonColumn("nullable"),
+});
+
+export const saveArtifactSchema = z.strictObject({
+  workflowRunId: idSchema,
+  workflowStageId: idSchema.optional(),
+  key: nonEmptyTextSchema,
+  type: artifactTypeSchema,
+  data: jsonColumn("required"),
+  size: countSchema.optional(),
+  metadata: jsonColumn("nullable"),
+});
+
+export type ParsedUpdateStage = z.output<typeof updateStageSchema>;

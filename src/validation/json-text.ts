@@ -1,0 +1,68 @@
+/**
+ * Serialises a value for a JSON column, refusing what JSON cannot represent
+ * instead of letting JSON.stringify drop or mangle it silently: `undefined` and
+ * functions (dropped), NaN and ±Infinity (turned into null), BigInt and cycles
+ * (thrown as a bare TypeError). Values with `toJSON` (Dates) serialise as
+ * JSON.stringify would serialise them.
+ */
+export const MAX_JSON_DEPTH = 512;
+
+export class JsonValueProblem extends Error {
+  constructor(
+    /** Path below the field, e.g. `["items", 3, "price"]`. */
+    readonly path: (string | number)[],
+    reason: string,
+  ) {
+    super(reason);
+  }
+}
+
+export function toJsonText(value: unknown): string {
+  checkJsonValue(value, [], new Set(), 0);
+  return JSON.stringify(value);
+}
+
+function checkJsonValue(value: unknown, path: (string | number)[], ancestors: Set<object>, depth: number): void {
+  switch (typeof value) {
+    case "string":
+    case "boolean":
+      return;
+    case "number":
+      if (!Number.isFinite(value)) throw new JsonValueProblem(path, `${value} is not representable in JSON`);
+      return;
+    case "undefined":
+      throw new JsonValueProblem(path, "undefined is not representable in JSON");
+    case "bigint":
+      throw new JsonValueProblem(path, "a BigInt is not representable in JSON (convert it to a string or number)");
+    case "function":
+    case "symbol":
+      throw new JsonValueProblem(path, `a ${typeof value} is not representable in JSON`);
+  }
+  if (value === null) return;
+  const object = value as object;
+  if (typeof (object as { toJSON?: unknown }).toJSON === "function") {
+    if (object instanceof Date && Number.isNaN(object.getTime())) {
+      throw new JsonValueProblem(path, "an invalid Date is not representable in JSON");
+    }
+    return;
+  }
+  if (depth >= MAX_JSON_DEPTH) throw new JsonValueProblem(path, `nesting deeper than ${MAX_JSON_DEPTH} levels`);
+  if (ancestors.has(object)) throw new JsonValueProblem(path, "a circular reference is not representable in JSON");
+  ancestors.add(object);
+  if (Array.isArray(object)) {
+    // Holes and undefined elements would become null: refuse them like any undefined.
+    for (let index = 0; index < object.length; index++) {
+      checkJsonValue(object[index], [...path, index], ancestors, depth + 1);
+    }
+  } else {
+    for (const [key, child] of Object.entries(object)) {
+      checkJsonValue(child, [...path, key], ancestors, depth + 1);
+    }
+  }
+  ancestors.delete(object);
+}
+
+/** UTF-8 byte length of a string without allocating a Buffer for it. */
+export function utf8ByteLength(text: string): number {
+  return Buffer.byteLength(text, "utf8");
+}

@@ -1,0 +1,82 @@
+import { sql } from "kysely";
+import { describe, expect, it } from "vitest";
+import { BACKENDS, runInput, stageInput, useBackend } from "./backends.js";
+
+// Values survive the round trip exactly, and are stored the way Prisma stores them.
+describe.each(BACKENDS)("WorkflowPersistence values on $name", (backend) => {
+  const fixture = useBackend(backend);
+
+  const jsonValues: Array<[string, unknown]> = [
+    ["a nested object", { a: { b: { c: [1, { d: null }] } }, e: "f" }],
+    ["an array", [1, "two", false, null, [], {}]],
+    ["unicode", { text: "héllo wörld – 日本語 😀", "ключ": "значение" }],
+    ["numbers", { int: 42, negative: -7, float: 0.1 + 0.2, big: 1e300, small: 5e-324, max: Number.MAX_SAFE_INTEGER }],
+    ["null", null],
+    ["a string that looks like JSON", '{"a":1}'],
+    ["a numeric string", "123"],
+    ["a bare number", 3.5],
+    ["a bare integer", 12],
+    ["true", true],
+    ["an empty object", {}],
+    ["an empty string", ""],
+    ["quotes and backslashes", { q: "it's \"quoted\" \\ back\\slash \n newline" }],
+  ];
+
+  it.each(jsonValues)("round-trips %s through every JSON column", async (_what, value) => {
+    const run = await fixture.persistence.createRun(runInput({ input: value, config: value }));
+    await fixture.persistence.updateRun(run.id, { output: value });
+    const read = (await fixture.persistence.getRun(run.id))!;
+    expect(read.input).toEqual(value);
+    expect(read.config).toEqual(value);
+    // SQL NULL and JSON null both read as null: the record type cannot tell them apart.
+    expect(read.output).toEqual(value);
+    await fixture.persistence.saveArtifact({ workflowRunId: run.id, key: "k", type: "ARTIFACT", data: value });
+    expect(await fixture.persistence.loadArtifact(run.id, "k")).toEqual(value);
+    const stage = await fixture.persistence.createStage(stageInput(run.id, "s", { inputData: value }));
+    expect(stage.inputData).toEqual(value);
+  });
+
+  it("keeps Dates to the millisecond and floats exactly", async () => {
+    const run = await fixture.persistence.createRun(runInput());
+    const startedAt = new Date("1999-12-31T23:59:59.999Z");
+    const completedAt = new Date("2038-01-19T03:14:07.001Z");
+    await fixture.persistence.updateRun(run.id, { startedAt, completedAt, totalCost: 123.456789012345 });
+    const read = (await fixture.persistence.getRun(run.id))!;
+    expect(read.startedAt).toEqual(startedAt);
+    expect(read.completedAt).toEqual(completedAt);
+    expect(read.totalCost).toBe(123.456789012345);
+  });
+
+  it("stores timestamps as UTC, as Prisma does", async () => {
+    const run = await fixture.persistence.createRun(runInput());
+    await fixture.persistence.updateRun(run.id, { startedAt: new Date("2024-01-02T03:04:05.678Z") });
+    const { rows } = await sql<{ value: string }>`
+      select cast("startedAt" as text) as value from workflow_runs where id = ${run.id}`.execute(fixture.db);
+    expect(rows[0]!.value).toBe(
+      backend.databaseType === "postgresql" ? "2024-01-02 03:04:05.678" : "2024-01-02T03:04:05.678+00:00",
+    );
+  });
+
+  it.runIf(backend.databaseType === "sqlite")("reads every SQLite date format Prisma may have written", async () => {
+    const run = await fixture.persistence.createRun(runInput());
+    const formats: Array<[unknown, string]> = [
+      ["2024-01-02T03:04:05.678+00:00", "2024-01-02T03:04:05.678Z"],
+      ["2024-01-02T05:04:05.678+02:00", "2024-01-02T03:04:05.678Z"],
+      ["2024-01-02 03:04:05", "2024-01-02T03:04:05.000Z"],
+      [1704164645678, "2024-01-02T03:04:05.678Z"],
+      ["1704164645678", "2024-01-02T03:04:05.678Z"],
+    ];
+    for (const [stored, expected] of formats) {
+      await sql`update workflow_runs set "startedAt" = ${stored} where id = ${run.id}`.execute(fixture.db);
+      expect((await fixture.persistence.getRun(run.id))!.startedAt!.toISOString()).toBe(expected);
+    }
+  });
+
+  it("enum values are stored as their labels", async () => {
+    const run = await fixture.persistence.createRun(runInput());
+    await fixture.persistence.updateRun(run.id, { status: "CANCELLED" });
+    const { rows } = await sql<{ value: string }>`
+      select cast("status" as text) as value from workflow_runs where id = ${run.id}`.execute(fixture.db);
+    expect(rows[0]!.value).toBe("CANCELLED");
+  });
+});
