@@ -108,3 +108,30 @@ export class ConflictError extends WorkflowPersistenceError {
     this.id = id;
   }
 }
+
+/**
+ * A worker acknowledged (completed, failed, suspended) a job it no longer
+ * holds: its lock was released as stale and the job went to another worker,
+ * or it was already finished. The acknowledgement was not applied.
+ */
+export class JobLeaseLostError extends WorkflowPersistenceError {
+  readonly jobId: string;
+  readonly workerId: string;
+  readonly operation: string;
+  /** What the job looks like now. */
+  readonly currentStatus: string;
+  readonly currentWorkerId: string | null;
+
+  constructor(operation: string, jobId: string, workerId: string, currentStatus: string, currentWorkerId: string | null) {
+    super(
+      "JOB_LEASE_LOST",
+      `${operation}: job ${JSON.stringify(jobId)} is not held by worker ${JSON.stringify(workerId)} ` +
+        `(it is ${currentStatus}${currentWorkerId ? `, worker ${JSON.stringify(currentWorkerId)}` : ""})`,
+    );
+    this.operation = operation;
+    this.jobId = jobId;
+    this.workerId = workerId;
+    this.currentStatus = currentStatus;
+    this.currentWorkerId = currentWorkerId;
+  }
+}

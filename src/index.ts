@@ -28,6 +28,12 @@ export {
   type KyselyWorkflowPersistenceOptions,
 } from "./persistence/kysely-workflow-persistence.js";
 export * from "./types.js";
+export {
+  createKyselyJobQueue,
+  defaultWorkerId,
+  type KyselyJobQueueOptions,
+} from "./queue/kysely-job-queue.js";
+export { JOB_QUEUE_CHANNEL } from "./queue/job-notifications.js";
 
 export {
   WorkflowPersistenceError,
@@ -38,4 +44,5 @@ export {
   PartialSchemaError,
   MigrationIntegrityError,
   MigrationError,
+  JobLeaseLostError,
 } from "./errors.js";

@@ -231,3 +231,69 @@ export interface WorkflowPersistence {
   /** Runs `work` atomically: every call made through `tx` commits together or not at all. */
   transaction<T>(work: (tx: WorkflowPersistence) => Promise<T>): Promise<T>;
 }
+
+// --- Job queue -------------------------------------------------------------
+
+export interface EnqueueJobInput {
+  workflowRunId: string;
+  stageId: string;
+  /** Higher runs first; default 5. */
+  priority?: number;
+  /** Any JSON object; default {}. */
+  payload?: Record<string, unknown>;
+  /** Not runnable before this time (stored as `nextPollAt`). */
+  scheduledFor?: Date;
+  /** Attempts before a failing job becomes FAILED; default 3 (the column default). */
+  maxAttempts?: number;
+}
+
+/** A job claimed by `dequeue`/`dequeueBatch`: RUNNING and locked by this worker. */
+export interface DequeueResult {
+  jobId: string;
+  workflowRunId: string;
+  stageId: string;
+  priority: number;
+  /** This claim's attempt number, starting at 1. */
+  attempt: number;
+  maxAttempts: number;
+  payload: Record<string, unknown>;
+}
+
+export interface SuspendedJobReadyToPoll {
+  jobId: string;
+  stageId: string;
+  workflowRunId: string;
+}
+
+/** Jobs per status (every status present, zero when none). */
+export type QueueStats = Record<Status, number>;
+
+export interface JobQueue {
+  /** The id of the worker this queue claims jobs for. */
+  readonly workerId: string;
+  enqueue(options: EnqueueJobInput): Promise<string>;
+  /** One multi-row insert, all or nothing; ids in input order. */
+  enqueueParallel(jobs: EnqueueJobInput[]): Promise<string[]>;
+  /** Claims the next runnable job, or null when there is none. Database errors are thrown. */
+  dequeue(): Promise<DequeueResult | null>;
+  /** Claims up to `limit` runnable jobs in one statement, in claim order. */
+  dequeueBatch(limit: number): Promise<DequeueResult[]>;
+  complete(jobId: string): Promise<void>;
+  /** Completes several jobs this worker holds in one statement. */
+  completeMany(jobIds: string[]): Promise<void>;
+  suspend(jobId: string, nextPollAt: Date): Promise<void>;
+  fail(jobId: string, error: string, shouldRetry?: boolean): Promise<void>;
+  /** Renews the lock on a long-running job; false when this worker no longer holds it. */
+  heartbeat(jobId: string): Promise<boolean>;
+  getSuspendedJobsReadyToPoll(): Promise<SuspendedJobReadyToPoll[]>;
+  /** Returns RUNNING jobs locked longer than the threshold to PENDING (or FAILED when out of attempts). */
+  releaseStaleJobs(staleThresholdMs?: number): Promise<number>;
+  getQueueStats(): Promise<QueueStats>;
+  /**
+   * Resolves when new jobs may be runnable: on PostgreSQL as soon as a job is
+   * enqueued (LISTEN/NOTIFY, when available), otherwise after `timeoutMs`.
+   */
+  waitForJobs(timeoutMs: number, signal?: AbortSignal): Promise<void>;
+  /** Releases the listening connection, if one was opened. */
+  close(): Promise<void>;
+}

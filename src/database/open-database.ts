@@ -1,6 +1,6 @@
 import { Kysely, PostgresDialect, SqliteDialect, type KyselyConfig } from "kysely";
 import { ConfigurationError } from "../errors.js";
-import { createPostgresPool, type PostgresPoolOptions } from "../dialects/postgres/postgres-pool.js";
+import { createPostgresPool, rememberPool, type PostgresPoolOptions } from "../dialects/postgres/postgres-pool.js";
 import {
   openSqliteConnection,
   type SqliteConnectionOptions,
@@ -58,10 +58,10 @@ export function openDatabase(url: string, options: OpenDatabaseOptions = {}): Ky
   const { databaseType, target } = parseDatabaseUrl(url);
   const log = options.log ? { log: options.log } : {};
   if (databaseType === "postgresql") {
-    return new Kysely<Database>({
-      dialect: new PostgresDialect({ pool: createPostgresPool(target, options.postgres) }),
-      ...log,
-    });
+    const pool = createPostgresPool(target, options.postgres);
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...log });
+    rememberPool(db, pool);
+    return db;
   }
   let connection;
   try {

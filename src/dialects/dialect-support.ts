@@ -26,6 +26,8 @@ export interface DialectSupport {
   json(text: string): Expression<any>;
   /** A value of one of the schema's enum types. */
   enumValue(type: EnumTypeName, value: string): Expression<any>;
+  /** `base` moved by `seconds` (a number or a numeric SQL expression), in the timestamp columns' format. */
+  plusSeconds(base: Expression<any>, seconds: Expression<number> | number): Expression<any>;
   /** A boolean for a column an application added (SQLite binds no booleans). */
   boolean(value: boolean): Expression<any>;
   /** Reads a timestamp column value; accepts every format Prisma may have written. */

@@ -126,3 +126,25 @@ export const saveArtifactSchema = z.strictObject({
 });
 
 export type ParsedUpdateStage = z.output<typeof updateStageSchema>;
+
+// --- Job queue ---
+
+const plainObject = z.custom<Record<string, unknown>>(
+  (value) => typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Date),
+  "must be a plain object",
+);
+
+export const enqueueJobSchema = z.strictObject({
+  workflowRunId: idSchema,
+  stageId: nonEmptyTextSchema,
+  priority: int32Schema.optional(),
+  payload: plainObject.pipe(jsonColumn("required") as z.ZodType<string, Record<string, unknown>>).optional(),
+  scheduledFor: dateSchema.optional(),
+  maxAttempts: z.number().int().min(1).max(INT32_MAX).optional(),
+});
+
+export const enqueueJobsSchema = z.array(enqueueJobSchema);
+export const jobIdsSchema = z.array(idSchema);
+export const batchSizeSchema = z.number().int().min(1).max(10_000);
+export const errorMessageSchema = z.string();
+export const staleThresholdSchema = z.number().min(0).refine(Number.isFinite, "must be a finite number");

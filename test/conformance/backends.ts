@@ -4,7 +4,8 @@ import type { Database } from "../../src/database/database.js";
 import { migrateToLatest } from "../../src/database/migrations/migrate.js";
 import type { DatabaseType } from "../../src/dialects/dialect-support.js";
 import { createKyselyWorkflowPersistence } from "../../src/persistence/kysely-workflow-persistence.js";
-import type { WorkflowPersistence } from "../../src/types.js";
+import { createKyselyJobQueue, type KyselyJobQueueOptions } from "../../src/queue/kysely-job-queue.js";
+import type { JobQueue, WorkflowPersistence } from "../../src/types.js";
 import { createTestDatabase, type TestDatabase } from "../support/test-databases.js";
 
 /**
@@ -16,11 +17,17 @@ export interface Backend {
   name: string;
   databaseType: DatabaseType;
   persistenceFor(db: Kysely<Database>): WorkflowPersistence;
+  jobQueueFor(db: Kysely<Database>, options?: KyselyJobQueueOptions): JobQueue;
 }
 
+const kysely = {
+  persistenceFor: (db: Kysely<Database>) => createKyselyWorkflowPersistence(db),
+  jobQueueFor: (db: Kysely<Database>, options?: KyselyJobQueueOptions) => createKyselyJobQueue(db, options),
+};
+
 export const BACKENDS: readonly Backend[] = [
-  { name: "kysely/sqlite", databaseType: "sqlite", persistenceFor: (db) => createKyselyWorkflowPersistence(db) },
-  { name: "kysely/postgresql", databaseType: "postgresql", persistenceFor: (db) => createKyselyWorkflowPersistence(db) },
+  { name: "kysely/sqlite", databaseType: "sqlite", ...kysely },
+  { name: "kysely/postgresql", databaseType: "postgresql", ...kysely },
 ];
 
 export const TABLES = ["workflow_logs", "workflow_artifacts", "workflow_stages", "workflow_runs", "job_queue", "ai_calls"] as const;

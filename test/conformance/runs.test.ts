@@ -164,12 +164,17 @@ describe.each(BACKENDS)("WorkflowPersistence runs on $name", (backend) => {
       await sql`update workflow_runs set "createdAt" = ${now} where id in ('tie-a', 'tie-b')`.execute(fixture.db);
 
       const order: string[] = [];
+      const first = await fixture.persistence.claimNextPendingRun();
+      order.push(first!.id);
+      // One claim takes one run, however many are pending.
+      expect(await fixture.persistence.getRunsByStatus("RUNNING")).toHaveLength(2);
       for (let run = await fixture.persistence.claimNextPendingRun(); run; run = await fixture.persistence.claimNextPendingRun()) {
         expect(run.status).toBe("RUNNING");
         expect(run.startedAt).toBeInstanceOf(Date);
         order.push(run.id);
       }
       expect(order).toEqual([highOld.id, highNew.id, low.id, "tie-a", "tie-b"]);
+      expect(await fixture.persistence.getRunsByStatus("RUNNING")).toHaveLength(6);
       expect(await fixture.persistence.claimNextPendingRun()).toBeNull();
     });
   });

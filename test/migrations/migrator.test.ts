@@ -10,6 +10,9 @@ import { createTestDatabase, DATABASE_TYPES, type TestDatabase } from "../suppor
 
 const INIT = "0001_init";
 const CLAIM_INDEX = "optional/0001_job_queue_pending_claim_index";
+const NOTIFY_TRIGGER = "optional/0002_job_queue_notify_trigger";
+/** The optional migrations each dialect has. */
+const OPTIONAL = { sqlite: [CLAIM_INDEX], postgresql: [CLAIM_INDEX, NOTIFY_TRIGGER] } as const;
 const SPEC_TABLES = ["ai_calls", "job_queue", "workflow_artifacts", "workflow_logs", "workflow_runs", "workflow_stages"];
 
 describe.each(DATABASE_TYPES)("migrator on %s", (databaseType) => {
@@ -31,7 +34,7 @@ describe.each(DATABASE_TYPES)("migrator on %s", (databaseType) => {
       databaseType,
       applied: [INIT],
       adopted: [],
-      optionalApplied: [CLAIM_INDEX],
+      optionalApplied: OPTIONAL[databaseType],
       prismaManaged: false,
       notices: [],
     });
@@ -42,7 +45,7 @@ describe.each(DATABASE_TYPES)("migrator on %s", (databaseType) => {
     const status = await getMigrationStatus(db);
     expect(status.map((s) => [s.name, s.chain, s.appliedAt instanceof Date, s.modified])).toEqual([
       [INIT, "default", true, false],
-      [CLAIM_INDEX, "optional", true, false],
+      ...OPTIONAL[databaseType].map((name) => [name, "optional", true, false]),
     ]);
   });
 
@@ -51,7 +54,7 @@ describe.each(DATABASE_TYPES)("migrator on %s", (databaseType) => {
     expect((await migrateToLatest(db, { performanceIndexes: false })).optionalApplied).toEqual([]);
     const status = await getMigrationStatus(db);
     expect(status.find((s) => s.name === CLAIM_INDEX)?.appliedAt).toBeNull();
-    expect((await migrateToLatest(db)).optionalApplied).toEqual([CLAIM_INDEX]);
+    expect((await migrateToLatest(db)).optionalApplied).toEqual(OPTIONAL[databaseType]);
   });
 
   it("reports an applied migration file that was edited afterwards", async () => {
@@ -123,7 +126,7 @@ describe.each(DATABASE_TYPES)("migrator on %s", (databaseType) => {
     expect(results.map((r) => r.code)).toEqual([0, 0, 0, 0]);
     const outcomes = results.map((r) => JSON.parse(r.stdout));
     expect(outcomes.flatMap((o) => o.applied)).toEqual([INIT]);
-    expect(outcomes.flatMap((o) => o.optionalApplied)).toEqual([CLAIM_INDEX]);
+    expect(outcomes.flatMap((o) => o.optionalApplied)).toEqual(OPTIONAL[databaseType]);
     const db = database.open();
     expect((await getMigrationStatus(db)).every((s) => s.appliedAt && !s.modified)).toBe(true);
   });

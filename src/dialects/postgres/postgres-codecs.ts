@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import type { DialectSupport } from "../dialect-support.js";
 
-type Codecs = Pick<DialectSupport, "date" | "now" | "json" | "enumValue" | "boolean" | "readDate" | "readJson">;
+type Codecs = Pick<DialectSupport, "date" | "now" | "json" | "enumValue" | "boolean" | "plusSeconds" | "readDate" | "readJson">;
 
 /**
  * PostgreSQL values as Prisma stores them: TIMESTAMP(3) WITHOUT TIME ZONE
@@ -17,6 +17,7 @@ export const postgresCodecs: Codecs = {
   json: (text) => sql`${text}::jsonb`,
   enumValue: (type, value) => sql`${value}::${sql.id(type)}`,
   boolean: (value) => sql`${value}`,
+  plusSeconds: (base, seconds) => sql`(${base} + make_interval(secs => ${seconds}))::timestamp(3)`,
 
   readDate(value) {
     if (typeof value === "string") {

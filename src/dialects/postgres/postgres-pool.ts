@@ -37,3 +37,14 @@ export function createPostgresPool(connectionString: string, options: PostgresPo
   pool.on("error", () => {});
   return pool;
 }
+
+/** Pools opened by openDatabase, by Kysely instance: the job queue borrows one for LISTEN. */
+const poolsByDatabase = new WeakMap<object, pg.Pool>();
+
+export function rememberPool(db: object, pool: pg.Pool): void {
+  poolsByDatabase.set(db, pool);
+}
+
+export function poolOf(db: object): pg.Pool | undefined {
+  return poolsByDatabase.get(db);
+}

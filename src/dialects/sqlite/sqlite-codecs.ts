@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import type { DialectSupport } from "../dialect-support.js";
 
-type Codecs = Pick<DialectSupport, "date" | "now" | "json" | "enumValue" | "boolean" | "readDate" | "readJson">;
+type Codecs = Pick<DialectSupport, "date" | "now" | "json" | "enumValue" | "boolean" | "plusSeconds" | "readDate" | "readJson">;
 
 /** `YYYY-MM-DD HH:MM:SS[.fff]`, what SQLite's CURRENT_TIMESTAMP default writes (UTC). */
 const SQLITE_TIMESTAMP = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d+)?$/;
@@ -25,6 +25,9 @@ export const sqliteCodecs: Codecs = {
   json: (text) => sql`${text}`,
   enumValue: (_type, value) => sql`${value}`,
   boolean: (value) => sql`${value ? 1 : 0}`,
+  // strftime reads the stored ISO text (offset included) and writes the same format back.
+  plusSeconds: (base, seconds) =>
+    sql`strftime('%Y-%m-%dT%H:%M:%f+00:00', ${base}, (${seconds}) || ' seconds')`,
 
   readDate(value) {
     let date: Date | undefined;

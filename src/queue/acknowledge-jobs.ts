@@ -1,0 +1,120 @@
+import { sql } from "kysely";
+import { JobLeaseLostError, NotFoundError } from "../errors.js";
+import { parseInput } from "../validation/parse-input.js";
+import { dateSchema, errorMessageSchema, idSchema, jobIdsSchema } from "../validation/input-schemas.js";
+import type { QueueContext } from "./queue-context.js";
+
+// Acknowledgements (complete, suspend, fail, heartbeat) are fenced: each
+// UPDATE only touches a job that is RUNNING under this worker. A worker whose
+// lock was released as stale, and whose job another worker has claimed since,
+// cannot overwrite that worker's result; it gets a JobLeaseLostError instead.
+
+function heldByThisWorker(ctx: QueueContext) {
+  return ctx.db
+    .updateTable("job_queue")
+    .where("status", "=", ctx.dialect.enumValue("Status", "RUNNING"))
+    .where("workerId", "=", ctx.workerId);
+}
+
+export async function complete(ctx: QueueContext, jobId: string): Promise<void> {
+  await completeMany(ctx, [parseInput("complete", "jobId", idSchema, jobId)], "complete");
+}
+
+/** COMPLETED with completedAt; completing a job this worker already completed is a no-op. */
+export async function completeMany(ctx: QueueContext, jobIds: string[], operation = "completeMany"): Promise<void> {
+  parseInput(operation, operation === "complete" ? "jobId" : "jobIds", jobIdsSchema, jobIds);
+  if (jobIds.length === 0) return;
+  const now = ctx.dialect.now();
+  const result = await heldByThisWorker(ctx)
+    .set({ status: ctx.dialect.enumValue("Status", "COMPLETED"), completedAt: now, lockedAt: null, updatedAt: now })
+    .where("id", "in", jobIds)
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) < new Set(jobIds).size) {
+    await explainUnacknowledged(ctx, operation, jobIds, "COMPLETED");
+  }
+}
+
+/** SUSPENDED until `nextPollAt`; the lock is released. */
+export async function suspend(ctx: QueueContext, jobId: string, nextPollAt: Date): Promise<void> {
+  parseInput("suspend", "jobId", idSchema, jobId);
+  parseInput("suspend", "nextPollAt", dateSchema, nextPollAt);
+  const { dialect } = ctx;
+  const result = await heldByThisWorker(ctx)
+    .set({
+      status: dialect.enumValue("Status", "SUSPENDED"),
+      nextPollAt: dialect.date(nextPollAt),
+      workerId: null,
+      lockedAt: null,
+      updatedAt: dialect.now(),
+    })
+    .where("id", "=", jobId)
+    .executeTakeFirst();
+  if (result.numUpdatedRows === 0n) await explainUnacknowledged(ctx, "suspend", [jobId]);
+}
+
+/**
+ * One statement decides between retry and failure from the row itself, so no
+ * other worker can act between a read and a write. With `shouldRetry` and
+ * attempts left: PENDING again, not before now + 2^attempt seconds (capped at
+ * 2^20), lock cleared. Otherwise: FAILED with completedAt.
+ */
+export async function fail(ctx: QueueContext, jobId: string, error: string, shouldRetry = false): Promise<void> {
+  parseInput("fail", "jobId", idSchema, jobId);
+  parseInput("fail", "error", errorMessageSchema, error);
+  const { dialect } = ctx;
+  const now = dialect.now();
+  const retry = shouldRetry ? sql<boolean>`"attempt" < "maxAttempts"` : sql<boolean>`1 = 0`;
+  const backoffSeconds = sql<number>`(1 << (case when "attempt" > 20 then 20 else "attempt" end))`;
+  const result = await heldByThisWorker(ctx)
+    .set({
+      status: sql`case when ${retry} then ${dialect.enumValue("Status", "PENDING")} else ${dialect.enumValue("Status", "FAILED")} end`,
+      lastError: error,
+      workerId: sql`case when ${retry} then null else "workerId" end`,
+      lockedAt: null,
+      nextPollAt: sql`case when ${retry} then ${dialect.plusSeconds(now, backoffSeconds)} else "nextPollAt" end`,
+      completedAt: sql`case when ${retry} then null else ${now} end`,
+      updatedAt: now,
+    })
+    .where("id", "=", jobId)
+    .executeTakeFirst();
+  if (result.numUpdatedRows === 0n) await explainUnacknowledged(ctx, "fail", [jobId]);
+}
+
+/** Renews lockedAt so releaseStaleJobs leaves a long job alone; false when this worker lost it. */
+export async function heartbeat(ctx: QueueContext, jobId: string): Promise<boolean> {
+  parseInput("heartbeat", "jobId", idSchema, jobId);
+  const now = ctx.dialect.now();
+  const result = await heldByThisWorker(ctx).set({ lockedAt: now, updatedAt: now }).where("id", "=", jobId).executeTakeFirst();
+  if (result.numUpdatedRows > 0n) return true;
+  await requireJobs(ctx, "heartbeat", [jobId]);
+  return false;
+}
+
+/**
+ * Called when an acknowledgement updated fewer rows than asked: a missing job
+ * is a NotFoundError, one held elsewhere (or finished) a JobLeaseLostError.
+ * Jobs this worker already left in `alreadyDoneAs` count as acknowledged.
+ */
+async function explainUnacknowledged(
+  ctx: QueueContext,
+  operation: string,
+  jobIds: string[],
+  alreadyDoneAs?: "COMPLETED",
+): Promise<void> {
+  const rows = await requireJobs(ctx, operation, jobIds);
+  for (const row of rows) {
+    const status = String(row.status);
+    const workerId = row.workerId == null ? null : String(row.workerId);
+    const acknowledged = status === alreadyDoneAs && workerId === ctx.workerId;
+    const stillOurs = status === "RUNNING" && workerId === ctx.workerId;
+    if (!acknowledged && !stillOurs) throw new JobLeaseLostError(operation, String(row.id), ctx.workerId, status, workerId);
+  }
+}
+
+async function requireJobs(ctx: QueueContext, operation: string, jobIds: string[]) {
+  const rows = await ctx.db.selectFrom("job_queue").select(["id", "status", "workerId"]).where("id", "in", jobIds).execute();
+  const found = new Set(rows.map((row) => String(row.id)));
+  const missing = jobIds.find((id) => !found.has(id));
+  if (missing !== undefined) throw new NotFoundError(operation, "job", missing);
+  return rows;
+}

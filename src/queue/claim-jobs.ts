@@ -1,0 +1,90 @@
+import { sql } from "kysely";
+import type { DequeueResult } from "../types.js";
+import { parseInput } from "../validation/parse-input.js";
+import { batchSizeSchema } from "../validation/input-schemas.js";
+import type { QueueContext } from "./queue-context.js";
+
+/** Claims the next runnable job, or returns null when none is runnable. */
+export async function dequeue(ctx: QueueContext): Promise<DequeueResult | null> {
+  const [job] = await claimJobs(ctx, 1);
+  return job ?? null;
+}
+
+export async function dequeueBatch(ctx: QueueContext, limit: number): Promise<DequeueResult[]> {
+  parseInput("dequeueBatch", "limit", batchSizeSchema, limit);
+  return claimJobs(ctx, limit);
+}
+
+/**
+ * One statement: WITH claimable AS MATERIALIZED (pick up to `limit` runnable
+ * jobs) UPDATE … WHERE id IN (SELECT id FROM claimable) RETURNING the rows.
+ *
+ * - The pick is a materialized CTE, so it runs exactly once. Written as
+ *   `id IN (SELECT … LIMIT n FOR UPDATE SKIP LOCKED)`, PostgreSQL may plan a
+ *   nested-loop semi-join that re-runs the subquery for every outer row; each
+ *   re-run sees the rows already claimed as RUNNING, picks the next ones, and
+ *   the statement claims more jobs than `limit` (a bug a test here caught).
+ *
+ * - Runnable: PENDING and not scheduled for later (nextPollAt null or due).
+ * - Order: highest priority, then oldest createdAt, then id (ids are
+ *   time-ordered, so jobs created in the same millisecond keep their order).
+ * - 'PENDING' is a literal so the planner can prove the optional partial
+ *   claim index's condition (migrations/<dialect>/optional/0001_…).
+ * - Concurrency comes from the dialect: PostgreSQL adds FOR UPDATE SKIP
+ *   LOCKED, so each worker takes rows no other worker holds; a SQLite UPDATE
+ *   holds the database's write lock from its first read, so pick and claim are
+ *   one atomic step. The outer WHERE re-checks the status all the same.
+ * - Errors are thrown: an unreachable database is not an empty queue.
+ */
+async function claimJobs(ctx: QueueContext, limit: number): Promise<DequeueResult[]> {
+  const { db, dialect } = ctx;
+  const pending = sql.lit<"PENDING">("PENDING");
+  const now = dialect.now();
+  const rows = await db
+    .with(
+      (cte) => cte("claimable").materialized(),
+      (db) =>
+        dialect.lockForClaim(
+          db
+            .selectFrom("job_queue")
+            .select("id")
+            .where("status", "=", pending)
+            .where((eb) => eb.or([eb("nextPollAt", "is", null), eb("nextPollAt", "<=", now)]))
+            .orderBy("priority", "desc")
+            .orderBy("createdAt", "asc")
+            .orderBy("id", "asc")
+            .limit(limit),
+        ),
+    )
+    .updateTable("job_queue")
+    .set((eb) => ({
+      status: dialect.enumValue("Status", "RUNNING"),
+      workerId: ctx.workerId,
+      lockedAt: now,
+      startedAt: now,
+      attempt: eb("attempt", "+", 1),
+      updatedAt: now,
+    }))
+    .where("id", "in", (eb) => eb.selectFrom("claimable").select("claimable.id"))
+    .where("status", "=", pending)
+    .returning(["id", "workflowRunId", "stageId", "priority", "attempt", "maxAttempts", "payload", "createdAt"])
+    .execute();
+
+  // RETURNING promises no order; hand the jobs out in claim order.
+  const claimed = rows.map((row) => ({
+    job: {
+      jobId: String(row.id),
+      workflowRunId: String(row.workflowRunId),
+      stageId: String(row.stageId),
+      priority: Number(row.priority),
+      attempt: Number(row.attempt),
+      maxAttempts: Number(row.maxAttempts),
+      payload: dialect.readJson(row.payload) as Record<string, unknown>,
+    },
+    createdAt: dialect.readDate(row.createdAt).getTime(),
+  }));
+  claimed.sort(
+    (a, b) => b.job.priority - a.job.priority || a.createdAt - b.createdAt || (a.job.jobId < b.job.jobId ? -1 : 1),
+  );
+  return claimed.map((entry) => entry.job);
+}

@@ -1,0 +1,94 @@
+import pg from "pg";
+
+/** The channel the optional trigger (migrations/postgresql/optional/0002_…) notifies on each enqueue. */
+export const JOB_QUEUE_CHANNEL = "kwp_job_queue";
+
+/** How an idle worker waits for new jobs. */
+export interface JobNotifications {
+  /** Resolves on a notification, after `timeoutMs`, or when `signal` aborts. */
+  wait(timeoutMs: number, signal?: AbortSignal): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** No notifications (SQLite, or no pool to listen with): waiting is plain polling. */
+export const pollingOnly: JobNotifications = {
+  wait: (timeoutMs, signal) => sleep(timeoutMs, signal, []),
+  close: async () => {},
+};
+
+/**
+ * LISTEN on a dedicated connection, opened on first use with the pool's own
+ * settings (so it does not take a connection from the pool for good). When the
+ * connection drops, waiting degrades to the timeout and the next wait
+ * reconnects; a missed notification only costs one poll interval.
+ */
+export function postgresNotifications(poolOptions: pg.PoolConfig): JobNotifications {
+  let client: pg.Client | undefined;
+  let connecting: Promise<pg.Client | undefined> | undefined;
+  let closed = false;
+  const waiters: Array<() => void> = [];
+
+  const wakeAll = () => {
+    for (const wake of waiters.splice(0)) wake();
+  };
+
+  const connect = (): Promise<pg.Client | undefined> => {
+    if (client || closed) return Promise.resolve(client);
+    connecting ??= (async () => {
+      const next = new pg.Client({ ...poolOptions });
+      const drop = () => {
+        if (client === next) client = undefined;
+        next.end().catch(() => {});
+      };
+      next.on("error", drop);
+      next.on("end", drop);
+      next.on("notification", wakeAll);
+      try {
+        await next.connect();
+        await next.query(`LISTEN "${JOB_QUEUE_CHANNEL}"`);
+        if (closed) {
+          await next.end();
+          return undefined;
+        }
+        client = next;
+        return next;
+      } catch {
+        drop();
+        return undefined;
+      } finally {
+        connecting = undefined;
+      }
+    })();
+    return connecting;
+  };
+
+  return {
+    async wait(timeoutMs, signal) {
+      await connect();
+      await sleep(timeoutMs, signal, waiters);
+    },
+    async close() {
+      closed = true;
+      wakeAll();
+      const current = client ?? (await connecting);
+      client = undefined;
+      await current?.end().catch(() => {});
+    },
+  };
+}
+
+function sleep(timeoutMs: number, signal: AbortSignal | undefined, waiters: Array<() => void>): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      const index = waiters.indexOf(done);
+      if (index >= 0) waiters.splice(index, 1);
+      resolve();
+    };
+    const timer = setTimeout(done, timeoutMs);
+    signal?.addEventListener("abort", done, { once: true });
+    waiters.push(done);
+  });
+}

@@ -1,0 +1,65 @@
+import type { Kysely } from "kysely";
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
+import type pg from "pg";
+import type { Database } from "../database/database.js";
+import { createQueryContext, type QueryContextOptions } from "../database/query-context.js";
+import { poolOf } from "../dialects/postgres/postgres-pool.js";
+import type { EnqueueJobInput, JobQueue } from "../types.js";
+import { nonEmptyTextSchema } from "../validation/input-schemas.js";
+import { parseInput } from "../validation/parse-input.js";
+import { complete, completeMany, fail, heartbeat, suspend } from "./acknowledge-jobs.js";
+import { dequeue, dequeueBatch } from "./claim-jobs.js";
+import { enqueue, enqueueParallel } from "./enqueue.js";
+import { pollingOnly, postgresNotifications, type JobNotifications } from "./job-notifications.js";
+import { getQueueStats, getSuspendedJobsReadyToPoll, releaseStaleJobs } from "./queue-maintenance.js";
+import type { QueueContext } from "./queue-context.js";
+
+export interface KyselyJobQueueOptions extends QueryContextOptions {
+  /** Identifies this worker in `job_queue.workerId`; default: host, pid and a random suffix. */
+  workerId?: string;
+  /**
+   * PostgreSQL: where waitForJobs LISTENs. Defaults to the settings of the pool
+   * openDatabase() made for `db`; give pg pool settings (e.g. `{ connectionString }`)
+   * for a Kysely instance you built yourself. `false` turns listening off (polling only).
+   */
+  listen?: pg.PoolConfig | false;
+}
+
+export function defaultWorkerId(): string {
+  return `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
+}
+
+/**
+ * JobQueue over a Kysely instance (PostgreSQL or SQLite, detected). Claims are
+ * one statement each; acknowledgements are fenced to the worker holding the job.
+ */
+export function createKyselyJobQueue(db: Kysely<Database>, options: KyselyJobQueueOptions = {}): JobQueue {
+  const workerId = parseInput("createKyselyJobQueue", "workerId", nonEmptyTextSchema, options.workerId ?? defaultWorkerId());
+  const ctx: QueueContext = { ...createQueryContext(db, options), workerId };
+  const notifications = notificationsFor(ctx, options.listen);
+
+  return {
+    workerId,
+    enqueue: (input: EnqueueJobInput) => enqueue(ctx, input),
+    enqueueParallel: (jobs: EnqueueJobInput[]) => enqueueParallel(ctx, jobs),
+    dequeue: () => dequeue(ctx),
+    dequeueBatch: (limit: number) => dequeueBatch(ctx, limit),
+    complete: (jobId: string) => complete(ctx, jobId),
+    completeMany: (jobIds: string[]) => completeMany(ctx, jobIds),
+    suspend: (jobId: string, nextPollAt: Date) => suspend(ctx, jobId, nextPollAt),
+    fail: (jobId: string, error: string, shouldRetry?: boolean) => fail(ctx, jobId, error, shouldRetry),
+    heartbeat: (jobId: string) => heartbeat(ctx, jobId),
+    getSuspendedJobsReadyToPoll: () => getSuspendedJobsReadyToPoll(ctx),
+    releaseStaleJobs: (staleThresholdMs?: number) => releaseStaleJobs(ctx, staleThresholdMs),
+    getQueueStats: () => getQueueStats(ctx),
+    waitForJobs: (timeoutMs: number, signal?: AbortSignal) => notifications.wait(timeoutMs, signal),
+    close: () => notifications.close(),
+  };
+}
+
+function notificationsFor(ctx: QueueContext, listen: pg.PoolConfig | false | undefined): JobNotifications {
+  if (ctx.dialect.databaseType !== "postgresql" || listen === false) return pollingOnly;
+  const poolOptions = listen ?? (poolOf(ctx.db) as (pg.Pool & { options: pg.PoolConfig }) | undefined)?.options;
+  return poolOptions ? postgresNotifications(poolOptions) : pollingOnly;
+}

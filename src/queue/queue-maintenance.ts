@@ -1,0 +1,64 @@
+import { sql } from "kysely";
+import { STATUSES, type QueueStats, type Status, type SuspendedJobReadyToPoll } from "../types.js";
+import { parseInput } from "../validation/parse-input.js";
+import { staleThresholdSchema } from "../validation/input-schemas.js";
+import type { QueueContext } from "./queue-context.js";
+
+export const DEFAULT_STALE_THRESHOLD_MS = 300_000;
+export const VANISHED_WORKER_ERROR =
+  "worker vanished while holding the job (lock went stale) and the job has no attempts left";
+
+/**
+ * RUNNING jobs whose lock is older than the threshold belong to a worker that
+ * crashed or hung. They go back to PENDING with the lock cleared, except a job
+ * that has used all its attempts: it becomes FAILED, so a poison job that
+ * kills every worker that takes it cannot circulate forever. One statement.
+ */
+export async function releaseStaleJobs(
+  ctx: QueueContext,
+  staleThresholdMs: number = DEFAULT_STALE_THRESHOLD_MS,
+): Promise<number> {
+  parseInput("releaseStaleJobs", "staleThresholdMs", staleThresholdSchema, staleThresholdMs);
+  const { dialect } = ctx;
+  const now = dialect.now();
+  const exhausted = sql<boolean>`"attempt" >= "maxAttempts"`;
+  const result = await ctx.db
+    .updateTable("job_queue")
+    .set({
+      status: sql`case when ${exhausted} then ${dialect.enumValue("Status", "FAILED")} else ${dialect.enumValue("Status", "PENDING")} end`,
+      lastError: sql`case when ${exhausted} then ${VANISHED_WORKER_ERROR} else "lastError" end`,
+      completedAt: sql`case when ${exhausted} then ${now} else null end`,
+      workerId: null,
+      lockedAt: null,
+      updatedAt: now,
+    })
+    .where("status", "=", dialect.enumValue("Status", "RUNNING"))
+    .where("lockedAt", "<", dialect.plusSeconds(now, -staleThresholdMs / 1000))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** SUSPENDED jobs whose poll time has come, earliest first. */
+export async function getSuspendedJobsReadyToPoll(ctx: QueueContext): Promise<SuspendedJobReadyToPoll[]> {
+  const rows = await ctx.db
+    .selectFrom("job_queue")
+    .select(["id", "stageId", "workflowRunId"])
+    .where("status", "=", ctx.dialect.enumValue("Status", "SUSPENDED"))
+    .where("nextPollAt", "<=", ctx.dialect.now())
+    .orderBy("nextPollAt", "asc")
+    .orderBy("id", "asc")
+    .execute();
+  return rows.map((row) => ({ jobId: String(row.id), stageId: String(row.stageId), workflowRunId: String(row.workflowRunId) }));
+}
+
+/** Jobs per status, counted by the database. */
+export async function getQueueStats(ctx: QueueContext): Promise<QueueStats> {
+  const rows = await ctx.db
+    .selectFrom("job_queue")
+    .select(["status", (eb) => eb.fn.countAll().as("count")])
+    .groupBy("status")
+    .execute();
+  const stats = Object.fromEntries(STATUSES.map((status) => [status, 0])) as QueueStats;
+  for (const row of rows) stats[row.status as Status] = Number(row.count);
+  return stats;
+}

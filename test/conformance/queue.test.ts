@@ -1,0 +1,293 @@
+import { sql } from "kysely";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { JobLeaseLostError, NotFoundError, ValidationError } from "../../src/errors.js";
+import type { JobQueue } from "../../src/types.js";
+import { BACKENDS, sleep, useBackend } from "./backends.js";
+
+describe.each(BACKENDS)("JobQueue on $name", (backend) => {
+  const fixture = useBackend(backend);
+  const queues: JobQueue[] = [];
+  afterEach(async () => {
+    vi.useRealTimers();
+    await Promise.all(queues.splice(0).map((queue) => queue.close()));
+  });
+  const queue = (workerId = "worker-a") => {
+    const created = backend.jobQueueFor(fixture.db, { workerId });
+    queues.push(created);
+    return created;
+  };
+  const job = (overrides: Record<string, unknown> = {}) => ({ workflowRunId: "run-1", stageId: "stage-1", ...overrides });
+  const row = async (id: string) =>
+    (await sql<Record<string, unknown>>`select * from job_queue where id = ${id}`.execute(fixture.db)).rows[0]!;
+  const dbNow = () => new Date(); // both dialects' clocks are this machine's here
+  /** Moves a job's nextPollAt into the past, as if its backoff or schedule had elapsed. */
+  const makeDue = (id: string) =>
+    fixture.db.updateTable("job_queue").set({ nextPollAt: backend.databaseType === "postgresql" ? "2000-01-01 00:00:00" : "2000-01-01T00:00:00.000+00:00" }).where("id", "=", id).execute();
+
+  describe("enqueue", () => {
+    it("adds a PENDING job with the documented defaults", async () => {
+      const id = await queue().enqueue(job());
+      const stored = await row(id);
+      expect(stored).toMatchObject({ status: "PENDING", priority: 5, attempt: 0, maxAttempts: 3, workerId: null, nextPollAt: null });
+      expect(typeof stored.payload === "string" ? JSON.parse(stored.payload) : stored.payload).toEqual({});
+    });
+
+    it("does not hand out a job before scheduledFor", async () => {
+      const q = queue();
+      await q.enqueue(job({ scheduledFor: new Date(Date.now() + 60_000) }));
+      expect(await q.dequeue()).toBeNull();
+      const due = await q.enqueue(job({ scheduledFor: new Date(Date.now() - 1_000) }));
+      expect((await q.dequeue())?.jobId).toBe(due);
+    });
+
+    it("enqueueParallel returns ids in input order and honours scheduledFor", async () => {
+      const q = queue();
+      const ids = await q.enqueueParallel([
+        job({ stageId: "a", priority: 1 }),
+        job({ stageId: "b", priority: 9, scheduledFor: new Date(Date.now() + 60_000) }),
+        job({ stageId: "c", priority: 5, payload: { n: 3 } }),
+      ]);
+      expect(ids).toHaveLength(3);
+      expect((await row(ids[1]!)).nextPollAt).not.toBeNull();
+      expect((await q.dequeue())?.jobId).toBe(ids[2]);
+      expect((await q.dequeue())?.jobId).toBe(ids[0]);
+      expect(await q.dequeue()).toBeNull();
+      expect(await q.enqueueParallel([])).toEqual([]);
+    });
+
+    it("enqueueParallel is all or nothing", async () => {
+      const error = await queue()
+        .enqueueParallel([job(), job({ priority: Number.NaN }), job()])
+        .catch((e) => e);
+      expect(error).toBeInstanceOf(ValidationError);
+      expect(error.field).toBe("jobs.1.priority");
+      expect((await fixture.counts()).job_queue).toBe(0);
+    });
+
+    it("enqueueParallel splits a batch larger than one statement can bind, still in one transaction", async () => {
+      const ids = await queue().enqueueParallel(Array.from({ length: 6_000 }, (_, i) => job({ stageId: `s${i}` })));
+      expect(new Set(ids).size).toBe(6_000);
+      expect((await fixture.counts()).job_queue).toBe(6_000);
+    });
+  });
+
+  describe("dequeue", () => {
+    it("claims by priority, then age, then id, and marks the job RUNNING for this worker", async () => {
+      const q = queue();
+      const low = await q.enqueue(job({ priority: 1 }));
+      const first = await q.enqueue(job({ priority: 7, payload: { order: 1 } }));
+      const second = await q.enqueue(job({ priority: 7, payload: { order: 2 } }));
+      const before = Date.now();
+      const claimed = await q.dequeue();
+      expect(claimed).toEqual({
+        jobId: first,
+        workflowRunId: "run-1",
+        stageId: "stage-1",
+        priority: 7,
+        attempt: 1,
+        maxAttempts: 3,
+        payload: { order: 1 },
+      });
+      const stored = await row(first);
+      expect(stored).toMatchObject({ status: "RUNNING", workerId: "worker-a", attempt: 1 });
+      expect(stored.lockedAt).not.toBeNull();
+      expect(stored.startedAt).not.toBeNull();
+      expect(Math.abs(new Date(String(stored.lockedAt).replace(" ", "T") + (backend.databaseType === "postgresql" ? "Z" : "")).getTime() - before)).toBeLessThan(5_000);
+      expect((await q.dequeue())?.jobId).toBe(second);
+      expect((await q.dequeue())?.jobId).toBe(low);
+      expect(await q.dequeue()).toBeNull();
+    });
+
+    it("claims exactly as many jobs as asked, however many are runnable", async () => {
+      // Regression: `id IN (subquery LIMIT n FOR UPDATE SKIP LOCKED)` can re-run
+      // its subquery per row on PostgreSQL and claim every runnable job.
+      const q = queue();
+      await q.enqueueParallel(Array.from({ length: 20 }, (_, i) => job({ priority: i % 3 })));
+      expect(await q.dequeue()).not.toBeNull();
+      expect((await q.getQueueStats()).RUNNING).toBe(1);
+      expect(await q.dequeueBatch(5)).toHaveLength(5);
+      expect((await q.getQueueStats()).RUNNING).toBe(6);
+    });
+
+    it("dequeueBatch claims up to n jobs in claim order", async () => {
+      const q = queue();
+      const ids = await q.enqueueParallel(Array.from({ length: 5 }, (_, i) => job({ priority: i })));
+      const batch = await q.dequeueBatch(3);
+      expect(batch.map((j) => j.jobId)).toEqual([ids[4], ids[3], ids[2]]);
+      expect((await q.dequeueBatch(10)).map((j) => j.jobId)).toEqual([ids[1], ids[0]]);
+      expect(await q.dequeueBatch(10)).toEqual([]);
+      expect(await q.dequeueBatch(0).catch((e) => e)).toBeInstanceOf(ValidationError);
+    });
+
+    it("throws database errors instead of reporting an empty queue", async () => {
+      const db = fixture.database.open();
+      const q = backend.jobQueueFor(db, { workerId: "w", listen: false });
+      await q.enqueue(job());
+      await db.destroy(); // a closed pool / connection
+      await expect(q.dequeue()).rejects.toThrow(/destroyed/);
+    });
+
+    it.runIf(backend.databaseType === "postgresql")("uses the database clock, so a skewed process clock does not matter", async () => {
+      const q = queue();
+      const id = await q.enqueue(job());
+      await sql`update job_queue set "nextPollAt" = (now() at time zone 'UTC') - interval '1 second' where id = ${id}`.execute(fixture.db);
+      vi.useFakeTimers({ toFake: ["Date"] });
+      vi.setSystemTime(new Date(Date.now() - 3_600_000)); // this process runs an hour behind
+      expect((await q.dequeue())?.jobId).toBe(id);
+    });
+  });
+
+  describe("acknowledging", () => {
+    it("complete marks COMPLETED, is idempotent for its worker, and refuses others", async () => {
+      const a = queue("a");
+      const b = queue("b");
+      const id = await a.enqueue(job());
+      await a.dequeue();
+      const lost = await b.complete(id).catch((e) => e);
+      expect(lost).toBeInstanceOf(JobLeaseLostError);
+      expect(lost).toMatchObject({ jobId: id, workerId: "b", currentStatus: "RUNNING", currentWorkerId: "a" });
+      await a.complete(id);
+      await a.complete(id);
+      const stored = await row(id);
+      expect(stored).toMatchObject({ status: "COMPLETED", lockedAt: null });
+      expect(stored.completedAt).not.toBeNull();
+      const missing = await a.complete("no-such-job").catch((e) => e);
+      expect(missing).toBeInstanceOf(NotFoundError);
+      expect(missing.id).toBe("no-such-job");
+    });
+
+    it("completeMany completes a batch in one statement", async () => {
+      const q = queue();
+      await q.enqueueParallel(Array.from({ length: 4 }, () => job()));
+      const batch = await q.dequeueBatch(4);
+      await q.completeMany(batch.map((j) => j.jobId));
+      expect((await q.getQueueStats()).COMPLETED).toBe(4);
+      await expect(q.completeMany(["no-such-job"])).rejects.toBeInstanceOf(NotFoundError);
+    });
+
+    it("suspend parks the job until nextPollAt and releases the lock", async () => {
+      const q = queue();
+      const later = await q.enqueue(job({ stageId: "later" }));
+      const due = await q.enqueue(job({ stageId: "due" }));
+      await q.dequeueBatch(2);
+      await q.suspend(later, new Date(Date.now() + 60_000));
+      await q.suspend(due, new Date(Date.now() - 1_000));
+      expect(await row(later)).toMatchObject({ status: "SUSPENDED", workerId: null, lockedAt: null });
+      expect(await q.getSuspendedJobsReadyToPoll()).toEqual([{ jobId: due, stageId: "due", workflowRunId: "run-1" }]);
+      expect(await q.dequeue()).toBeNull();
+    });
+
+    it("fail without retry marks FAILED with the error", async () => {
+      const q = queue();
+      const id = await q.enqueue(job());
+      await q.dequeue();
+      await q.fail(id, "boom");
+      const stored = await row(id);
+      expect(stored).toMatchObject({ status: "FAILED", lastError: "boom", lockedAt: null });
+      expect(stored.completedAt).not.toBeNull();
+    });
+
+    it("fail with retry backs off 2^attempt seconds, then fails for good after maxAttempts", async () => {
+      const q = queue();
+      const id = await q.enqueue(job({ maxAttempts: 2 }));
+      await q.dequeue();
+      const before = Date.now();
+      await q.fail(id, "first", true);
+      const retried = await row(id);
+      expect(retried).toMatchObject({ status: "PENDING", lastError: "first", workerId: null, lockedAt: null, attempt: 1 });
+      const nextPollAt = backend.databaseType === "postgresql" ? new Date(`${String(retried.nextPollAt).replace(" ", "T")}Z`) : new Date(String(retried.nextPollAt));
+      expect(nextPollAt.getTime() - before).toBeGreaterThan(1_000);
+      expect(nextPollAt.getTime() - before).toBeLessThan(3_000 + 1_000); // 2^1 s, clock slack
+      expect(await q.dequeue()).toBeNull(); // still backing off
+
+      await makeDue(id);
+      expect((await q.dequeue())?.attempt).toBe(2);
+      await q.fail(id, "second", true);
+      expect(await row(id)).toMatchObject({ status: "FAILED", lastError: "second", attempt: 2 });
+    });
+
+    it("heartbeat renews the lock for the owner only", async () => {
+      const a = queue("a");
+      const id = await a.enqueue(job());
+      await a.dequeue();
+      const lockedAt = (await row(id)).lockedAt;
+      await sleep(15);
+      expect(await a.heartbeat(id)).toBe(true);
+      expect((await row(id)).lockedAt).not.toEqual(lockedAt);
+      expect(await queue("b").heartbeat(id)).toBe(false);
+      await expect(a.heartbeat("no-such-job")).rejects.toBeInstanceOf(NotFoundError);
+    });
+  });
+
+  describe("stale jobs", () => {
+    it("releases jobs locked longer than the threshold, failing those out of attempts", async () => {
+      const q = queue();
+      const [retryable, poison] = await q.enqueueParallel([job({ stageId: "retryable" }), job({ stageId: "poison", maxAttempts: 1 })]);
+      await q.dequeueBatch(2);
+      await sleep(30);
+      const fresh = await q.enqueue(job({ stageId: "fresh" }));
+      await q.dequeue();
+      expect(await q.releaseStaleJobs(20)).toBe(2);
+      expect(await row(retryable!)).toMatchObject({ status: "PENDING", workerId: null, lockedAt: null, attempt: 1 });
+      const failed = await row(poison!);
+      expect(failed).toMatchObject({ status: "FAILED", workerId: null });
+      expect(String(failed.lastError)).toMatch(/worker vanished/);
+      expect((await row(fresh)).status).toBe("RUNNING");
+      expect(await q.releaseStaleJobs()).toBe(0); // default threshold: 5 minutes
+    });
+
+    it("leaves a job alone while its worker heart-beats, and its late ack is refused once released", async () => {
+      const a = queue("a");
+      const id = await a.enqueue(job());
+      await a.dequeue();
+      for (let i = 0; i < 3; i++) {
+        await sleep(25);
+        expect(await a.heartbeat(id)).toBe(true);
+        expect(await a.releaseStaleJobs(40)).toBe(0);
+      }
+      await sleep(50);
+      expect(await a.releaseStaleJobs(40)).toBe(1);
+      const b = queue("b");
+      expect((await b.dequeue())?.attempt).toBe(2);
+      await expect(a.complete(id)).rejects.toBeInstanceOf(JobLeaseLostError);
+      await b.complete(id);
+    });
+  });
+
+  it("getQueueStats counts jobs by status", async () => {
+    const q = queue();
+    await q.enqueueParallel(Array.from({ length: 3 }, () => job()));
+    const [claimed] = await q.dequeueBatch(1);
+    await q.complete(claimed!.jobId);
+    await q.dequeue();
+    expect(await q.getQueueStats()).toEqual({
+      PENDING: 1, RUNNING: 1, COMPLETED: 1, SUSPENDED: 0, FAILED: 0, CANCELLED: 0, SKIPPED: 0,
+    });
+  });
+
+  describe("waitForJobs", () => {
+    it("returns after the timeout when nothing happens, or at once when aborted", async () => {
+      const q = queue();
+      let start = Date.now();
+      await q.waitForJobs(60);
+      expect(Date.now() - start).toBeGreaterThanOrEqual(55);
+      const controller = new AbortController();
+      start = Date.now();
+      setTimeout(() => controller.abort(), 20);
+      await q.waitForJobs(10_000, controller.signal);
+      expect(Date.now() - start).toBeLessThan(2_000);
+    });
+
+    it.runIf(backend.databaseType === "postgresql")("wakes up as soon as a job is enqueued (LISTEN/NOTIFY)", async () => {
+      const waiter = queue("waiter");
+      await waiter.waitForJobs(1); // connects the listener
+      const start = Date.now();
+      const woke = waiter.waitForJobs(10_000);
+      await sleep(50);
+      await queue("producer").enqueue(job());
+      await woke;
+      expect(Date.now() - start).toBeLessThan(2_000);
+      expect(dbNow()).toBeInstanceOf(Date);
+    });
+  });
+});
