@@ -6,6 +6,8 @@ import {
   type SqliteConnectionOptions,
 } from "../dialects/sqlite/sqlite-connection.js";
 import type { DatabaseType } from "../dialects/dialect-support.js";
+import { withPreparedStatements } from "../dialects/postgres/prepared-statements.js";
+import { withStatementCache } from "../dialects/sqlite/statement-cache.js";
 import type { Database } from "./database.js";
 
 export interface OpenDatabaseOptions {
@@ -59,7 +61,7 @@ export function openDatabase(url: string, options: OpenDatabaseOptions = {}): Ky
   const log = options.log ? { log: options.log } : {};
   if (databaseType === "postgresql") {
     const pool = createPostgresPool(target, options.postgres);
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...log });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: withPreparedStatements(pool) }), ...log });
     rememberPool(db, pool);
     return db;
   }
@@ -72,7 +74,7 @@ export function openDatabase(url: string, options: OpenDatabaseOptions = {}): Ky
       { cause: error },
     );
   }
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }), ...log });
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(connection) }), ...log });
 }
 
 /** The URL with its password replaced, for error messages and logs. */

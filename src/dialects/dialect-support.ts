@@ -20,8 +20,19 @@ export interface DialectSupport {
 
   /** A point in time as the timestamp column stores it. */
   date(value: Date): Expression<any>;
+  /** `date` for a prepared query: `parameter` is bound to `dateValue(value)` (or null) on each call. */
+  dateFrom(parameter: unknown): Expression<any>;
+  dateValue(value: Date): unknown;
   /** "Now" for timestamps: the database clock on PostgreSQL, so machines with skewed clocks agree. */
   now(): Expression<any>;
+  /**
+   * "Now" for a prepared query: `clock` is the parameter the dialect binds
+   * the current time to (SQLite), and PostgreSQL ignores it (its SQL reads the
+   * database clock). Bind `clockValue()` to it on each call.
+   */
+  nowFrom(clock: unknown): Expression<any>;
+  /** The value for a prepared query's clock parameter (unused on PostgreSQL). */
+  clockValue(): unknown;
   /** A JSON document (already serialised) for a JSON column. */
   json(text: string): Expression<any>;
   /** A value of one of the schema's enum types. */

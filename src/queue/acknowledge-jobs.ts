@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import { JobLeaseLostError, NotFoundError } from "../errors.js";
+import { parameter, PreparedQueriesBySize } from "../database/prepared-query.js";
 import { parseInput } from "../validation/parse-input.js";
 import { dateSchema, errorMessageSchema, idSchema, jobIdsSchema } from "../validation/input-schemas.js";
 import type { QueueContext } from "./queue-context.js";
@@ -17,21 +18,43 @@ function heldByThisWorker(ctx: QueueContext) {
 }
 
 export async function complete(ctx: QueueContext, jobId: string): Promise<void> {
-  await completeMany(ctx, [parseInput("complete", "jobId", idSchema, jobId)], "complete");
+  parseInput("complete", "jobId", idSchema, jobId);
+  await completeIds(ctx, [jobId], "complete");
 }
 
+/** UPDATE … SET COMPLETED for `size` ids held by this worker; built once per dialect and size. */
+const completeStatements = new PreparedQueriesBySize<never>((db, dialect, size) => {
+  const now = dialect.nowFrom(parameter("clock"));
+  return db
+    .updateTable("job_queue")
+    .set({ status: dialect.enumValue("Status", "COMPLETED"), completedAt: now, lockedAt: null, updatedAt: now })
+    .where("status", "=", dialect.enumValue("Status", "RUNNING"))
+    .where("workerId", "=", parameter("workerId"))
+    .where("id", "in", Array.from({ length: size }, (_, i) => parameter("id", i)));
+}, 100);
+
 /** COMPLETED with completedAt; completing a job this worker already completed is a no-op. */
-export async function completeMany(ctx: QueueContext, jobIds: string[], operation = "completeMany"): Promise<void> {
-  parseInput(operation, operation === "complete" ? "jobId" : "jobIds", jobIdsSchema, jobIds);
-  if (jobIds.length === 0) return;
-  const now = ctx.dialect.now();
-  const result = await heldByThisWorker(ctx)
-    .set({ status: ctx.dialect.enumValue("Status", "COMPLETED"), completedAt: now, lockedAt: null, updatedAt: now })
-    .where("id", "in", jobIds)
-    .executeTakeFirst();
-  if (Number(result.numUpdatedRows) < new Set(jobIds).size) {
-    await explainUnacknowledged(ctx, operation, jobIds, "COMPLETED");
+export async function completeMany(ctx: QueueContext, jobIds: string[]): Promise<void> {
+  parseInput("completeMany", "jobIds", jobIdsSchema, jobIds);
+  await completeIds(ctx, jobIds.length > 1 ? [...new Set(jobIds)] : jobIds, "completeMany");
+}
+
+async function completeIds(ctx: QueueContext, ids: string[], operation: string): Promise<void> {
+  if (ids.length === 0) return;
+  let updated: bigint | undefined;
+  const prepared = completeStatements.forSize(ids.length);
+  if (prepared) {
+    const values = { workerId: ctx.workerId, clock: ctx.dialect.clockValue() };
+    updated = (await prepared.execute(ctx, values, ids.map((id) => ({ id })))).numAffectedRows;
+  } else {
+    const now = ctx.dialect.now();
+    const result = await heldByThisWorker(ctx)
+      .set({ status: ctx.dialect.enumValue("Status", "COMPLETED"), completedAt: now, lockedAt: null, updatedAt: now })
+      .where("id", "in", ids)
+      .executeTakeFirst();
+    updated = result.numUpdatedRows;
   }
+  if (Number(updated ?? 0) < ids.length) await explainUnacknowledged(ctx, operation, ids, "COMPLETED");
 }
 
 /** SUSPENDED until `nextPollAt`; the lock is released. */

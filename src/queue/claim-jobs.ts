@@ -1,4 +1,5 @@
 import { sql } from "kysely";
+import { parameter, PreparedQuery } from "../database/prepared-query.js";
 import type { DequeueResult } from "../types.js";
 import { parseInput } from "../validation/parse-input.js";
 import { batchSizeSchema } from "../validation/input-schemas.js";
@@ -24,7 +25,6 @@ export async function dequeueBatch(ctx: QueueContext, limit: number): Promise<De
  *   nested-loop semi-join that re-runs the subquery for every outer row; each
  *   re-run sees the rows already claimed as RUNNING, picks the next ones, and
  *   the statement claims more jobs than `limit` (a bug a test here caught).
- *
  * - Runnable: PENDING and not scheduled for later (nextPollAt null or due).
  * - Order: highest priority, then oldest createdAt, then id (ids are
  *   time-ordered, so jobs created in the same millisecond keep their order).
@@ -33,14 +33,17 @@ export async function dequeueBatch(ctx: QueueContext, limit: number): Promise<De
  * - Concurrency comes from the dialect: PostgreSQL adds FOR UPDATE SKIP
  *   LOCKED, so each worker takes rows no other worker holds; a SQLite UPDATE
  *   holds the database's write lock from its first read, so pick and claim are
- *   one atomic step. The outer WHERE re-checks the status all the same.
+ *   one atomic step.
+ * - No second `status = 'PENDING'` on the UPDATE: it would be redundant (the
+ *   picked rows are locked on PostgreSQL, and nothing else writes meanwhile on
+ *   SQLite), and it makes SQLite walk every pending row through the claim
+ *   index instead of looking the picked ids up by primary key.
+ * - Built once per dialect (PreparedQuery); each call binds worker, limit and clock.
  * - Errors are thrown: an unreachable database is not an empty queue.
  */
-async function claimJobs(ctx: QueueContext, limit: number): Promise<DequeueResult[]> {
-  const { db, dialect } = ctx;
-  const pending = sql.lit<"PENDING">("PENDING");
-  const now = dialect.now();
-  const rows = await db
+const claimStatement = new PreparedQuery<Record<string, unknown>>((db, dialect) => {
+  const now = dialect.nowFrom(parameter("clock"));
+  return db
     .with(
       (cte) => cte("claimable").materialized(),
       (db) =>
@@ -48,41 +51,43 @@ async function claimJobs(ctx: QueueContext, limit: number): Promise<DequeueResul
           db
             .selectFrom("job_queue")
             .select("id")
-            .where("status", "=", pending)
+            .where("status", "=", sql.lit("PENDING"))
             .where((eb) => eb.or([eb("nextPollAt", "is", null), eb("nextPollAt", "<=", now)]))
             .orderBy("priority", "desc")
             .orderBy("createdAt", "asc")
             .orderBy("id", "asc")
-            .limit(limit),
+            .limit(parameter("limit")),
         ),
     )
     .updateTable("job_queue")
     .set((eb) => ({
       status: dialect.enumValue("Status", "RUNNING"),
-      workerId: ctx.workerId,
+      workerId: parameter("workerId"),
       lockedAt: now,
       startedAt: now,
       attempt: eb("attempt", "+", 1),
       updatedAt: now,
     }))
     .where("id", "in", (eb) => eb.selectFrom("claimable").select("claimable.id"))
-    .where("status", "=", pending)
-    .returning(["id", "workflowRunId", "stageId", "priority", "attempt", "maxAttempts", "payload", "createdAt"])
-    .execute();
+    .returning(["id", "workflowRunId", "stageId", "priority", "attempt", "maxAttempts", "payload", "createdAt"]);
+});
 
+async function claimJobs(ctx: QueueContext, limit: number): Promise<DequeueResult[]> {
+  const { dialect } = ctx;
+  const { rows } = await claimStatement.execute(ctx, { limit, workerId: ctx.workerId, clock: dialect.clockValue() });
+
+  const toJob = (row: Record<string, unknown>): DequeueResult => ({
+    jobId: String(row.id),
+    workflowRunId: String(row.workflowRunId),
+    stageId: String(row.stageId),
+    priority: Number(row.priority),
+    attempt: Number(row.attempt),
+    maxAttempts: Number(row.maxAttempts),
+    payload: dialect.readJson(row.payload) as Record<string, unknown>,
+  });
+  if (rows.length <= 1) return rows.map(toJob);
   // RETURNING promises no order; hand the jobs out in claim order.
-  const claimed = rows.map((row) => ({
-    job: {
-      jobId: String(row.id),
-      workflowRunId: String(row.workflowRunId),
-      stageId: String(row.stageId),
-      priority: Number(row.priority),
-      attempt: Number(row.attempt),
-      maxAttempts: Number(row.maxAttempts),
-      payload: dialect.readJson(row.payload) as Record<string, unknown>,
-    },
-    createdAt: dialect.readDate(row.createdAt).getTime(),
-  }));
+  const claimed = rows.map((row) => ({ job: toJob(row), createdAt: dialect.readDate(row.createdAt).getTime() }));
   claimed.sort(
     (a, b) => b.job.priority - a.job.priority || a.createdAt - b.createdAt || (a.job.jobId < b.job.jobId ? -1 : 1),
   );

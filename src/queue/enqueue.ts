@@ -1,3 +1,4 @@
+import { PreparedQueriesBySize, parameter } from "../database/prepared-query.js";
 import type { EnqueueJobInput } from "../types.js";
 import { parseInput } from "../validation/parse-input.js";
 import { enqueueJobSchema, enqueueJobsSchema } from "../validation/input-schemas.js";
@@ -23,35 +24,56 @@ export async function enqueueParallel(ctx: QueueContext, jobs: EnqueueJobInput[]
   return insertJobs(ctx, parsed);
 }
 
-// Parameters per row; PostgreSQL allows 65,535 bind parameters per statement
-// and SQLite 32,766, so large batches are split into several INSERTs inside
-// one transaction (still all or nothing).
-const PARAMETERS_PER_JOB = 11;
-const MAX_JOBS_PER_INSERT = Math.floor(30_000 / PARAMETERS_PER_JOB);
+// Eight bind parameters per job: PostgreSQL allows 65,535 per statement and
+// SQLite 32,766, so a batch over 1,000 jobs is split into several INSERTs
+// inside one transaction (still all or nothing).
+const MAX_JOBS_PER_INSERT = 1_000;
 
-async function insertJobs(ctx: QueueContext, jobs: ParsedJob[]): Promise<string[]> {
-  const { dialect } = ctx;
-  const now = dialect.now();
-  const ids = jobs.map(() => ctx.newId());
-  const rows = jobs.map((job, index) => ({
-    id: ids[index]!,
+/** INSERT of `size` jobs, built once per dialect and size. */
+const insertStatements = new PreparedQueriesBySize<never>((db, dialect, size) => {
+  const now = dialect.nowFrom(parameter("clock"));
+  const rows = Array.from({ length: size }, (_, i) => ({
+    id: parameter("id", i),
     createdAt: now,
     updatedAt: now,
-    workflowRunId: job.workflowRunId,
-    stageId: job.stageId,
+    workflowRunId: parameter("workflowRunId", i),
+    stageId: parameter("stageId", i),
     status: dialect.enumValue("Status", "PENDING"),
-    priority: job.priority ?? 5,
+    priority: parameter("priority", i),
     attempt: 0,
-    maxAttempts: job.maxAttempts ?? 3,
-    nextPollAt: job.scheduledFor ? dialect.date(job.scheduledFor) : null,
-    payload: dialect.json(job.payload ?? "{}"),
+    maxAttempts: parameter("maxAttempts", i),
+    nextPollAt: dialect.dateFrom(parameter("nextPollAt", i)),
+    payload: dialect.json(parameter("payload", i)),
   }));
-  if (rows.length <= MAX_JOBS_PER_INSERT) {
-    await ctx.db.insertInto("job_queue").values(rows).execute();
+  return db.insertInto("job_queue").values(rows);
+}, MAX_JOBS_PER_INSERT);
+
+async function insertJobs(ctx: QueueContext, jobs: ParsedJob[]): Promise<string[]> {
+  const ids = jobs.map(() => ctx.newId());
+  const clock = ctx.dialect.clockValue();
+  const insertChunk = (db: QueueContext, start: number, end: number) => {
+    const rows = [];
+    for (let i = start; i < end; i++) {
+      const job = jobs[i]!;
+      rows.push({
+        id: ids[i],
+        workflowRunId: job.workflowRunId,
+        stageId: job.stageId,
+        priority: job.priority ?? 5,
+        maxAttempts: job.maxAttempts ?? 3,
+        nextPollAt: job.scheduledFor ? ctx.dialect.dateValue(job.scheduledFor) : null,
+        payload: job.payload ?? "{}",
+      });
+    }
+    return insertStatements.forSize(end - start)!.execute(db, { clock }, rows);
+  };
+  if (jobs.length <= MAX_JOBS_PER_INSERT) {
+    await insertChunk(ctx, 0, jobs.length);
   } else {
     await ctx.dialect.writeTransaction(ctx.db, async (tx) => {
-      for (let start = 0; start < rows.length; start += MAX_JOBS_PER_INSERT) {
-        await tx.insertInto("job_queue").values(rows.slice(start, start + MAX_JOBS_PER_INSERT)).execute();
+      const txCtx = { ...ctx, db: tx };
+      for (let start = 0; start < jobs.length; start += MAX_JOBS_PER_INSERT) {
+        await insertChunk(txCtx, start, Math.min(jobs.length, start + MAX_JOBS_PER_INSERT));
       }
     });
   }

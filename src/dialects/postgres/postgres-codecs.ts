@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import type { DialectSupport } from "../dialect-support.js";
 
-type Codecs = Pick<DialectSupport, "date" | "now" | "json" | "enumValue" | "boolean" | "plusSeconds" | "readDate" | "readJson">;
+type Codecs = Pick<DialectSupport, "date" | "dateFrom" | "dateValue" | "now" | "nowFrom" | "clockValue" | "json" | "enumValue" | "boolean" | "plusSeconds" | "readDate" | "readJson">;
 
 /**
  * PostgreSQL values as Prisma stores them: TIMESTAMP(3) WITHOUT TIME ZONE
@@ -13,7 +13,11 @@ export const postgresCodecs: Codecs = {
   // The ISO text's "Z" is ignored by a cast to timestamp without time zone,
   // which is exactly "store the UTC wall time".
   date: (value) => sql`${value.toISOString()}::timestamp(3)`,
+  dateFrom: (parameter) => sql`${parameter}::timestamp(3)`,
+  dateValue: (value) => value.toISOString(),
   now: () => sql`(now() at time zone 'UTC')::timestamp(3)`,
+  nowFrom: () => sql`(now() at time zone 'UTC')::timestamp(3)`,
+  clockValue: () => undefined,
   json: (text) => sql`${text}::jsonb`,
   enumValue: (type, value) => sql`${value}::${sql.id(type)}`,
   boolean: (value) => sql`${value}`,

@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import type { DialectSupport } from "../dialect-support.js";
 
-type Codecs = Pick<DialectSupport, "date" | "now" | "json" | "enumValue" | "boolean" | "plusSeconds" | "readDate" | "readJson">;
+type Codecs = Pick<DialectSupport, "date" | "dateFrom" | "dateValue" | "now" | "nowFrom" | "clockValue" | "json" | "enumValue" | "boolean" | "plusSeconds" | "readDate" | "readJson">;
 
 /** `YYYY-MM-DD HH:MM:SS[.fff]`, what SQLite's CURRENT_TIMESTAMP default writes (UTC). */
 const SQLITE_TIMESTAMP = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d+)?$/;
@@ -20,8 +20,12 @@ export function formatSqliteDate(value: Date): string {
  */
 export const sqliteCodecs: Codecs = {
   date: (value) => sql`${formatSqliteDate(value)}`,
+  dateFrom: (parameter) => sql`${parameter}`,
+  dateValue: (value) => formatSqliteDate(value),
   // SQLite runs on one machine, so the process clock is the database clock.
   now: () => sql`${formatSqliteDate(new Date())}`,
+  nowFrom: (clock) => sql`${clock}`,
+  clockValue: () => formatSqliteDate(new Date()),
   json: (text) => sql`${text}`,
   enumValue: (_type, value) => sql`${value}`,
   boolean: (value) => sql`${value ? 1 : 0}`,

@@ -1,0 +1,82 @@
+import BetterSqlite3 from "better-sqlite3";
+import pg from "pg";
+import { newId } from "../../src/database/ids.js";
+import { formatSqliteDate } from "../../src/dialects/sqlite/sqlite-codecs.js";
+import type { CapturedStatement } from "../support/capture-statements.js";
+import { jobMarker, WORKER_MARKER, type QueueStatements } from "./queue-statements.js";
+
+/**
+ * The floor: the library's own statements, sent through the bare driver as
+ * prepared statements with nothing around them (no validation, no query
+ * building, no row decoding). The same operations as the library's queue.
+ */
+export interface QueueOperations {
+  enqueue(): Promise<void>;
+  enqueueHundred(): Promise<void>;
+  /** Claims one job and returns its id, or null. */
+  dequeue(): Promise<string | null>;
+  dequeueTwenty(): Promise<string[]>;
+  complete(jobId: string): Promise<void>;
+  completeTwenty(jobIds: string[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+const SQLITE_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+00:00$/;
+
+/** Fills a captured parameter list for one call: the worker, job ids, fresh ids and (SQLite) "now". */
+function bind(statement: CapturedStatement, workerId: string, jobIds: readonly string[] = [], freshIds = false): unknown[] {
+  const now = formatSqliteDate(new Date());
+  return statement.parameters.map((value) => {
+    if (value === WORKER_MARKER) return workerId;
+    if (typeof value === "string") {
+      const marker = /^__bench_job_(\d+)__$/.exec(value);
+      if (marker) return freshIds ? newId() : jobIds[Number(marker[1])];
+      if (SQLITE_TIMESTAMP.test(value)) return now;
+    }
+    return value;
+  });
+}
+
+export async function postgresFloor(url: string, statements: QueueStatements, workerId: string): Promise<QueueOperations> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const run = (name: keyof QueueStatements, values: unknown[]) =>
+    client.query({ name, text: statements[name].sql, values });
+  return {
+    enqueue: async () => void (await run("enqueueOne", bind(statements.enqueueOne, workerId, [], true))),
+    enqueueHundred: async () => void (await run("enqueueHundred", bind(statements.enqueueHundred, workerId, [], true))),
+    dequeue: async () => (await run("dequeueOne", bind(statements.dequeueOne, workerId))).rows[0]?.id ?? null,
+    dequeueTwenty: async () => (await run("dequeueTwenty", bind(statements.dequeueTwenty, workerId))).rows.map((r) => r.id),
+    complete: async (jobId) => void (await run("completeOne", bind(statements.completeOne, workerId, [jobId]))),
+    completeTwenty: async (jobIds) => void (await run("completeTwenty", bind(statements.completeTwenty, workerId, padTo20(jobIds)))),
+    close: () => client.end(),
+  };
+}
+
+export function sqliteFloor(file: string, statements: QueueStatements, workerId: string): QueueOperations {
+  const db = new BetterSqlite3(file, { timeout: 5000 });
+  db.pragma("foreign_keys = ON");
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = NORMAL");
+  const prepared = Object.fromEntries(
+    Object.entries(statements).map(([name, statement]) => [name, db.prepare((statement as CapturedStatement).sql)]),
+  ) as Record<keyof QueueStatements, BetterSqlite3.Statement>;
+  return {
+    enqueue: async () => void prepared.enqueueOne.run(...bind(statements.enqueueOne, workerId, [], true)),
+    enqueueHundred: async () => void prepared.enqueueHundred.run(...bind(statements.enqueueHundred, workerId, [], true)),
+    dequeue: async () => (prepared.dequeueOne.all(...bind(statements.dequeueOne, workerId)) as { id: string }[])[0]?.id ?? null,
+    dequeueTwenty: async () => (prepared.dequeueTwenty.all(...bind(statements.dequeueTwenty, workerId)) as { id: string }[]).map((r) => r.id),
+    complete: async (jobId) => void prepared.completeOne.run(...bind(statements.completeOne, workerId, [jobId])),
+    completeTwenty: async (jobIds) => void prepared.completeTwenty.run(...bind(statements.completeTwenty, workerId, padTo20(jobIds))),
+    close: async () => {
+      db.close();
+    },
+  };
+}
+
+/** The captured completeMany statement has 20 id slots; a short last batch repeats its first id. */
+function padTo20(jobIds: string[]): string[] {
+  return Array.from({ length: 20 }, (_, i) => jobIds[i] ?? jobIds[0]!);
+}
+
+export { jobMarker };

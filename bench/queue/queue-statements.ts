@@ -1,0 +1,75 @@
+import { openDatabase } from "../../src/database/open-database.js";
+import { createKyselyJobQueue } from "../../src/queue/kysely-job-queue.js";
+import { captureStatements, statementStartingWith, type CapturedStatement } from "../support/capture-statements.js";
+
+/** Marker values planted in captured parameters, replaced per call by the floor. */
+export const WORKER_MARKER = "__bench_worker__";
+export const jobMarker = (i: number) => `__bench_job_${i}__`;
+
+export interface QueueStatements {
+  enqueueOne: CapturedStatement;
+  enqueueHundred: CapturedStatement;
+  dequeueOne: CapturedStatement;
+  dequeueTwenty: CapturedStatement;
+  completeOne: CapturedStatement;
+  completeTwenty: CapturedStatement;
+}
+
+const job = (i: number) => ({ workflowRunId: `run-${i % 10}`, stageId: `stage-${i}`, payload: { i } });
+
+/**
+ * The exact statements the library sends for each queue operation, captured
+ * from a real run on a scratch database (which is left with leftover rows).
+ * Job ids are captured as markers by generating them as markers.
+ */
+export async function captureQueueStatements(url: string): Promise<QueueStatements> {
+  const capture = (work: (queue: ReturnType<typeof createKyselyJobQueue>) => Promise<unknown>, prefix: string) =>
+    captureStatements(url, (db) => work(createKyselyJobQueue(db, { workerId: WORKER_MARKER, listen: false }))).then(
+      (statements) => statementStartingWith(statements, prefix),
+    );
+
+  const enqueueOne = await capture((q) => q.enqueue(job(0)), "insert");
+  const enqueueHundred = await capture((q) => q.enqueueParallel(Array.from({ length: 100 }, (_, i) => job(i))), "insert");
+  const dequeueOne = await capture((q) => q.dequeue(), "with");
+  const dequeueTwenty = await capture((q) => q.dequeueBatch(20), "with");
+  // Completing needs jobs held by the marker worker.
+  const ids = await holdJobs(url, 21);
+  const completeOne = await capture((q) => q.complete(ids[0]!), "update");
+  const completeTwenty = await capture((q) => q.completeMany(ids.slice(1)), "update");
+  return {
+    enqueueOne: plantIds(enqueueOne, 1),
+    enqueueHundred: plantIds(enqueueHundred, 100),
+    dequeueOne,
+    dequeueTwenty,
+    completeOne: replaceValues(completeOne, new Map([[ids[0]!, jobMarker(0)]])),
+    completeTwenty: replaceValues(completeTwenty, new Map(ids.slice(1).map((id, i) => [id, jobMarker(i)]))),
+  };
+}
+
+async function holdJobs(url: string, count: number): Promise<string[]> {
+  const db = openDatabase(url);
+  try {
+    const queue = createKyselyJobQueue(db, { workerId: WORKER_MARKER, listen: false });
+    await queue.enqueueParallel(Array.from({ length: count }, (_, i) => job(i)));
+    return (await queue.dequeueBatch(count)).map((claimed) => claimed.jobId);
+  } finally {
+    await db.destroy();
+  }
+}
+
+/** Generated ids in an INSERT are UUIDs: mark them so the floor can put fresh ones there. */
+function plantIds(statement: CapturedStatement, expected: number): CapturedStatement {
+  let next = 0;
+  const parameters = statement.parameters.map((value) =>
+    typeof value === "string" && /^[0-9a-f]{8}-[0-9a-f]{4}-7/.test(value) ? jobMarker(next++) : value,
+  );
+  if (next !== expected) throw new Error(`expected ${expected} generated ids in the INSERT, found ${next}`);
+  return { sql: statement.sql, parameters };
+}
+
+function replaceValues(statement: CapturedStatement, replacements: Map<string, string>): CapturedStatement {
+  return {
+    sql: statement.sql,
+    parameters: statement.parameters.map((value) => (typeof value === "string" ? replacements.get(value) ?? value : value)),
+  };
+}
