@@ -34,6 +34,11 @@ export {
   type KyselyJobQueueOptions,
 } from "./queue/kysely-job-queue.js";
 export { JOB_QUEUE_CHANNEL } from "./queue/job-notifications.js";
+export {
+  createKyselyAICallLogger,
+  LoggerClosedError,
+  type KyselyAICallLoggerOptions,
+} from "./ai-calls/kysely-ai-call-logger.js";
 
 export {
   WorkflowPersistenceError,

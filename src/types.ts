@@ -297,3 +297,52 @@ export interface JobQueue {
   /** Releases the listening connection, if one was opened. */
   close(): Promise<void>;
 }
+
+// --- AI-call ledger ---------------------------------------------------------
+
+export interface CreateAICallInput {
+  /** Dotted path the call belongs to, e.g. `workflow.<runId>.stage.<stageId>`. */
+  topic: string;
+  callType: string;
+  modelKey: string;
+  modelId: string;
+  prompt: string;
+  response: string;
+  inputTokens: number;
+  outputTokens: number;
+  cost: number;
+  metadata?: unknown;
+}
+
+export interface AIModelStats {
+  calls: number;
+  inputTokens: number;
+  outputTokens: number;
+  cost: number;
+}
+
+export interface AIHelperStats {
+  totalCalls: number;
+  totalInputTokens: number;
+  totalOutputTokens: number;
+  totalCost: number;
+  perModel: Record<string, AIModelStats>;
+}
+
+export interface AICallLogger {
+  /**
+   * Records a call without waiting: buffered and written in batches. Throws a
+   * ValidationError at once for invalid input; never throws for database trouble.
+   */
+  logCall(call: CreateAICallInput): void;
+  /** Records a batch's results in one atomic insert; each row's metadata gains `{ batchId }`. */
+  logBatchResults(batchId: string, results: CreateAICallInput[]): Promise<void>;
+  /** Totals for every call whose topic starts with `topicPrefix` (literally). */
+  getStats(topicPrefix: string): Promise<AIHelperStats>;
+  /** Whether results for `batchId` were recorded. */
+  isRecorded(batchId: string): Promise<boolean>;
+  /** Resolves when every call logged so far is in the database (or handed to onError). */
+  flush(): Promise<void>;
+  /** Flushes, then stops; a later logCall throws. */
+  close(): Promise<void>;
+}

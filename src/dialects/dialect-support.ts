@@ -1,4 +1,4 @@
-import type { Expression, Kysely, SelectQueryBuilder } from "kysely";
+import type { Expression, Kysely, SelectQueryBuilder, SqlBool } from "kysely";
 
 /** The enum types of the schema (real types on PostgreSQL, TEXT on SQLite). */
 export type EnumTypeName = "Status" | "LogLevel" | "ArtifactType";
@@ -45,6 +45,14 @@ export interface DialectSupport {
   readDate(value: unknown): Date;
   /** Reads a JSON column value. */
   readJson(value: unknown): unknown;
+
+  /** The text value of top-level `key` in a JSON column (NULL when absent), computed by the database. */
+  jsonTextField(column: string, key: string): Expression<string | null>;
+  /**
+   * `column` starts with `prefix`, taken literally (case-sensitive; `%`, `_`
+   * and `\` match only themselves).
+   */
+  startsWith(column: string, prefix: string): Expression<SqlBool>;
 
   /** Names the kind of constraint a database error violated, if it is one. */
   constraintViolation(error: unknown): "unique" | "foreign_key" | undefined;

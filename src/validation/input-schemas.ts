@@ -148,3 +148,19 @@ export const jobIdsSchema = z.array(idSchema);
 export const batchSizeSchema = z.number().int().min(1).max(10_000);
 export const errorMessageSchema = z.string();
 export const staleThresholdSchema = z.number().min(0).refine(Number.isFinite, "must be a finite number");
+
+// --- AI calls ---
+
+export const createAICallSchema = z.strictObject({
+  topic: textSchema,
+  callType: textSchema,
+  modelKey: textSchema,
+  modelId: textSchema,
+  prompt: textSchema,
+  response: textSchema,
+  inputTokens: countSchema,
+  outputTokens: countSchema,
+  cost: amountSchema,
+  metadata: jsonColumn("nullable"),
+});
+export const createAICallsSchema = z.array(createAICallSchema);

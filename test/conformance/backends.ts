@@ -5,7 +5,8 @@ import { migrateToLatest } from "../../src/database/migrations/migrate.js";
 import type { DatabaseType } from "../../src/dialects/dialect-support.js";
 import { createKyselyWorkflowPersistence } from "../../src/persistence/kysely-workflow-persistence.js";
 import { createKyselyJobQueue, type KyselyJobQueueOptions } from "../../src/queue/kysely-job-queue.js";
-import type { JobQueue, WorkflowPersistence } from "../../src/types.js";
+import type { AICallLogger, JobQueue, WorkflowPersistence } from "../../src/types.js";
+import { createKyselyAICallLogger, type KyselyAICallLoggerOptions } from "../../src/ai-calls/kysely-ai-call-logger.js";
 import { createTestDatabase, type TestDatabase } from "../support/test-databases.js";
 
 /**
@@ -18,11 +19,13 @@ export interface Backend {
   databaseType: DatabaseType;
   persistenceFor(db: Kysely<Database>): WorkflowPersistence;
   jobQueueFor(db: Kysely<Database>, options?: KyselyJobQueueOptions): JobQueue;
+  aiCallLoggerFor(db: Kysely<Database>, options?: KyselyAICallLoggerOptions): AICallLogger;
 }
 
 const kysely = {
   persistenceFor: (db: Kysely<Database>) => createKyselyWorkflowPersistence(db),
   jobQueueFor: (db: Kysely<Database>, options?: KyselyJobQueueOptions) => createKyselyJobQueue(db, options),
+  aiCallLoggerFor: (db: Kysely<Database>, options?: KyselyAICallLoggerOptions) => createKyselyAICallLogger(db, options),
 };
 
 export const BACKENDS: readonly Backend[] = [

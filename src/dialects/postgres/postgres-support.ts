@@ -1,4 +1,4 @@
-import { sql, type Kysely, type SelectQueryBuilder } from "kysely";
+import { sql, type Kysely, type SelectQueryBuilder, type SqlBool } from "kysely";
 import type { DialectSupport } from "../dialect-support.js";
 import { postgresCodecs } from "./postgres-codecs.js";
 
@@ -23,6 +23,12 @@ export const postgresSupport: DialectSupport = {
     // waits on locks instead of failing, so nothing here is worth a blind retry.
     return false;
   },
+
+  jsonTextField: (column, key) => sql<string | null>`${sql.ref(column)} ->> ${key}`,
+
+  // LIKE is case-sensitive on PostgreSQL; escaping makes the prefix literal.
+  startsWith: (column, prefix) =>
+    sql<SqlBool>`${sql.ref(column)} like ${prefix.replace(/[\\%_]/g, "\\$&") + "%"} escape '\\'`,
 
   constraintViolation(error) {
     const code = (error as { code?: unknown } | null)?.code;

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from "kysely";
+import { sql, type Kysely, type SqlBool } from "kysely";
 import type { DialectSupport } from "../dialect-support.js";
 import { sqliteCodecs } from "./sqlite-codecs.js";
 
@@ -20,6 +20,16 @@ export const sqliteSupport: DialectSupport = {
     const code = (error as { code?: unknown } | null)?.code;
     return typeof code === "string" && code.startsWith("SQLITE_BUSY");
   },
+
+  jsonTextField: (column, key) => sql<string | null>`json_extract(${sql.ref(column)}, ${"$." + JSON.stringify(key)})`,
+
+  // SQLite's LIKE ignores ASCII case, so a prefix is a range instead: with the
+  // BINARY collation every string that starts with `prefix` sorts between it
+  // and `prefix` followed by the highest code point. The range can use an index.
+  startsWith: (column, prefix) =>
+    prefix === ""
+      ? sql<SqlBool>`1 = 1`
+      : sql<SqlBool>`(${sql.ref(column)} >= ${prefix} and ${sql.ref(column)} < ${prefix + "\u{10FFFF}"})`,
 
   constraintViolation(error) {
     const code = (error as { code?: unknown } | null)?.code;

@@ -1,0 +1,37 @@
+import type { QueryContext } from "../database/query-context.js";
+import type { z } from "zod";
+import type { createAICallSchema } from "../validation/input-schemas.js";
+
+export type ParsedAICall = z.output<typeof createAICallSchema>;
+
+/** A validated call, stamped when it was logged, waiting to be written. */
+export interface PendingAICall {
+  id: string;
+  loggedAt: Date;
+  call: ParsedAICall;
+}
+
+/** 12 bind parameters per row: 1,000 rows stay far below both databases' limits. */
+export const MAX_ROWS_PER_INSERT = 1_000;
+
+/** One multi-row INSERT per 1,000 calls, in the caller's connection or transaction. */
+export async function insertAICalls(ctx: QueryContext, calls: readonly PendingAICall[]): Promise<void> {
+  const { dialect } = ctx;
+  for (let start = 0; start < calls.length; start += MAX_ROWS_PER_INSERT) {
+    const rows = calls.slice(start, start + MAX_ROWS_PER_INSERT).map(({ id, loggedAt, call }) => ({
+      id,
+      createdAt: dialect.date(loggedAt),
+      topic: call.topic,
+      callType: call.callType,
+      modelKey: call.modelKey,
+      modelId: call.modelId,
+      prompt: call.prompt,
+      response: call.response,
+      inputTokens: call.inputTokens,
+      outputTokens: call.outputTokens,
+      cost: call.cost,
+      metadata: call.metadata == null ? null : dialect.json(call.metadata),
+    }));
+    await ctx.db.insertInto("ai_calls").values(rows).execute();
+  }
+}

@@ -1,0 +1,87 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import type { QueryContext } from "../database/query-context.js";
+import type { CreateAICallInput } from "../types.js";
+import { insertAICalls, type PendingAICall } from "./ai-call-rows.js";
+
+export interface CallBufferOptions {
+  /** Longest a logged call waits before it is written (default 1000 ms). */
+  flushIntervalMs: number;
+  /** Write as soon as this many calls wait, and at most this many per INSERT (default 500). */
+  maxBatchSize: number;
+  /** Attempts per batch before giving up on it (default 4: the first and 3 retries). */
+  maxAttempts: number;
+  /** Delay before the first retry, doubled for each further one (default 100 ms). */
+  retryDelayMs: number;
+  /** Receives what could not be written, with the last error. */
+  onError: (error: unknown, calls: CreateAICallInput[]) => void;
+}
+
+/**
+ * Buffers logged calls and writes them in multi-row INSERTs, one batch at a
+ * time and in logging order. A failed write is retried with backoff and then
+ * handed to onError with the calls it carried: nothing is dropped silently.
+ * The timer only runs while calls wait, so an idle logger holds no timer and
+ * never keeps the process alive.
+ */
+export class CallBuffer {
+  readonly #ctx: QueryContext;
+  readonly #options: CallBufferOptions;
+  #waiting: Array<{ pending: PendingAICall; input: CreateAICallInput }> = [];
+  #timer: NodeJS.Timeout | undefined;
+  /** The chain of writes; each flush appends to it, so batches never overlap. */
+  #writes: Promise<void> = Promise.resolve();
+
+  constructor(ctx: QueryContext, options: CallBufferOptions) {
+    this.#ctx = ctx;
+    this.#options = options;
+  }
+
+  add(pending: PendingAICall, input: CreateAICallInput): void {
+    this.#waiting.push({ pending, input });
+    if (this.#waiting.length >= this.#options.maxBatchSize) {
+      void this.flush();
+    } else {
+      this.#timer ??= setTimeout(() => void this.flush(), this.#options.flushIntervalMs);
+    }
+  }
+
+  /** Writes everything added so far; resolves when it is written or reported. Never rejects. */
+  flush(): Promise<void> {
+    if (this.#timer) {
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+    }
+    const batch = this.#waiting;
+    this.#waiting = [];
+    for (let start = 0; start < batch.length; start += this.#options.maxBatchSize) {
+      const chunk = batch.slice(start, start + this.#options.maxBatchSize);
+      this.#writes = this.#writes.then(() => this.#write(chunk));
+    }
+    return this.#writes;
+  }
+
+  async #write(chunk: Array<{ pending: PendingAICall; input: CreateAICallInput }>): Promise<void> {
+    let lastError: unknown;
+    for (let attempt = 1; attempt <= this.#options.maxAttempts; attempt++) {
+      try {
+        await insertAICalls(this.#ctx, chunk.map((entry) => entry.pending));
+        return;
+      } catch (error) {
+        lastError = error;
+        if (attempt < this.#options.maxAttempts) await sleep(this.#options.retryDelayMs * 2 ** (attempt - 1));
+      }
+    }
+    try {
+      this.#options.onError(lastError, chunk.map((entry) => entry.input));
+    } catch {
+      // A failing error handler must not break the logger for later calls.
+    }
+  }
+}
+
+export function reportToStderr(error: unknown, calls: CreateAICallInput[]): void {
+  console.error(
+    `kysely-workflow-persistence: ${calls.length} AI call(s) could not be written to ai_calls: ` +
+      `${(error as Error)?.message ?? String(error)}`,
+  );
+}

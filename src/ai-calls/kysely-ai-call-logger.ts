@@ -1,0 +1,83 @@
+import type { Kysely } from "kysely";
+import type { Database } from "../database/database.js";
+import { createQueryContext, inWriteTransaction, type QueryContextOptions } from "../database/query-context.js";
+import { ValidationError, WorkflowPersistenceError } from "../errors.js";
+import type { AICallLogger, CreateAICallInput } from "../types.js";
+import { createAICallSchema, createAICallsSchema, nonEmptyTextSchema, textSchema } from "../validation/input-schemas.js";
+import { parseInput } from "../validation/parse-input.js";
+import { insertAICalls, type ParsedAICall, type PendingAICall } from "./ai-call-rows.js";
+import { aiCallStats, isBatchRecorded } from "./ai-call-stats.js";
+import { CallBuffer, reportToStderr, type CallBufferOptions } from "./call-buffer.js";
+
+export interface KyselyAICallLoggerOptions extends QueryContextOptions, Partial<CallBufferOptions> {}
+
+/** logCall after close(). */
+export class LoggerClosedError extends WorkflowPersistenceError {
+  constructor() {
+    super("LOGGER_CLOSED", "AICallLogger.logCall: the logger was closed; create a new one to log more calls");
+  }
+}
+
+/**
+ * AICallLogger over a Kysely instance. logCall is synchronous and buffered
+ * (see CallBuffer); reads flush the buffer first, so they see every call
+ * logged before them.
+ */
+export function createKyselyAICallLogger(db: Kysely<Database>, options: KyselyAICallLoggerOptions = {}): AICallLogger {
+  const ctx = createQueryContext(db, options);
+  const buffer = new CallBuffer(ctx, {
+    flushIntervalMs: options.flushIntervalMs ?? 1_000,
+    maxBatchSize: options.maxBatchSize ?? 500,
+    maxAttempts: options.maxAttempts ?? 4,
+    retryDelayMs: options.retryDelayMs ?? 100,
+    onError: options.onError ?? reportToStderr,
+  });
+  let closed = false;
+  const pending = (call: ParsedAICall): PendingAICall => ({ id: ctx.newId(), loggedAt: new Date(), call });
+
+  return {
+    logCall(call: CreateAICallInput): void {
+      if (closed) throw new LoggerClosedError();
+      buffer.add(pending(parseInput("logCall", "call", createAICallSchema, call)), call);
+    },
+
+    async logBatchResults(batchId: string, results: CreateAICallInput[]): Promise<void> {
+      parseInput("logBatchResults", "batchId", nonEmptyTextSchema, batchId);
+      const parsed = parseInput("logBatchResults", "results", createAICallsSchema, results).map((call, index) => ({
+        ...call,
+        metadata: JSON.stringify({ ...metadataObject(call.metadata, index), batchId }),
+      }));
+      // All rows or none, even when they need more than one INSERT.
+      await inWriteTransaction(ctx, (tx) => insertAICalls(tx, parsed.map(pending)));
+    },
+
+    async getStats(topicPrefix: string) {
+      parseInput("getStats", "topicPrefix", textSchema, topicPrefix);
+      await buffer.flush();
+      return aiCallStats(ctx, topicPrefix);
+    },
+
+    async isRecorded(batchId: string) {
+      parseInput("isRecorded", "batchId", nonEmptyTextSchema, batchId);
+      await buffer.flush();
+      return isBatchRecorded(ctx, batchId);
+    },
+
+    flush: () => buffer.flush(),
+
+    async close() {
+      closed = true;
+      await buffer.flush();
+    },
+  };
+}
+
+/** A result's metadata as an object to add batchId to (absent → {}). */
+function metadataObject(metadataText: string | null | undefined, index: number): Record<string, unknown> {
+  if (metadataText == null) return {};
+  const value: unknown = JSON.parse(metadataText);
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new ValidationError("logBatchResults", `results.${index}.metadata`, "must be an object to carry batchId");
+  }
+  return value as Record<string, unknown>;
+}
