@@ -12,7 +12,10 @@ const INIT = "0001_init";
 const CLAIM_INDEX = "optional/0001_job_queue_pending_claim_index";
 const NOTIFY_TRIGGER = "optional/0002_job_queue_notify_trigger";
 /** The optional migrations each dialect has. */
-const OPTIONAL = { sqlite: [CLAIM_INDEX], postgresql: [CLAIM_INDEX, NOTIFY_TRIGGER] } as const;
+const OPTIONAL = {
+  sqlite: [CLAIM_INDEX, "optional/0002_ai_calls_stats_index"],
+  postgresql: [CLAIM_INDEX, NOTIFY_TRIGGER, "optional/0003_ai_calls_stats_index"],
+} as const;
 const SPEC_TABLES = ["ai_calls", "job_queue", "workflow_artifacts", "workflow_logs", "workflow_runs", "workflow_stages"];
 
 describe.each(DATABASE_TYPES)("migrator on %s", (databaseType) => {

@@ -30,8 +30,8 @@ export interface MigrateOptions {
   databaseType?: DatabaseType;
   /**
    * Apply the opt-in performance migrations (`migrations/<dialect>/optional/`),
-   * today the job queue's claim index (both) and the enqueue notification
-   * trigger (PostgreSQL). Default: true, unless the database is
+   * today the job queue's claim index and the AI-call stats index (both) and
+   * the enqueue notification trigger (PostgreSQL). Default: true, unless the database is
    * managed by Prisma (`_prisma_migrations` exists), where an index Prisma does
    * not know about would show up as drift in `prisma migrate`.
    */
@@ -200,9 +200,10 @@ async function migrateOnce(
       "This database is managed by Prisma (_prisma_migrations exists), so the job queue's claim " +
         "index was not created: it would show up as drift in `prisma migrate`. Add " +
         `\`${PRISMA_CLAIM_INDEX_HINT}\` to model JobQueue in schema.prisma and run ` +
-        "`prisma migrate dev`, or pass { performanceIndexes: true } to create it here" +
+        "`prisma migrate dev`, or pass { performanceIndexes: true } to create it here, together with " +
+        "the AI-call stats index" +
         (databaseType === "postgresql"
-          ? " (with the enqueue notification trigger; without it idle workers poll)."
+          ? " and the enqueue notification trigger (without it idle workers poll)."
           : "."),
     );
   }
