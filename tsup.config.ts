@@ -1,14 +1,23 @@
 import { defineConfig } from "tsup";
 
-// ESM and CommonJS builds with declarations for each. `shims` provides
-// import.meta.url in the CommonJS build, which the migration provider uses to
-// find the migrations folder shipped next to dist/.
-export default defineConfig({
-  entry: { index: "src/index.ts" },
-  format: ["esm", "cjs"],
-  dts: true,
-  shims: true,
-  sourcemap: true,
-  clean: true,
-  target: "node20",
-});
+export default defineConfig([
+  // The library: ESM and CommonJS with declarations for each. `shims` provides
+  // import.meta.url in the CommonJS build, which the migration provider uses to
+  // find the migrations folder shipped next to dist/.
+  {
+    entry: { index: "src/index.ts" },
+    format: ["esm", "cjs"],
+    dts: true,
+    shims: true,
+    sourcemap: true,
+    clean: true,
+    target: "node20",
+  },
+  // The `kwp` command (package bin): ESM only, it uses top-level await.
+  {
+    entry: { cli: "src/cli/main.ts" },
+    format: ["esm"],
+    sourcemap: true,
+    target: "node20",
+  },
+]);

@@ -66,7 +66,8 @@ async function statsRun(contender: string, url: string) {
 async function main() {
   const logRows: Array<Array<string | number>> = [];
   const statsRows: Array<Array<string | number>> = [];
-  for (const databaseType of ["postgresql", "sqlite"] as DatabaseType[]) {
+  const dialects = (process.env.BENCH_DIALECTS ?? "postgresql,sqlite").split(",") as DatabaseType[];
+  for (const databaseType of dialects) {
     const database = await createBenchDatabase(databaseType);
     try {
       const rates = { library: [] as number[], perCall: [] as number[] };

@@ -1,5 +1,5 @@
-// `npm start`: migrates a SQLite file (or DATABASE_URL) and takes one workflow
-// run through its life with the persistence API. The README shows this file.
+// The README's code example: migrates a SQLite file (or DATABASE_URL) and takes
+// one workflow run through its life with the persistence API.
 import { createKyselyWorkflowPersistence, migrateToLatest, openDatabase } from "../src/index.js";
 
 const db = openDatabase(process.env.DATABASE_URL ?? "sqlite:./workflow.db"); // or "postgres://…"

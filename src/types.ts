@@ -282,6 +282,11 @@ export interface JobQueue {
   /** Completes several jobs this worker holds in one statement. */
   completeMany(jobIds: string[]): Promise<void>;
   suspend(jobId: string, nextPollAt: Date): Promise<void>;
+  /**
+   * Makes a SUSPENDED job runnable again (PENDING, due now). True only for the
+   * one caller that resumed it, so several pollers never resume a job twice.
+   */
+  resume(jobId: string): Promise<boolean>;
   fail(jobId: string, error: string, shouldRetry?: boolean): Promise<void>;
   /** Renews the lock on a long-running job; false when this worker no longer holds it. */
   heartbeat(jobId: string): Promise<boolean>;

@@ -75,6 +75,21 @@ export async function suspend(ctx: QueueContext, jobId: string, nextPollAt: Date
   if (result.numUpdatedRows === 0n) await explainUnacknowledged(ctx, "suspend", [jobId]);
 }
 
+/** SUSPENDED → PENDING, due now; true for the one caller whose UPDATE changed the row. */
+export async function resume(ctx: QueueContext, jobId: string): Promise<boolean> {
+  parseInput("resume", "jobId", idSchema, jobId);
+  const { dialect } = ctx;
+  const result = await ctx.db
+    .updateTable("job_queue")
+    .set({ status: dialect.enumValue("Status", "PENDING"), nextPollAt: null, updatedAt: dialect.now() })
+    .where("id", "=", jobId)
+    .where("status", "=", dialect.enumValue("Status", "SUSPENDED"))
+    .executeTakeFirst();
+  if (result.numUpdatedRows > 0n) return true;
+  await requireJobs(ctx, "resume", [jobId]);
+  return false;
+}
+
 /**
  * One statement decides between retry and failure from the row itself, so no
  * other worker can act between a read and a write. With `shouldRetry` and

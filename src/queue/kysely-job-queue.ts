@@ -8,7 +8,7 @@ import { poolOf } from "../dialects/postgres/postgres-pool.js";
 import type { EnqueueJobInput, JobQueue } from "../types.js";
 import { nonEmptyTextSchema } from "../validation/input-schemas.js";
 import { parseInput } from "../validation/parse-input.js";
-import { complete, completeMany, fail, heartbeat, suspend } from "./acknowledge-jobs.js";
+import { complete, completeMany, fail, heartbeat, resume, suspend } from "./acknowledge-jobs.js";
 import { dequeue, dequeueBatch } from "./claim-jobs.js";
 import { enqueue, enqueueParallel } from "./enqueue.js";
 import { pollingOnly, postgresNotifications, type JobNotifications } from "./job-notifications.js";
@@ -48,6 +48,7 @@ export function createKyselyJobQueue(db: Kysely<Database>, options: KyselyJobQue
     complete: (jobId: string) => complete(ctx, jobId),
     completeMany: (jobIds: string[]) => completeMany(ctx, jobIds),
     suspend: (jobId: string, nextPollAt: Date) => suspend(ctx, jobId, nextPollAt),
+    resume: (jobId: string) => resume(ctx, jobId),
     fail: (jobId: string, error: string, shouldRetry?: boolean) => fail(ctx, jobId, error, shouldRetry),
     heartbeat: (jobId: string) => heartbeat(ctx, jobId),
     getSuspendedJobsReadyToPoll: () => getSuspendedJobsReadyToPoll(ctx),

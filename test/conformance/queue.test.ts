@@ -177,6 +177,18 @@ describe.each(BACKENDS)("JobQueue on $name", (backend) => {
       expect(await q.dequeue()).toBeNull();
     });
 
+    it("resume makes a suspended job runnable again, for one caller only", async () => {
+      const q = queue();
+      const id = await q.enqueue(job());
+      await q.dequeue();
+      await q.suspend(id, new Date(Date.now() + 60_000));
+      expect(await Promise.all([q.resume(id), queue("other").resume(id)])).toEqual(expect.arrayContaining([true, false]));
+      expect(await row(id)).toMatchObject({ status: "PENDING", nextPollAt: null });
+      expect((await q.dequeue())?.attempt).toBe(2);
+      expect(await q.resume(id)).toBe(false); // not suspended any more
+      await expect(q.resume("no-such-job")).rejects.toBeInstanceOf(NotFoundError);
+    });
+
     it("fail without retry marks FAILED with the error", async () => {
       const q = queue();
       const id = await q.enqueue(job());

@@ -26,10 +26,14 @@ export const sqliteSupport: DialectSupport = {
   // SQLite's LIKE ignores ASCII case, so a prefix is a range instead: with the
   // BINARY collation every string that starts with `prefix` sorts between it
   // and `prefix` followed by the highest code point. The range can use an index.
+  // likelihood() only informs the planner: once ANALYZE has run, it otherwise
+  // guesses a bound-parameter range to be broad and, for getStats, prefers
+  // walking the whole "modelKey" index (to skip the GROUP BY sort) over the
+  // covering topic index: 10x slower at 100k rows.
   startsWith: (column, prefix) =>
     prefix === ""
       ? sql<SqlBool>`1 = 1`
-      : sql<SqlBool>`(${sql.ref(column)} >= ${prefix} and ${sql.ref(column)} < ${prefix + "\u{10FFFF}"})`,
+      : sql<SqlBool>`(likelihood(${sql.ref(column)} >= ${prefix}, 0.05) and likelihood(${sql.ref(column)} < ${prefix + "\u{10FFFF}"}, 0.05))`,
 
   constraintViolation(error) {
     const code = (error as { code?: unknown } | null)?.code;

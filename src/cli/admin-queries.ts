@@ -1,0 +1,93 @@
+import type { QueryContext } from "../database/query-context.js";
+import { toRunRecord } from "../persistence/records.js";
+import type { LogLevel, Status, WorkflowLogRecord, WorkflowRunRecord } from "../types.js";
+
+// Read-only and maintenance queries the command-line tool needs beyond the
+// spec's interfaces. Dialect-agnostic: values go through the dialect's codecs.
+
+const FINISHED: Status[] = ["COMPLETED", "FAILED", "CANCELLED"];
+
+export async function listRuns(ctx: QueryContext, options: { status?: Status; limit: number }): Promise<WorkflowRunRecord[]> {
+  let query = ctx.db.selectFrom("workflow_runs").selectAll().orderBy("createdAt", "desc").orderBy("id", "desc").limit(options.limit);
+  if (options.status) query = query.where("status", "=", ctx.dialect.enumValue("Status", options.status));
+  return (await query.execute()).map((row) => toRunRecord(row, ctx.dialect));
+}
+
+export async function lastLogs(ctx: QueryContext, workflowRunId: string, limit: number): Promise<WorkflowLogRecord[]> {
+  const rows = await ctx.db
+    .selectFrom("workflow_logs")
+    .selectAll()
+    .where("workflowRunId", "=", workflowRunId)
+    .orderBy("createdAt", "desc")
+    .orderBy("id", "desc")
+    .limit(limit)
+    .execute();
+  return rows.reverse().map((row) => ({
+    id: String(row.id),
+    createdAt: ctx.dialect.readDate(row.createdAt),
+    workflowRunId: row.workflowRunId == null ? null : String(row.workflowRunId),
+    workflowStageId: row.workflowStageId == null ? null : String(row.workflowStageId),
+    level: row.level as LogLevel,
+    message: String(row.message),
+    metadata: row.metadata == null ? null : ctx.dialect.readJson(row.metadata),
+  }));
+}
+
+export interface QueueHealth {
+  oldestPendingCreatedAt: Date | null;
+  staleRunning: number;
+}
+
+/** The oldest runnable job's age and the RUNNING jobs whose lock is older than `staleAfterMs`. */
+export async function queueHealth(ctx: QueryContext, staleAfterMs: number): Promise<QueueHealth> {
+  const { db, dialect } = ctx;
+  const oldest = await db
+    .selectFrom("job_queue")
+    .select((eb) => eb.fn.min("createdAt").as("oldest"))
+    .where("status", "=", dialect.enumValue("Status", "PENDING"))
+    .executeTakeFirst();
+  const stale = await db
+    .selectFrom("job_queue")
+    .select((eb) => eb.fn.countAll().as("count"))
+    .where("status", "=", dialect.enumValue("Status", "RUNNING"))
+    .where("lockedAt", "<", dialect.plusSeconds(dialect.now(), -staleAfterMs / 1000))
+    .executeTakeFirst();
+  return {
+    oldestPendingCreatedAt: oldest?.oldest == null ? null : dialect.readDate(oldest.oldest),
+    staleRunning: Number(stale?.count ?? 0),
+  };
+}
+
+export interface PruneCounts {
+  runs: number;
+  jobs: number;
+}
+
+/**
+ * Deletes finished runs (their stages, logs and artifacts go with them by
+ * cascade) and finished jobs completed before `cutoff`, `batchSize` rows per
+ * statement so no single transaction grows with the table. With `dryRun`,
+ * only counts.
+ */
+export async function pruneFinished(ctx: QueryContext, cutoff: Date, dryRun: boolean, batchSize = 500): Promise<PruneCounts> {
+  const counts: PruneCounts = { runs: 0, jobs: 0 };
+  for (const [table, key] of [["workflow_runs", "runs"], ["job_queue", "jobs"]] as const) {
+    const finished = () =>
+      ctx.db
+        .selectFrom(table)
+        .where("status", "in", FINISHED.map((status) => ctx.dialect.enumValue("Status", status)))
+        .where("completedAt", "<", ctx.dialect.date(cutoff));
+    if (dryRun) {
+      const row = await finished().select((eb) => eb.fn.countAll().as("count")).executeTakeFirst();
+      counts[key] = Number(row?.count ?? 0);
+      continue;
+    }
+    for (;;) {
+      const ids = (await finished().select("id").limit(batchSize).execute()).map((row) => String(row.id));
+      if (ids.length === 0) break;
+      const result = await ctx.db.deleteFrom(table).where("id", "in", ids).executeTakeFirst();
+      counts[key] += Number(result.numDeletedRows);
+    }
+  }
+  return counts;
+}

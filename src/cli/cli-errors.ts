@@ -1,0 +1,52 @@
+import {
+  ConfigurationError,
+  MigrationError,
+  MigrationIntegrityError,
+  NotFoundError,
+  PartialSchemaError,
+  ValidationError,
+} from "../errors.js";
+
+/** Exit codes of `kwp`, documented in the README. */
+export const EXIT = {
+  ok: 0,
+  failure: 1,
+  usage: 2,
+  unreachable: 3,
+  notMigrated: 4,
+  notFound: 5,
+} as const;
+
+/** A failure the command already explained in words; `kwp` prints it and exits with `code`. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly code: number = EXIT.failure,
+  ) {
+    super(message);
+  }
+}
+
+/** One line for a person, and the exit code that goes with it. */
+export function describeError(error: unknown, databaseLabel: string): { message: string; code: number } {
+  if (error instanceof CliError) return { message: error.message, code: error.code };
+  if (error instanceof ConfigurationError || error instanceof ValidationError) {
+    return { message: error.message, code: EXIT.usage };
+  }
+  if (error instanceof NotFoundError) return { message: error.message, code: EXIT.notFound };
+  if (error instanceof PartialSchemaError || error instanceof MigrationIntegrityError || error instanceof MigrationError) {
+    return { message: error.message, code: EXIT.failure };
+  }
+  const code = (error as { code?: unknown })?.code;
+  const message = (error as Error)?.message ?? String(error);
+  if (["ECONNREFUSED", "ENOTFOUND", "EHOSTUNREACH", "ETIMEDOUT", "ECONNRESET", "3D000", "28P01", "28000"].includes(String(code))) {
+    return { message: `cannot connect to ${databaseLabel}: ${message || String(code)}`, code: EXIT.unreachable };
+  }
+  if (code === "42P01" || /no such table/i.test(message)) {
+    return { message: `${databaseLabel} is not migrated (${message}); run \`kwp migrate\` first`, code: EXIT.notMigrated };
+  }
+  if (String(code).startsWith("SQLITE_CANTOPEN")) {
+    return { message: `cannot open ${databaseLabel}: ${message}`, code: EXIT.unreachable };
+  }
+  return { message, code: EXIT.failure };
+}

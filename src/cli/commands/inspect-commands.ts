@@ -1,0 +1,82 @@
+import { NotFoundError } from "../../errors.js";
+import { createKyselyAICallLogger } from "../../ai-calls/kysely-ai-call-logger.js";
+import { createKyselyWorkflowPersistence } from "../../persistence/kysely-workflow-persistence.js";
+import { createKyselyJobQueue } from "../../queue/kysely-job-queue.js";
+import { STATUSES, type Status } from "../../types.js";
+import { lastLogs, listRuns, queueHealth } from "../admin-queries.js";
+import { CliError, EXIT } from "../cli-errors.js";
+import type { CliContext } from "../cli-context.js";
+import { formatCost, formatDate, table } from "../output.js";
+
+export async function runsCommand(cli: CliContext, options: { status?: string; limit: number }): Promise<void> {
+  const status = options.status?.toUpperCase();
+  if (status !== undefined && !STATUSES.includes(status as Status)) {
+    throw new CliError(`--status: "${options.status}" is not one of ${STATUSES.join(", ")}`, EXIT.usage);
+  }
+  const runs = await listRuns(cli.queryContext(), { status: status as Status | undefined, limit: options.limit });
+  cli.output.result(runs, () =>
+    runs.length === 0
+      ? "no runs"
+      : table(
+          ["id", "workflow", "status", "priority", "created", "duration", "cost", "tokens"],
+          runs.map((r) => [r.id, r.workflowType, r.status, r.priority, formatDate(r.createdAt), r.duration == null ? "" : `${r.duration} ms`, formatCost(r.totalCost), r.totalTokens]),
+        ),
+  );
+}
+
+export async function runCommand(cli: CliContext, id: string): Promise<void> {
+  const persistence = createKyselyWorkflowPersistence(cli.db);
+  const run = await persistence.getRun(id);
+  if (!run) throw new NotFoundError("run", "workflow run", id);
+  const stages = await persistence.getStagesByRun(id);
+  const artifacts = await persistence.listArtifacts(id);
+  const logs = await lastLogs(cli.queryContext(), id, 10);
+  const stageIds = new Map(stages.map((stage) => [stage.id, stage.stageId]));
+  cli.output.result({ run, stages, artifacts: artifacts.map(({ data: _data, ...rest }) => rest), logs }, () =>
+    [
+      `run ${run.id}: ${run.workflowName} (${run.workflowType}), ${run.status}, priority ${run.priority}`,
+      `created ${formatDate(run.createdAt)}, started ${formatDate(run.startedAt)}, completed ${formatDate(run.completedAt)}, ` +
+        `cost ${formatCost(run.totalCost)}, ${run.totalTokens} tokens`,
+      "",
+      "stages:",
+      table(
+        ["group", "#", "stage", "status", "started", "completed", "error"],
+        stages.map((s) => [s.executionGroup, s.stageNumber, s.stageId, s.status, formatDate(s.startedAt), formatDate(s.completedAt), s.errorMessage]),
+      ),
+      "artifacts:",
+      table(["key", "type", "bytes", "stage"], artifacts.map((a) => [a.key, a.type, a.size, a.workflowStageId ? stageIds.get(a.workflowStageId) : ""])),
+      "last logs:",
+      table(["at", "level", "stage", "message"], logs.map((l) => [formatDate(l.createdAt), l.level, l.workflowStageId ? stageIds.get(l.workflowStageId) : "", l.message])),
+    ].join("\n"),
+  );
+}
+
+export async function jobsCommand(cli: CliContext): Promise<void> {
+  const queue = createKyselyJobQueue(cli.db, { listen: false, workerId: "kwp-cli" });
+  const counts = await queue.getQueueStats();
+  const health = await queueHealth(cli.queryContext(), 300_000);
+  cli.output.result({ counts, ...health }, () =>
+    [
+      table(["status", "jobs"], STATUSES.map((status) => [status, counts[status]])),
+      `oldest pending job: ${health.oldestPendingCreatedAt ? formatDate(health.oldestPendingCreatedAt) : "none"}`,
+      `RUNNING with a lock older than 5 minutes (stale): ${health.staleRunning}`,
+    ].join("\n"),
+  );
+}
+
+export async function statsCommand(cli: CliContext, topicPrefix: string): Promise<void> {
+  const logger = createKyselyAICallLogger(cli.db);
+  const stats = await logger.getStats(topicPrefix);
+  await logger.close();
+  cli.output.result(stats, () =>
+    table(
+      ["model", "calls", "input tokens", "output tokens", "cost"],
+      [
+        ...Object.entries(stats.perModel)
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([model, m]) => [model, m.calls, m.inputTokens, m.outputTokens, formatCost(m.cost)]),
+        ["total", stats.totalCalls, stats.totalInputTokens, stats.totalOutputTokens, formatCost(stats.totalCost)],
+      ],
+    ),
+  );
+}

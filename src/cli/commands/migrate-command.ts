@@ -1,0 +1,54 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseDatabaseUrl } from "../../database/open-database.js";
+import { migrateToLatest } from "../../database/migrations/migrate.js";
+import { getMigrationStatus } from "../../database/migrations/migration-status.js";
+import { dialectMigrationsFolder } from "../../database/migrations/migrations-folder.js";
+import { readSqlMigrationFiles } from "../../database/migrations/sql-migration-file.js";
+import type { CliContext } from "../cli-context.js";
+import { formatDate, table } from "../output.js";
+
+export interface MigrateCommandOptions {
+  status?: boolean;
+  sql?: boolean;
+  performanceIndexes: boolean;
+}
+
+export async function migrateCommand(cli: CliContext, options: MigrateCommandOptions): Promise<void> {
+  if (options.sql) return printSql(cli, options.performanceIndexes);
+  if (options.status) {
+    const status = await getMigrationStatus(cli.db);
+    cli.output.result(status, () =>
+      table(
+        ["migration", "chain", "applied at", "state"],
+        status.map((s) => [s.name, s.chain, formatDate(s.appliedAt), s.modified ? "MODIFIED since applied" : s.appliedAt ? "applied" : "pending"]),
+      ),
+    );
+    return;
+  }
+  const result = await migrateToLatest(cli.db, { performanceIndexes: options.performanceIndexes ? undefined : false });
+  cli.output.result(result, () => {
+    const lines = [
+      `${cli.label} (${result.databaseType}):`,
+      `  applied:  ${result.applied.join(", ") || "nothing (up to date)"}`,
+    ];
+    if (result.adopted.length) lines.push(`  adopted:  ${result.adopted.join(", ")} (tables already existed)`);
+    if (result.optionalApplied.length) lines.push(`  optional: ${result.optionalApplied.join(", ")}`);
+    for (const notice of result.notices) lines.push(`  note: ${notice}`);
+    return lines.join("\n");
+  });
+}
+
+/** The SQL `migrate` would run for this URL's database, for DBAs who deploy it themselves. */
+function printSql(cli: CliContext, includeOptional: boolean): void {
+  const { databaseType } = parseDatabaseUrl(cli.url);
+  const folder = dialectMigrationsFolder(databaseType);
+  const files = [
+    ...readSqlMigrationFiles(folder),
+    ...(includeOptional ? readSqlMigrationFiles(join(folder, "optional"), "optional/") : []),
+  ];
+  const text = files
+    .map((file) => `-- ===== ${databaseType}/${file.checksumKey} =====\n${readFileSync(file.path, "utf8").trimEnd()}\n`)
+    .join("\n");
+  cli.output.result({ databaseType, files: files.map((file) => ({ name: file.checksumKey, sql: file.sql })) }, () => text.trimEnd());
+}

@@ -1,0 +1,107 @@
+#!/usr/bin/env node
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { CliContext } from "./cli-context.js";
+import { describeError, EXIT } from "./cli-errors.js";
+import { createOutput } from "./output.js";
+import { demoCommand } from "./commands/demo-command.js";
+import { jobsCommand, runCommand, runsCommand, statsCommand } from "./commands/inspect-commands.js";
+import { pruneCommand, releaseStaleCommand } from "./commands/maintenance-commands.js";
+import { migrateCommand } from "./commands/migrate-command.js";
+
+const DEFAULT_URL = "sqlite:./workflow.db";
+
+const positiveInteger = (name: string) => (value: string) => {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1) throw new InvalidArgumentError(`${name} must be a positive whole number`);
+  return number;
+};
+
+/** Builds the `kwp` program; `run` executes one command against a CliContext and sets the exit code. */
+export function buildProgram(): Command {
+  const program = new Command("kwp")
+    .description("kysely-workflow-persistence: migrate, run the demo, and inspect a workflow database")
+    .addOption(new Option("--url <url>", "database: postgres://… or sqlite:path").env("DATABASE_URL").default(DEFAULT_URL))
+    .option("--json", "print results as JSON")
+    .option("--verbose", "print stack traces with errors")
+    .showHelpAfterError()
+    .exitOverride();
+
+  const run = (action: (cli: CliContext) => Promise<void>) => async () => {
+    const options = program.opts<{ url: string; json?: boolean; verbose?: boolean }>();
+    const cli = new CliContext(options.url, createOutput(options.json === true), options.verbose === true);
+    try {
+      await action(cli);
+    } catch (error) {
+      const { message, code } = describeError(error, cli.label);
+      process.stderr.write(`error: ${message}\n`);
+      if (cli.verbose && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+      process.exitCode = code;
+    } finally {
+      await cli.close().catch(() => {});
+    }
+  };
+
+  program
+    .command("migrate")
+    .description("apply pending migrations (the Prisma schema, then the opt-in performance indexes)")
+    .option("--status", "list applied and pending migrations")
+    .option("--sql", "print the SQL for this database's dialect instead of running it")
+    .option("--no-performance-indexes", "apply only the Prisma schema, not the optional migrations")
+    .action((options) => run((cli) => migrateCommand(cli, options))());
+
+  program
+    .command("demo")
+    .description("the main job: run realistic multi-stage workflows through the library and summarise")
+    .option("--workers <n>", "concurrent worker loops", positiveInteger("--workers"), 4)
+    .option("--runs <n>", "workflows to run", positiveInteger("--runs"), 10)
+    .action((options) => run((cli) => demoCommand(cli, options))());
+
+  program
+    .command("runs")
+    .description("list workflow runs, newest first")
+    .option("--status <status>", "only runs with this status")
+    .option("--limit <n>", "how many", positiveInteger("--limit"), 20)
+    .action((options) => run((cli) => runsCommand(cli, options))());
+
+  program
+    .command("run <id>")
+    .description("one run: its stages, artifacts and last logs")
+    .action((id: string) => run((cli) => runCommand(cli, id))());
+
+  program.command("jobs").description("job queue: counts by status, oldest pending, stale RUNNING").action(() => run(jobsCommand)());
+
+  program
+    .command("stats <topicPrefix>")
+    .description("AI calls, tokens and cost per model for a topic prefix")
+    .action((prefix: string) => run((cli) => statsCommand(cli, prefix))());
+
+  program
+    .command("release-stale")
+    .description("return RUNNING jobs whose lock went stale to the queue")
+    .option("--older-than <duration>", "lock age that counts as stale (e.g. 30s, 5m)", "5m")
+    .action((options) => run((cli) => releaseStaleCommand(cli, options))());
+
+  program
+    .command("prune")
+    .description("delete finished runs (cascading) and finished jobs, in batches")
+    .requiredOption("--completed-before <duration>", "age of the finished work to delete (e.g. 30d)")
+    .option("--dry-run", "only count what would be deleted")
+    .action((options) => run((cli) => pruneCommand(cli, options))());
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version print and exit 0; everything else is a usage error.
+      process.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+      return;
+    }
+    throw error;
+  }
+}
+
+await main(process.argv);

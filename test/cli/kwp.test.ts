@@ -1,0 +1,129 @@
+import { describe, expect, it } from "vitest";
+import { openDatabase } from "../../src/database/open-database.js";
+import { createKyselyJobQueue } from "../../src/queue/kysely-job-queue.js";
+import { json, kwp } from "../support/kwp.js";
+import { createTestDatabase, DATABASE_TYPES } from "../support/test-databases.js";
+
+describe.each(DATABASE_TYPES)("kwp on %s", (databaseType) => {
+  it("migrates, runs the demo to completion, and shows what is stored", { timeout: 120_000 }, async () => {
+    const database = await createTestDatabase[databaseType]("cli");
+    try {
+      const url = database.url;
+      const migrated = json(await kwp(url, "--json", "migrate"));
+      expect(migrated).toMatchObject({ applied: ["0001_init"], databaseType });
+      const status = await kwp(url, "migrate", "--status");
+      expect(status.stdout).toMatch(/0001_init\s.*applied/);
+
+      const human = await kwp(url, "demo", "--runs", "2", "--workers", "2");
+      expect(human.stderr).toBe("");
+      expect(human.code).toBe(0);
+      expect(human.stdout).toContain("runs completed");
+      expect(human.stdout).toContain("AI cost per model");
+
+      const summary = json(await kwp(url, "--json", "demo", "--runs", "3", "--workers", "3"));
+      expect(summary).toMatchObject({ runsCompleted: 3, jobsCompleted: 21, retries: 3, suspendedAndResumed: 3, aiCalls: 18 });
+      expect(Object.keys(summary.aiCost.perModel).sort()).toEqual(["fast-model", "smart-model"]);
+      expect(summary.aiCost.total).toBeGreaterThan(0);
+
+      const runs = json<Array<{ id: string; status: string }>>(await kwp(url, "--json", "runs", "--limit", "10"));
+      expect(runs).toHaveLength(5);
+      expect(runs.every((run) => run.status === "COMPLETED")).toBe(true);
+      expect(json(await kwp(url, "--json", "runs", "--status", "pending"))).toEqual([]);
+
+      const detail = json(await kwp(url, "--json", "run", summary.runIds[0]));
+      expect(detail.run.status).toBe("COMPLETED");
+      expect(detail.stages.map((s: { stageId: string }) => s.stageId)).toEqual([
+        "fetch", "extract-text", "extract-tables", "classify", "review", "summarize", "publish",
+      ]);
+      expect(detail.artifacts.map((a: { key: string }) => a.key)).toContain("report.json");
+      expect(detail.logs.length).toBeGreaterThan(0);
+      const table = await kwp(url, "run", summary.runIds[0]);
+      expect(table.stdout).toContain("stages:");
+
+      const jobs = json(await kwp(url, "--json", "jobs"));
+      expect(jobs.counts).toMatchObject({ COMPLETED: 35, PENDING: 0, RUNNING: 0 });
+      expect(jobs.staleRunning).toBe(0);
+
+      const stats = json(await kwp(url, "--json", "stats", "workflow."));
+      expect(stats.totalCalls).toBe(30);
+      expect((await kwp(url, "stats", "workflow.")).stdout).toMatch(/total\s*│\s*30/);
+    } finally {
+      await database.dispose();
+    }
+  });
+
+  it("releases stale jobs and prunes finished work, with a dry run first", { timeout: 60_000 }, async () => {
+    const database = await createTestDatabase[databaseType]("cli-maintenance");
+    try {
+      const url = database.url;
+      json(await kwp(url, "--json", "demo", "--runs", "2", "--workers", "1"));
+      const db = openDatabase(url);
+      try {
+        const queue = createKyselyJobQueue(db, { workerId: "crashed-worker", listen: false });
+        await queue.enqueue({ workflowRunId: "r", stageId: "s" });
+        await queue.dequeue();
+      } finally {
+        await db.destroy();
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(json(await kwp(url, "--json", "release-stale", "--older-than", "5ms"))).toEqual({ released: 1 });
+      expect(json(await kwp(url, "--json", "release-stale"))).toEqual({ released: 0 });
+
+      const dryRun = json(await kwp(url, "--json", "prune", "--completed-before", "0s", "--dry-run"));
+      expect(dryRun).toMatchObject({ dryRun: true, runs: 2, jobs: 14 });
+      expect(json(await kwp(url, "--json", "runs"))).toHaveLength(2);
+      const pruned = json(await kwp(url, "--json", "prune", "--completed-before", "0s"));
+      expect(pruned).toMatchObject({ dryRun: false, runs: 2, jobs: 14 });
+      expect(json(await kwp(url, "--json", "runs"))).toEqual([]);
+      expect(json(await kwp(url, "--json", "jobs")).counts).toMatchObject({ COMPLETED: 0, PENDING: 1 });
+      expect(json(await kwp(url, "--json", "prune", "--completed-before", "30d")).runs).toBe(0);
+    } finally {
+      await database.dispose();
+    }
+  });
+});
+
+describe("kwp errors", () => {
+  it("prints one clear line and a meaningful exit code, no stack trace", async () => {
+    const cases: Array<[string[], number, RegExp]> = [
+      [["--url", "mysql://root:secret@db/x", "runs"], 2, /Unsupported database URL scheme.*root:\*\*\*@db/],
+      [["--url", "postgres://postgres@127.0.0.1:1/nothing", "runs"], 3, /cannot connect to postgres:\/\/postgres@127\.0\.0\.1:1\/nothing/],
+      [["--url", ":memory:", "runs"], 4, /not migrated.*kwp migrate/],
+      [["--url", ":memory:", "runs", "--status", "DONE"], 2, /--status: "DONE" is not one of/],
+      [["--url", ":memory:", "release-stale", "--older-than", "soon"], 2, /--older-than: "soon" is not a duration/],
+      [["--url", ":memory:", "demo", "--runs", "0"], 2, /--runs must be a positive whole number/],
+      [["--url", ":memory:", "prune"], 2, /required option '--completed-before/],
+    ];
+    for (const [args, code, message] of cases) {
+      const result = await kwp(undefined, ...args);
+      expect(result.code, args.join(" ")).toBe(code);
+      expect(result.stderr).toMatch(message);
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+
+  it("names a missing run (exit 5) and shows the stack with --verbose", async () => {
+    const database = await createTestDatabase.sqlite("cli-errors");
+    try {
+      await kwp(database.url, "migrate");
+      const missing = await kwp(database.url, "run", "no-such-run");
+      expect(missing.code).toBe(5);
+      expect(missing.stderr).toMatch(/^error: .*"no-such-run" not found\n$/);
+      const verbose = await kwp(database.url, "--verbose", "run", "no-such-run");
+      expect(verbose.stderr).toMatch(/\n\s+at /);
+    } finally {
+      await database.dispose();
+    }
+  });
+
+  it("prints the SQL a DBA would deploy, without connecting", async () => {
+    const sqlite = await kwp(undefined, "--url", "sqlite:/nonexistent/dir/x.db", "migrate", "--sql");
+    expect(sqlite.code).toBe(0);
+    expect(sqlite.stdout).toContain('CREATE TABLE "workflow_runs"');
+    expect(sqlite.stdout).toContain("optional/0001_job_queue_pending_claim_index.sql");
+    const postgres = await kwp(undefined, "--url", "postgres://nobody@127.0.0.1:1/x", "migrate", "--sql", "--no-performance-indexes");
+    expect(postgres.code).toBe(0);
+    expect(postgres.stdout).toContain('CREATE TYPE "Status" AS ENUM');
+    expect(postgres.stdout).not.toContain("optional/");
+  });
+});
