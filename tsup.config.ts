@@ -1,14 +1,17 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig([
-  // The library: ESM and CommonJS with declarations for each. `shims` provides
-  // import.meta.url in the CommonJS build, which the migration provider uses to
-  // find the migrations folder shipped next to dist/.
+  // The library and its ./prisma entry: ESM and CommonJS with declarations for
+  // each. `shims` provides import.meta.url in the CommonJS build, which the
+  // migration provider uses to find the migrations folder shipped next to dist/.
+  // `splitting` (also for CommonJS) puts the shared code in one chunk, so both
+  // entries share one copy of the error classes and of the dialect registry.
   {
-    entry: { index: "src/index.ts" },
+    entry: { index: "src/index.ts", prisma: "src/prisma/index.ts" },
     format: ["esm", "cjs"],
     dts: true,
     shims: true,
+    splitting: true,
     sourcemap: true,
     clean: true,
     target: "node20",

@@ -29,7 +29,7 @@ export async function insertAICalls(ctx: QueryContext, calls: readonly PendingAI
       response: call.response,
       inputTokens: call.inputTokens,
       outputTokens: call.outputTokens,
-      cost: call.cost,
+      cost: dialect.float(call.cost),
       metadata: call.metadata == null ? null : dialect.json(call.metadata),
     }));
     await ctx.db.insertInto("ai_calls").values(rows).execute();

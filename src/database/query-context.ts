@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import type { DialectSupport, DatabaseType } from "../dialects/dialect-support.js";
 import { dialectSupportFor, resolveDatabaseType } from "../dialects/detect-database-type.js";
 import type { Database } from "./database.js";
+import { registeredDialectSupport } from "./dialect-overrides.js";
 import { newId } from "./ids.js";
 
 /**
@@ -23,8 +24,13 @@ export interface QueryContextOptions {
 }
 
 export function createQueryContext(db: Kysely<Database>, options: QueryContextOptions = {}): QueryContext {
-  const databaseType = resolveDatabaseType(db, options.databaseType);
-  return { db, dialect: dialectSupportFor(databaseType), newId, inTransaction: false };
+  return { db, dialect: dialectSupportOf(db, options.databaseType), newId, inTransaction: false };
+}
+
+/** The dialect support for `db`: one registered for it (the Prisma adapter's), else its dialect's. */
+export function dialectSupportOf(db: Kysely<any>, explicit?: DatabaseType): DialectSupport {
+  const databaseType = resolveDatabaseType(db, explicit);
+  return registeredDialectSupport(db) ?? dialectSupportFor(databaseType);
 }
 
 /**

@@ -39,6 +39,8 @@ export interface DialectSupport {
   enumValue(type: EnumTypeName, value: string): Expression<any>;
   /** `base` moved by `seconds` (a number or a numeric SQL expression), in the timestamp columns' format. */
   plusSeconds(base: Expression<any>, seconds: Expression<number> | number): Expression<any>;
+  /** A floating-point value (REAL / DOUBLE PRECISION column), kept to its last digit. */
+  float(value: number): Expression<any> | number;
   /** A boolean for a column an application added (SQLite binds no booleans). */
   boolean(value: boolean): Expression<any>;
   /** Reads a timestamp column value; accepts every format Prisma may have written. */

@@ -55,7 +55,7 @@ export async function updateRun(ctx: QueryContext, id: string, data: UpdateRunIn
   if (input.completedAt !== undefined) set.completedAt = input.completedAt && dialect.date(input.completedAt);
   if (input.duration !== undefined) set.duration = input.duration;
   if (input.output !== undefined) set.output = input.output === null ? null : dialect.json(input.output);
-  if (input.totalCost !== undefined) set.totalCost = input.totalCost;
+  if (input.totalCost !== undefined) set.totalCost = dialect.float(input.totalCost);
   if (input.totalTokens !== undefined) set.totalTokens = input.totalTokens;
 
   const result = await ctx.db.updateTable("workflow_runs").set(set).where("id", "=", id).executeTakeFirst();

@@ -5,40 +5,86 @@ import { migrateToLatest } from "../../src/database/migrations/migrate.js";
 import type { DatabaseType } from "../../src/dialects/dialect-support.js";
 import { createKyselyWorkflowPersistence } from "../../src/persistence/kysely-workflow-persistence.js";
 import { createKyselyJobQueue, type KyselyJobQueueOptions } from "../../src/queue/kysely-job-queue.js";
-import type { AICallLogger, JobQueue, WorkflowPersistence } from "../../src/types.js";
 import { createKyselyAICallLogger, type KyselyAICallLoggerOptions } from "../../src/ai-calls/kysely-ai-call-logger.js";
+import { createPrismaAICallLogger, createPrismaJobQueue, createPrismaWorkflowPersistence } from "../../src/prisma/index.js";
+import type { AICallLogger, JobQueue, WorkflowPersistence } from "../../src/types.js";
+import { createPrismaClient } from "../support/prisma-clients.js";
 import { createTestDatabase, type TestDatabase } from "../support/test-databases.js";
+
+export interface QueueOptions {
+  workerId?: string;
+  listen?: KyselyJobQueueOptions["listen"];
+}
+
+/** The library's three interfaces, reached one particular way. */
+export interface BackendConnection {
+  persistence: WorkflowPersistence;
+  jobQueue(options?: QueueOptions): JobQueue;
+  aiCallLogger(options?: Omit<KyselyAICallLoggerOptions, "databaseType">): AICallLogger;
+  close(): Promise<void>;
+}
 
 /**
  * One way of reaching the database through this library. The conformance
  * suites run the same test bodies against every backend: the direct Kysely
- * implementation on each dialect today, the Prisma adapter later.
+ * implementation and the Prisma adapter (a generated Prisma 6 client), each on
+ * both dialects.
  */
 export interface Backend {
   name: string;
   databaseType: DatabaseType;
-  persistenceFor(db: Kysely<Database>): WorkflowPersistence;
-  jobQueueFor(db: Kysely<Database>, options?: KyselyJobQueueOptions): JobQueue;
-  aiCallLoggerFor(db: Kysely<Database>, options?: KyselyAICallLoggerOptions): AICallLogger;
+  kind: "kysely" | "prisma";
+  connect(database: TestDatabase, db: Kysely<Database>): Promise<BackendConnection>;
 }
 
-const kysely = {
-  persistenceFor: (db: Kysely<Database>) => createKyselyWorkflowPersistence(db),
-  jobQueueFor: (db: Kysely<Database>, options?: KyselyJobQueueOptions) => createKyselyJobQueue(db, options),
-  aiCallLoggerFor: (db: Kysely<Database>, options?: KyselyAICallLoggerOptions) => createKyselyAICallLogger(db, options),
-};
+const kyselyBackend = (databaseType: DatabaseType): Backend => ({
+  name: `kysely/${databaseType}`,
+  databaseType,
+  kind: "kysely",
+  async connect(_database, db) {
+    return {
+      persistence: createKyselyWorkflowPersistence(db),
+      jobQueue: (options) => createKyselyJobQueue(db, options),
+      aiCallLogger: (options) => createKyselyAICallLogger(db, options),
+      close: async () => {},
+    };
+  },
+});
+
+const prismaBackend = (databaseType: DatabaseType): Backend => ({
+  name: `prisma6/${databaseType}`,
+  databaseType,
+  kind: "prisma",
+  async connect(database) {
+    const prisma = await createPrismaClient(databaseType, database.url);
+    return {
+      persistence: createPrismaWorkflowPersistence(prisma, { databaseType }),
+      jobQueue: (options) => createPrismaJobQueue(prisma, { databaseType, ...(options?.workerId ? { workerId: options.workerId } : {}) }),
+      aiCallLogger: (options) => createPrismaAICallLogger(prisma, { databaseType, ...options }),
+      close: () => prisma.$disconnect(),
+    };
+  },
+});
 
 export const BACKENDS: readonly Backend[] = [
-  { name: "kysely/sqlite", databaseType: "sqlite", ...kysely },
-  { name: "kysely/postgresql", databaseType: "postgresql", ...kysely },
+  kyselyBackend("sqlite"),
+  kyselyBackend("postgresql"),
+  prismaBackend("sqlite"),
+  prismaBackend("postgresql"),
 ];
+
+/** Suites that exercise the direct connection itself (processes, pools) run on these only. */
+export const KYSELY_BACKENDS = BACKENDS.filter((backend) => backend.kind === "kysely");
 
 export const TABLES = ["workflow_logs", "workflow_artifacts", "workflow_stages", "workflow_runs", "job_queue", "ai_calls"] as const;
 
 export interface BackendFixture {
   readonly database: TestDatabase;
+  /** A direct Kysely connection to the same database, for setup and checks. */
   readonly db: Kysely<Database>;
   readonly persistence: WorkflowPersistence;
+  jobQueue(options?: QueueOptions): JobQueue;
+  aiCallLogger(options?: Omit<KyselyAICallLoggerOptions, "databaseType">): AICallLogger;
   /** Rows per table, for "nothing was written" checks. */
   counts(): Promise<Record<string, number>>;
 }
@@ -50,15 +96,16 @@ export interface BackendFixture {
 export function useBackend(backend: Backend): BackendFixture {
   let database: TestDatabase | undefined;
   let db: Kysely<Database> | undefined;
-  let persistence: WorkflowPersistence | undefined;
+  let connection: BackendConnection | undefined;
 
   beforeAll(async () => {
     database = await createTestDatabase[backend.databaseType]("conformance");
     db = database.open();
     await migrateToLatest(db);
-    persistence = backend.persistenceFor(db);
+    connection = await backend.connect(database, db);
   });
   afterAll(async () => {
+    await connection?.close();
     await database?.dispose();
   });
   beforeEach(async () => {
@@ -77,8 +124,10 @@ export function useBackend(backend: Backend): BackendFixture {
       return need(db);
     },
     get persistence() {
-      return need(persistence);
+      return need(connection).persistence;
     },
+    jobQueue: (options) => need(connection).jobQueue(options),
+    aiCallLogger: (options) => need(connection).aiCallLogger(options),
     async counts() {
       const counts: Record<string, number> = {};
       for (const table of TABLES) {

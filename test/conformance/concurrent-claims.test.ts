@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/database/open-database.js";
 import { createKyselyWorkflowPersistence } from "../../src/persistence/kysely-workflow-persistence.js";
 import { runChild } from "../support/spawn-child.js";
-import { BACKENDS, runInput, useBackend } from "./backends.js";
+import { KYSELY_BACKENDS, runInput, useBackend } from "./backends.js";
 
 const RUNS = 200;
 const CALLERS = 20;
@@ -10,7 +10,7 @@ const CALLERS = 20;
 // 20 callers race claimNextPendingRun over 200 pending runs: every run must be
 // claimed exactly once. On PostgreSQL each caller has its own connection; on
 // SQLite each caller is its own process on the one file.
-describe.each(BACKENDS)("concurrent claimNextPendingRun on $name", (backend) => {
+describe.each(KYSELY_BACKENDS)("concurrent claimNextPendingRun on $name", (backend) => {
   const fixture = useBackend(backend);
 
   it(`${CALLERS} callers claim ${RUNS} runs, each exactly once`, { timeout: 120_000 }, async () => {

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/database/open-database.js";
 import { createKyselyJobQueue } from "../../src/queue/kysely-job-queue.js";
 import { runChild } from "../support/spawn-child.js";
-import { BACKENDS, sleep, useBackend } from "./backends.js";
+import { KYSELY_BACKENDS, sleep, useBackend } from "./backends.js";
 
 const childScript = join(dirname(fileURLToPath(import.meta.url)), "../support/children/queue-worker.ts");
 
@@ -32,7 +32,7 @@ async function enqueueMany(queue: ReturnType<typeof createKyselyJobQueue>, count
   return ids;
 }
 
-describe.each(BACKENDS)("JobQueue under concurrency on $name", (backend) => {
+describe.each(KYSELY_BACKENDS)("JobQueue under concurrency on $name", (backend) => {
   const fixture = useBackend(backend);
 
   it.runIf(backend.databaseType === "postgresql")(

@@ -29,4 +29,15 @@ describe.skipIf(!existsSync(join(root, "dist/index.js")))("the built package", (
     expect(output.applied).toEqual(["0001_init"]);
     expect(output.keys).toEqual(expect.arrayContaining(["openDatabase", "migrateToLatest", "ValidationError", "NotFoundError"]));
   });
+
+  it.each([
+    ["ESM import", `const api = await import("kysely-workflow-persistence/prisma"); console.log(JSON.stringify(Object.keys(api).sort()));`, "--input-type=module"],
+    ["CommonJS require", `console.log(JSON.stringify(Object.keys(require("kysely-workflow-persistence/prisma")).sort()));`, "--input-type=commonjs"],
+  ])("exposes the Prisma adapter as ./prisma through %s, importing nothing from @prisma/client", async (_how, body, inputType) => {
+    const result = await runNode([inputType, "-e", body], { cwd: root });
+    expect(result.stderr).toBe("");
+    expect(JSON.parse(result.stdout)).toEqual(
+      expect.arrayContaining(["createPrismaWorkflowPersistence", "createPrismaJobQueue", "createPrismaAICallLogger", "createPrismaKysely"]),
+    );
+  });
 });

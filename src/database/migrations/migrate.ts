@@ -7,7 +7,8 @@ import {
   WorkflowPersistenceError,
 } from "../../errors.js";
 import type { DatabaseType, DialectSupport } from "../../dialects/dialect-support.js";
-import { dialectSupportFor, resolveDatabaseType } from "../../dialects/detect-database-type.js";
+import { resolveDatabaseType } from "../../dialects/detect-database-type.js";
+import { dialectSupportOf } from "../query-context.js";
 import { dialectMigrationsFolder, packagedMigrationsRoot } from "./migrations-folder.js";
 import { findModifiedMigrations, readChecksums } from "./migration-checksums.js";
 import { SqlFileMigrationProvider } from "./sql-file-migration-provider.js";
@@ -141,7 +142,7 @@ function migratorFor(
  */
 export function createMigrator(db: Kysely<any>, options: MigrateOptions = {}): Migrator {
   const databaseType = resolveDatabaseType(db, options.databaseType);
-  const support = dialectSupportFor(databaseType);
+  const support = dialectSupportOf(db, databaseType);
   const files = loadMigrationFiles(databaseType, options.migrationsFolder);
   return migratorFor(db, new SqlFileMigrationProvider(files.defaultChain, support), "default", support);
 }
@@ -158,7 +159,7 @@ export function createMigrator(db: Kysely<any>, options: MigrateOptions = {}): M
  */
 export async function migrateToLatest(db: Kysely<any>, options: MigrateOptions = {}): Promise<MigrateResult> {
   const databaseType = resolveDatabaseType(db, options.databaseType);
-  const support = dialectSupportFor(databaseType);
+  const support = dialectSupportOf(db, databaseType);
   const files = loadMigrationFiles(databaseType, options.migrationsFolder);
   return retryTransientLockErrors(support, () => migrateOnce(db, databaseType, support, files, options));
 }

@@ -1,7 +1,8 @@
 import type { Kysely } from "kysely";
 import { join } from "node:path";
 import type { DatabaseType } from "../../dialects/dialect-support.js";
-import { dialectSupportFor, resolveDatabaseType } from "../../dialects/detect-database-type.js";
+import { resolveDatabaseType } from "../../dialects/detect-database-type.js";
+import { dialectSupportOf } from "../query-context.js";
 import { readChecksums } from "./migration-checksums.js";
 import { dialectMigrationsFolder, packagedMigrationsRoot } from "./migrations-folder.js";
 import { MIGRATION_TABLE, OPTIONAL_MIGRATION_TABLE } from "./migrate.js";
@@ -23,7 +24,7 @@ export async function getMigrationStatus(
   options: { databaseType?: DatabaseType; migrationsFolder?: string } = {},
 ): Promise<MigrationStatusEntry[]> {
   const databaseType = resolveDatabaseType(db, options.databaseType);
-  const tables = await dialectSupportFor(databaseType).listTables(db);
+  const tables = await dialectSupportOf(db, databaseType).listTables(db);
   const folder = dialectMigrationsFolder(databaseType, options.migrationsFolder ?? packagedMigrationsRoot());
   const checksums = await readChecksums(db, tables);
 

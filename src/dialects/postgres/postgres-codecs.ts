@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import type { DialectSupport } from "../dialect-support.js";
 
-type Codecs = Pick<DialectSupport, "date" | "dateFrom" | "dateValue" | "now" | "nowFrom" | "clockValue" | "json" | "enumValue" | "boolean" | "plusSeconds" | "readDate" | "readJson">;
+type Codecs = Pick<DialectSupport, "date" | "dateFrom" | "dateValue" | "now" | "nowFrom" | "clockValue" | "json" | "enumValue" | "float" | "boolean" | "plusSeconds" | "readDate" | "readJson">;
 
 /**
  * PostgreSQL values as Prisma stores them: TIMESTAMP(3) WITHOUT TIME ZONE
@@ -20,6 +20,7 @@ export const postgresCodecs: Codecs = {
   clockValue: () => undefined,
   json: (text) => sql`${text}::jsonb`,
   enumValue: (type, value) => sql`${value}::${sql.id(type)}`,
+  float: (value) => value,
   boolean: (value) => sql`${value}`,
   plusSeconds: (base, seconds) => sql`(${base} + make_interval(secs => ${seconds}))::timestamp(3)`,
 

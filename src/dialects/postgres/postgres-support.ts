@@ -12,7 +12,7 @@ export const postgresSupport: DialectSupport = {
     // current_schema() rather than 'public': an application may keep these tables
     // in its own schema through search_path.
     const { rows } = await sql<{ table_name: string }>`
-      select table_name from information_schema.tables
+      select table_name::text as table_name from information_schema.tables
       where table_schema = current_schema() and table_type = 'BASE TABLE'
       order by table_name`.execute(db);
     return rows.map((row) => row.table_name);
@@ -39,7 +39,7 @@ export const postgresSupport: DialectSupport = {
 
   async listColumns(db, table) {
     const { rows } = await sql<{ column_name: string }>`
-      select column_name from information_schema.columns
+      select column_name::text as column_name from information_schema.columns
       where table_schema = current_schema() and table_name = ${table}
       order by ordinal_position`.execute(db);
     return rows.map((row) => row.column_name);

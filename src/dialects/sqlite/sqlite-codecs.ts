@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import type { DialectSupport } from "../dialect-support.js";
 
-type Codecs = Pick<DialectSupport, "date" | "dateFrom" | "dateValue" | "now" | "nowFrom" | "clockValue" | "json" | "enumValue" | "boolean" | "plusSeconds" | "readDate" | "readJson">;
+type Codecs = Pick<DialectSupport, "date" | "dateFrom" | "dateValue" | "now" | "nowFrom" | "clockValue" | "json" | "enumValue" | "float" | "boolean" | "plusSeconds" | "readDate" | "readJson">;
 
 /** `YYYY-MM-DD HH:MM:SS[.fff]`, what SQLite's CURRENT_TIMESTAMP default writes (UTC). */
 const SQLITE_TIMESTAMP = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d+)?$/;
@@ -28,6 +28,7 @@ export const sqliteCodecs: Codecs = {
   clockValue: () => formatSqliteDate(new Date()),
   json: (text) => sql`${text}`,
   enumValue: (_type, value) => sql`${value}`,
+  float: (value) => value,
   boolean: (value) => sql`${value ? 1 : 0}`,
   // strftime reads the stored ISO text (offset included) and writes the same format back.
   plusSeconds: (base, seconds) =>

@@ -1,0 +1,20 @@
+/**
+ * The part of a PrismaClient (6.x or 7.x, any generated schema) this adapter
+ * uses. Nothing is imported from @prisma/client at run time: the application's
+ * own client is passed in.
+ */
+export interface PrismaTransactionClientLike {
+  $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T>;
+  $executeRawUnsafe(query: string, ...values: unknown[]): Promise<number>;
+}
+
+export interface PrismaClientLike extends PrismaTransactionClientLike {
+  $transaction<T>(work: (tx: PrismaTransactionClientLike) => Promise<T>, options?: { maxWait?: number; timeout?: number }): Promise<T>;
+}
+
+/** The provider the generated client was made for, when the client says (6.x and 7.x do). */
+export function prismaProvider(prisma: PrismaClientLike): string | undefined {
+  const candidate = prisma as unknown as { _activeProvider?: unknown; _engineConfig?: { activeProvider?: unknown } };
+  const provider = candidate._activeProvider ?? candidate._engineConfig?.activeProvider;
+  return typeof provider === "string" ? provider : undefined;
+}

@@ -1,0 +1,69 @@
+import { sql } from "kysely";
+import type { DialectSupport } from "../dialects/dialect-support.js";
+
+/**
+ * What changes when queries go through Prisma's raw API instead of pg or
+ * better-sqlite3: Prisma decodes result values itself (timestamps arrive as
+ * correct UTC Dates, JSON columns parsed, counts as BigInt), and transactions
+ * must be Prisma's interactive ones rather than BEGIN sent by hand, which
+ * would interleave with the client's other queries.
+ */
+export function throughPrisma(base: DialectSupport): DialectSupport {
+  return {
+    ...base,
+    // Prisma's raw API rounds number parameters (0.1 + 0.2 arrives as 0.3);
+    // as text with a cast the database parses all 17 digits.
+    float: (value) =>
+      base.databaseType === "postgresql"
+        ? sql`${String(value)}::double precision`
+        : sql`cast(${String(value)} as real)`,
+    // Prisma wraps database errors; the original code is in the error's meta.
+    constraintViolation(error) {
+      const cause = prismaErrorCause(error);
+      if (cause?.kind === "UniqueConstraintViolation") return "unique";
+      if (cause?.kind === "ForeignKeyConstraintViolation") return "foreign_key";
+      const code = cause?.originalCode ?? (error as { meta?: { code?: unknown } } | null)?.meta?.code;
+      return base.constraintViolation(code === undefined ? error : { code });
+    },
+    isTransientLockError(error) {
+      const code = prismaErrorCause(error)?.originalCode;
+      return base.isTransientLockError(code === undefined ? error : { code });
+    },
+    readDate(value) {
+      if (value instanceof Date && !Number.isNaN(value.getTime())) return value;
+      return base.readDate(value);
+    },
+    readJson(value) {
+      // Already decoded, whatever its JSON type (a string value included).
+      return value;
+    },
+    writeTransaction: (db, work) => db.transaction().execute(work),
+    async runMigrationTransaction(db, work) {
+      if (base.databaseType === "postgresql") return base.runMigrationTransaction(db, work);
+      // SQLite: Kysely runs migrations without a transaction; give it Prisma's.
+      let result: { value: unknown; commit: boolean } | undefined;
+      await db
+        .transaction()
+        .execute(async (tx) => {
+          result = await work(tx);
+          if (!result.commit) throw new RollbackForResult();
+        })
+        .catch((error: unknown) => {
+          if (!(error instanceof RollbackForResult)) throw error;
+        });
+      return result!.value as never;
+    },
+  };
+}
+
+class RollbackForResult extends Error {}
+
+interface DriverAdapterErrorCause {
+  kind?: string;
+  originalCode?: string;
+}
+
+function prismaErrorCause(error: unknown): DriverAdapterErrorCause | undefined {
+  const meta = (error as { meta?: { driverAdapterError?: { cause?: DriverAdapterErrorCause } } } | null)?.meta;
+  return meta?.driverAdapterError?.cause;
+}

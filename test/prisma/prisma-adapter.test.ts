@@ -1,0 +1,120 @@
+import { describe, expect, it } from "vitest";
+import { ConfigurationError } from "../../src/errors.js";
+import { migrateToLatest } from "../../src/database/migrations/migrate.js";
+import { createKyselyWorkflowPersistence } from "../../src/persistence/kysely-workflow-persistence.js";
+import { createKyselyJobQueue } from "../../src/queue/kysely-job-queue.js";
+import { createKyselyAICallLogger } from "../../src/ai-calls/kysely-ai-call-logger.js";
+import {
+  createPrismaAICallLogger,
+  createPrismaJobQueue,
+  createPrismaKysely,
+  createPrismaWorkflowPersistence,
+} from "../../src/prisma/index.js";
+import { createPrismaClient } from "../support/prisma-clients.js";
+import { createTestDatabase, DATABASE_TYPES, type TestDatabase } from "../support/test-databases.js";
+
+async function withPrisma(databaseType: (typeof DATABASE_TYPES)[number], work: (prisma: any, database: TestDatabase) => Promise<void>) {
+  const database = await createTestDatabase[databaseType]("prisma");
+  const db = database.open();
+  await migrateToLatest(db, { performanceIndexes: false });
+  const prisma = await createPrismaClient(databaseType, database.url);
+  try {
+    await work(prisma, database);
+  } finally {
+    await prisma.$disconnect();
+    await database.dispose();
+  }
+}
+
+describe.each(DATABASE_TYPES)("the Prisma adapter on %s", (databaseType) => {
+  it("reads the client's provider: no databaseType needed, a contradicting one refused", async () => {
+    await withPrisma(databaseType, async (prisma) => {
+      const other = databaseType === "postgresql" ? "sqlite" : "postgresql";
+      expect(() => createPrismaWorkflowPersistence(prisma, { databaseType: other })).toThrow(ConfigurationError);
+      expect(() => createPrismaJobQueue(prisma, { databaseType: other })).toThrow(/contradicts the PrismaClient/);
+      const persistence = createPrismaWorkflowPersistence(prisma);
+      const run = await persistence.createRun({ workflowId: "w", workflowName: "n", workflowType: "t", input: { ok: true } });
+      expect((await persistence.getRun(run.id))?.input).toEqual({ ok: true });
+      // The old string form names the worker.
+      expect(createPrismaJobQueue(prisma, "worker-7").workerId).toBe("worker-7");
+      expect(createPrismaKysely(prisma)).toBe(createPrismaKysely(prisma));
+    });
+  });
+
+  it("reads what Prisma's own model API wrote, exactly as the direct implementation does", async () => {
+    await withPrisma(databaseType, async (prisma, database) => {
+      const startedAt = new Date("2024-02-03T04:05:06.789Z");
+      const run = await prisma.workflowRun.create({
+        data: { workflowId: "w", workflowName: "n", workflowType: "t", input: { list: [1, "two"] }, startedAt, status: "RUNNING", totalCost: 0.125 },
+      });
+      const stage = await prisma.workflowStage.create({
+        data: { workflowRunId: run.id, stageId: "s", stageName: "S", stageNumber: 1, executionGroup: 2, status: "SUSPENDED", nextPollAt: startedAt, suspendedState: { wait: true } },
+      });
+      await prisma.workflowArtifact.create({ data: { workflowRunId: run.id, workflowStageId: stage.id, key: "k", type: "ARTIFACT", data: { v: "é" }, size: 10 } });
+      await prisma.jobQueue.create({ data: { workflowRunId: run.id, stageId: "s", priority: 9, payload: { p: 1 } } });
+      await prisma.aICall.create({
+        data: { topic: `workflow.${run.id}.stage.s`, callType: "text", modelKey: "m", modelId: "x/m", prompt: "p", response: "r", inputTokens: 3, outputTokens: 4, cost: 0.5, metadata: { batchId: "b1" } },
+      });
+
+      const db = database.open();
+      const direct = createKyselyWorkflowPersistence(db);
+      const viaPrisma = createPrismaWorkflowPersistence(prisma);
+      for (const persistence of [direct, viaPrisma]) {
+        const read = await persistence.getRun(run.id);
+        expect(read).toMatchObject({ id: run.id, status: "RUNNING", input: { list: [1, "two"] }, config: {}, totalCost: 0.125, priority: 5 });
+        expect(read?.startedAt).toEqual(startedAt);
+        expect(read?.createdAt).toEqual(run.createdAt);
+        expect(await persistence.getSuspendedStages(new Date(startedAt.getTime() + 1))).toHaveLength(1);
+        expect(await persistence.loadArtifact(run.id, "k")).toEqual({ v: "é" });
+      }
+      expect(await direct.getRun(run.id)).toEqual(await viaPrisma.getRun(run.id));
+      expect(await direct.getStagesByRun(run.id)).toEqual(await viaPrisma.getStagesByRun(run.id));
+
+      const job = await createKyselyJobQueue(db, { listen: false }).dequeue();
+      expect(job).toMatchObject({ workflowRunId: run.id, priority: 9, payload: { p: 1 }, attempt: 1 });
+      const logger = createKyselyAICallLogger(db);
+      expect(await logger.isRecorded("b1")).toBe(true);
+      expect((await logger.getStats(`workflow.${run.id}`)).totalCost).toBe(0.5);
+      expect(await createPrismaAICallLogger(prisma).getStats(`workflow.${run.id}`)).toEqual(await logger.getStats(`workflow.${run.id}`));
+    });
+  });
+
+  it("writes what Prisma's own model API reads back with the right types", async () => {
+    await withPrisma(databaseType, async (prisma) => {
+      const persistence = createPrismaWorkflowPersistence(prisma);
+      const run = await persistence.createRun({ workflowId: "w", workflowName: "n", workflowType: "t", input: { a: [1, { b: null }] }, priority: 3 });
+      const completedAt = new Date("2025-06-07T08:09:10.011Z");
+      await persistence.updateRun(run.id, { status: "COMPLETED", completedAt, totalCost: 0.1 + 0.2, output: "done" });
+      await persistence.createStage({ workflowRunId: run.id, stageId: "s", stageName: "S", stageNumber: 1, executionGroup: 1 });
+      await persistence.saveStageOutput(run.id, "t", "s", { out: 1 });
+      const queue = createPrismaJobQueue(prisma, { workerId: "w1" });
+      const jobId = await queue.enqueue({ workflowRunId: run.id, stageId: "s", payload: { x: 1 } });
+
+      const read = await prisma.workflowRun.findUnique({ where: { id: run.id }, include: { stages: true, artifacts: true } });
+      expect(read).toMatchObject({ status: "COMPLETED", priority: 3, input: { a: [1, { b: null }] }, output: "done", totalCost: 0.1 + 0.2 });
+      expect(read.completedAt).toEqual(completedAt);
+      expect(read.createdAt).toEqual(run.createdAt);
+      expect(read.stages[0]).toMatchObject({ stageId: "s", status: "PENDING" });
+      expect(read.artifacts[0]).toMatchObject({ type: "STAGE_OUTPUT", data: { out: 1 }, workflowStageId: read.stages[0].id });
+      expect(await prisma.jobQueue.findUnique({ where: { id: jobId } })).toMatchObject({ status: "PENDING", payload: { x: 1 }, attempt: 0, maxAttempts: 3 });
+    });
+  });
+
+  it("runs persistence.transaction() as one Prisma interactive transaction", async () => {
+    await withPrisma(databaseType, async (prisma) => {
+      const persistence = createPrismaWorkflowPersistence(prisma);
+      const run = await persistence.createRun({ workflowId: "w", workflowName: "n", workflowType: "t", input: 1 });
+      await persistence
+        .transaction(async (tx) => {
+          await tx.updateRun(run.id, { status: "FAILED" });
+          await tx.createLog({ workflowRunId: run.id, level: "ERROR", message: "inside" });
+          throw new Error("roll back");
+        })
+        .catch(() => {});
+      expect(await persistence.getRunStatus(run.id)).toBe("PENDING");
+      expect(await prisma.workflowLog.count()).toBe(0);
+      await persistence.transaction(async (tx) => tx.updateRun(run.id, { status: "RUNNING" }));
+      expect(await persistence.getRunStatus(run.id)).toBe("RUNNING");
+    });
+  });
+});
