@@ -1,4 +1,4 @@
-import { NotFoundError } from "../errors.js";
+import { NotFoundError, ValidationError } from "../errors.js";
 import { missingReferenceError } from "./missing-reference-error.js";
 import type { QueryContext } from "../database/query-context.js";
 import type { SaveArtifactInput, WorkflowArtifactRecord } from "../types.js";
@@ -12,8 +12,9 @@ import { toArtifactRecord } from "./records.js";
  * (workflowRunId, key) DO UPDATE. `size` defaults to the UTF-8 length of the
  * stored JSON.
  */
-export async function saveArtifact(ctx: QueryContext, data: SaveArtifactInput): Promise<void> {
+export async function saveArtifact(ctx: QueryContext, data: SaveArtifactInput, maxBytes: number): Promise<void> {
   const input = parseInput("saveArtifact", "data", saveArtifactSchema, data);
+  checkArtifactSize("saveArtifact", "data.data", input.data, maxBytes);
   const { dialect } = ctx;
   const now = dialect.now();
   const stored = {
@@ -95,12 +96,14 @@ export async function saveStageOutput(
   workflowType: string,
   stageId: string,
   output: unknown,
+  maxBytes: number,
 ): Promise<string> {
   const operation = "saveStageOutput";
   parseInput(operation, "workflowRunId", idSchema, workflowRunId);
   parseInput(operation, "workflowType", nonEmptyTextSchema, workflowType);
   parseInput(operation, "stageId", nonEmptyTextSchema, stageId);
   const text = parseInput(operation, "output", jsonColumn("required"), output);
+  checkArtifactSize(operation, "output", text, maxBytes);
   const key = `workflow-v2/${workflowType}/${workflowRunId}/${stageId}/output.json`;
   const { db, dialect } = ctx;
   const stageRowId = db
@@ -126,6 +129,17 @@ export async function saveStageOutput(
     throw missingReferenceError(ctx, operation, { workflowRunId }, error);
   }
   return key;
+}
+
+/** Artifacts are the large values; their limit is the persistence's `maxArtifactBytes`. */
+export const DEFAULT_MAX_ARTIFACT_BYTES = 16 * 1024 * 1024;
+
+function checkArtifactSize(operation: string, field: string, jsonText: string, maxBytes: number): void {
+  if (jsonText.length * 3 <= maxBytes) return; // cannot exceed it: skip measuring
+  const bytes = utf8ByteLength(jsonText);
+  if (bytes > maxBytes) {
+    throw new ValidationError(operation, field, `is ${bytes} bytes of JSON; the limit is ${maxBytes} (option maxArtifactBytes)`);
+  }
 }
 
 function artifactByKey(ctx: QueryContext, workflowRunId: string, key: string) {

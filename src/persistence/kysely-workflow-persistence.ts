@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../database/database.js";
+import { ConfigurationError } from "../errors.js";
 import {
   createQueryContext,
   inWriteTransaction,
@@ -26,7 +27,14 @@ import * as runs from "./runs.js";
 import * as stageReads from "./stage-reads.js";
 import * as stageWrites from "./stage-writes.js";
 
-export type KyselyWorkflowPersistenceOptions = QueryContextOptions;
+export interface KyselyWorkflowPersistenceOptions extends QueryContextOptions {
+  /**
+   * Largest artifact (saveArtifact data, saveStageOutput output), in bytes of
+   * JSON; a larger one is refused with a ValidationError before it reaches the
+   * database. Default 16 MiB.
+   */
+  maxArtifactBytes?: number;
+}
 
 /**
  * WorkflowPersistence over a Kysely instance (PostgreSQL or SQLite, detected
@@ -37,10 +45,14 @@ export function createKyselyWorkflowPersistence(
   db: Kysely<Database>,
   options: KyselyWorkflowPersistenceOptions = {},
 ): WorkflowPersistence {
-  return persistenceOn(createQueryContext(db, options), new RunMetadataColumns());
+  const maxArtifactBytes = options.maxArtifactBytes ?? artifacts.DEFAULT_MAX_ARTIFACT_BYTES;
+  if (!Number.isInteger(maxArtifactBytes) || maxArtifactBytes < 1) {
+    throw new ConfigurationError(`maxArtifactBytes must be a positive whole number, got ${maxArtifactBytes}`);
+  }
+  return persistenceOn(createQueryContext(db, options), new RunMetadataColumns(), maxArtifactBytes);
 }
 
-function persistenceOn(ctx: QueryContext, metadataColumns: RunMetadataColumns): WorkflowPersistence {
+function persistenceOn(ctx: QueryContext, metadataColumns: RunMetadataColumns, maxArtifactBytes: number): WorkflowPersistence {
   return {
     createRun: (data: CreateRunInput) => runs.createRun(ctx, metadataColumns, data),
     updateRun: (id: string, data: UpdateRunInput) => runs.updateRun(ctx, id, data),
@@ -68,16 +80,16 @@ function persistenceOn(ctx: QueryContext, metadataColumns: RunMetadataColumns): 
 
     createLog: (data: CreateLogInput) => createLog(ctx, data),
 
-    saveArtifact: (data: SaveArtifactInput) => artifacts.saveArtifact(ctx, data),
+    saveArtifact: (data: SaveArtifactInput) => artifacts.saveArtifact(ctx, data, maxArtifactBytes),
     loadArtifact: (runId: string, key: string) => artifacts.loadArtifact(ctx, runId, key),
     hasArtifact: (runId: string, key: string) => artifacts.hasArtifact(ctx, runId, key),
     deleteArtifact: (runId: string, key: string) => artifacts.deleteArtifact(ctx, runId, key),
     listArtifacts: (runId: string) => artifacts.listArtifacts(ctx, runId),
     getStageIdForArtifact: (runId: string, stageId: string) => artifacts.getStageIdForArtifact(ctx, runId, stageId),
     saveStageOutput: (runId: string, workflowType: string, stageId: string, output: unknown) =>
-      artifacts.saveStageOutput(ctx, runId, workflowType, stageId, output),
+      artifacts.saveStageOutput(ctx, runId, workflowType, stageId, output, maxArtifactBytes),
 
     transaction: <T>(work: (tx: WorkflowPersistence) => Promise<T>) =>
-      inWriteTransaction(ctx, (tx) => work(persistenceOn(tx, metadataColumns))),
+      inWriteTransaction(ctx, (tx) => work(persistenceOn(tx, metadataColumns, maxArtifactBytes))),
   };
 }

@@ -34,7 +34,7 @@ export class RunMetadataColumns {
 
     const values: Record<string, unknown> = {};
     for (const key of keys) {
-      const field = `metadata.${key}`;
+      const field = `data.metadata.${key}`;
       if (FORBIDDEN_KEYS.has(key)) {
         throw new ValidationError(operation, field, `"${key}" is not allowed as a key`);
       }
@@ -58,7 +58,11 @@ export class RunMetadataColumns {
 }
 
 function toColumnValue(ctx: QueryContext, operation: string, field: string, value: unknown): Expression<any> | string | number | null {
-  if (value === null || typeof value === "string") return value;
+  if (value === null) return value;
+  if (typeof value === "string") {
+    if (value.includes("\u0000")) throw new ValidationError(operation, field, "contains a NUL character (\\u0000), which PostgreSQL cannot store");
+    return value;
+  }
   if (typeof value === "number") {
     if (!Number.isFinite(value)) throw new ValidationError(operation, field, `${value} cannot be stored`);
     return value;

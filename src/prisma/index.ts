@@ -22,7 +22,10 @@ export interface PrismaAdapterOptions extends PrismaDriverOptions {
   /** "postgresql" (the default when the client cannot tell) or "sqlite"; checked against the client. */
   databaseType?: DatabaseType;
 }
-export type PrismaWorkflowPersistenceOptions = PrismaAdapterOptions;
+export interface PrismaWorkflowPersistenceOptions extends PrismaAdapterOptions {
+  /** See KyselyWorkflowPersistenceOptions.maxArtifactBytes. */
+  maxArtifactBytes?: number;
+}
 export interface PrismaJobQueueOptions extends PrismaAdapterOptions {
   /** Default: host, pid and a random suffix. */
   workerId?: string;
@@ -53,7 +56,9 @@ export function createPrismaWorkflowPersistence(
   prisma: PrismaClientLike,
   options: PrismaWorkflowPersistenceOptions = {},
 ): WorkflowPersistence {
-  return createKyselyWorkflowPersistence(createPrismaKysely(prisma, options));
+  return createKyselyWorkflowPersistence(createPrismaKysely(prisma, options), {
+    ...(options.maxArtifactBytes !== undefined ? { maxArtifactBytes: options.maxArtifactBytes } : {}),
+  });
 }
 
 /** `createPrismaJobQueue(prisma, "worker-1")`, the older string form, still works. */

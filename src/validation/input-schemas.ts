@@ -7,9 +7,21 @@ import { jsonColumn } from "./parse-input.js";
 const INT32_MIN = -2_147_483_648;
 const INT32_MAX = 2_147_483_647;
 
-export const idSchema = z.string().min(1, "must not be empty");
-export const textSchema = z.string();
-export const nonEmptyTextSchema = z.string().min(1, "must not be empty");
+// Text limits: generous for real use, but bounded, so a runaway value is a
+// ValidationError naming its field rather than a megabyte-long index key or a
+// database error. PostgreSQL cannot store the NUL character in text at all, so
+// it is refused on both databases alike.
+export const MAX_ID_LENGTH = 1_000;
+export const MAX_NAME_LENGTH = 10_000;
+export const MAX_LONG_TEXT_LENGTH = 16 * 1024 * 1024;
+const noNul = (value: string) => !value.includes("\u0000");
+const NUL_MESSAGE = "contains a NUL character (\\u0000), which PostgreSQL cannot store";
+
+export const idSchema = z.string().min(1, "must not be empty").max(MAX_ID_LENGTH).refine(noNul, NUL_MESSAGE);
+export const textSchema = z.string().max(MAX_NAME_LENGTH).refine(noNul, NUL_MESSAGE);
+export const nonEmptyTextSchema = textSchema.refine((value) => value.length > 0, "must not be empty");
+/** Messages, prompts, responses, error texts. */
+export const longTextSchema = z.string().max(MAX_LONG_TEXT_LENGTH).refine(noNul, NUL_MESSAGE);
 export const int32Schema = z.number().int().min(INT32_MIN).max(INT32_MAX);
 export const countSchema = z.number().int().min(0).max(INT32_MAX);
 export const amountSchema = z.number().min(0).refine(Number.isFinite, "must be a finite number");
@@ -97,7 +109,7 @@ export const updateStageSchema = z.strictObject({
   maxWaitUntil: dateSchema.nullable().optional(),
   metrics: jsonColumn("nullable"),
   embeddingInfo: jsonColumn("nullable"),
-  errorMessage: textSchema.nullable().optional(),
+  errorMessage: longTextSchema.nullable().optional(),
 });
 
 export const getStagesByRunOptionsSchema = z
@@ -111,7 +123,7 @@ export const createLogSchema = z.strictObject({
   workflowRunId: idSchema.optional(),
   workflowStageId: idSchema.optional(),
   level: logLevelSchema,
-  message: textSchema,
+  message: longTextSchema,
   metadata: jsonColumn("nullable"),
 });
 
@@ -146,7 +158,7 @@ export const enqueueJobSchema = z.strictObject({
 export const enqueueJobsSchema = z.array(enqueueJobSchema);
 export const jobIdsSchema = z.array(idSchema);
 export const batchSizeSchema = z.number().int().min(1).max(10_000);
-export const errorMessageSchema = z.string();
+export const errorMessageSchema = longTextSchema;
 export const staleThresholdSchema = z.number().min(0).refine(Number.isFinite, "must be a finite number");
 
 // --- AI calls ---
@@ -156,8 +168,8 @@ export const createAICallSchema = z.strictObject({
   callType: textSchema,
   modelKey: textSchema,
   modelId: textSchema,
-  prompt: textSchema,
-  response: textSchema,
+  prompt: longTextSchema,
+  response: longTextSchema,
   inputTokens: countSchema,
   outputTokens: countSchema,
   cost: amountSchema,

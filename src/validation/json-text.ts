@@ -6,6 +6,8 @@
  * JSON.stringify would serialise them.
  */
 export const MAX_JSON_DEPTH = 512;
+/** Largest JSON document accepted for any column (PostgreSQL's jsonb stops near 256 MiB). */
+export const MAX_JSON_BYTES = 64 * 1024 * 1024;
 
 export class JsonValueProblem extends Error {
   constructor(
@@ -19,12 +21,19 @@ export class JsonValueProblem extends Error {
 
 export function toJsonText(value: unknown): string {
   checkJsonValue(value, [], new Set(), 0);
-  return JSON.stringify(value);
+  const text = JSON.stringify(value);
+  // Characters ≤ bytes ≤ 3 × characters: measure only when it could matter.
+  if (text.length * 3 > MAX_JSON_BYTES && utf8ByteLength(text) > MAX_JSON_BYTES) {
+    throw new JsonValueProblem([], `is ${utf8ByteLength(text)} bytes of JSON; the limit is ${MAX_JSON_BYTES}`);
+  }
+  return text;
 }
 
 function checkJsonValue(value: unknown, path: (string | number)[], ancestors: Set<object>, depth: number): void {
   switch (typeof value) {
     case "string":
+      if (value.includes("\u0000")) throw new JsonValueProblem(path, "contains a NUL character (\\u0000), which PostgreSQL cannot store");
+      return;
     case "boolean":
       return;
     case "number":
@@ -56,6 +65,7 @@ function checkJsonValue(value: unknown, path: (string | number)[], ancestors: Se
     }
   } else {
     for (const [key, child] of Object.entries(object)) {
+      if (key.includes("\u0000")) throw new JsonValueProblem([...path, key], "key contains a NUL character (\\u0000), which PostgreSQL cannot store");
       checkJsonValue(child, [...path, key], ancestors, depth + 1);
     }
   }

@@ -88,6 +88,7 @@ describe("kwp errors", () => {
     const cases: Array<[string[], number, RegExp]> = [
       [["--url", "mysql://root:secret@db/x", "runs"], 2, /Unsupported database URL scheme.*root:\*\*\*@db/],
       [["--url", "postgres://postgres@127.0.0.1:1/nothing", "runs"], 3, /cannot connect to postgres:\/\/postgres@127\.0\.0\.1:1\/nothing/],
+      [["--url", "postgres://app:s3cret-pw@127.0.0.1:1/x", "--verbose", "runs"], 3, /cannot connect to postgres:\/\/app:\*\*\*@127\.0\.0\.1:1\/x/],
       [["--url", ":memory:", "runs"], 4, /not migrated.*kwp migrate/],
       [["--url", ":memory:", "runs", "--status", "DONE"], 2, /--status: "DONE" is not one of/],
       [["--url", ":memory:", "release-stale", "--older-than", "soon"], 2, /--older-than: "soon" is not a duration/],
@@ -98,7 +99,8 @@ describe("kwp errors", () => {
       const result = await kwp(undefined, ...args);
       expect(result.code, args.join(" ")).toBe(code);
       expect(result.stderr).toMatch(message);
-      expect(result.stderr).not.toMatch(/\n\s+at /);
+      expect(result.stderr + result.stdout).not.toContain("s3cret-pw");
+      if (!args.includes("--verbose")) expect(result.stderr).not.toMatch(/\n\s+at /);
     }
   });
 

@@ -9,6 +9,7 @@ import { createKyselyAICallLogger, type KyselyAICallLoggerOptions } from "../../
 import { createPrismaAICallLogger, createPrismaJobQueue, createPrismaWorkflowPersistence } from "../../src/prisma/index.js";
 import type { AICallLogger, JobQueue, WorkflowPersistence } from "../../src/types.js";
 import { createPrismaClient } from "../support/prisma-clients.js";
+import { openDatabase } from "../../src/database/open-database.js";
 import { createTestDatabase, type TestDatabase } from "../support/test-databases.js";
 
 export interface QueueOptions {
@@ -51,6 +52,35 @@ const kyselyBackend = (databaseType: DatabaseType): Backend => ({
   },
 });
 
+/** A PostgreSQL role that may only read and write rows: no DDL, no ownership. */
+export const DML_ONLY_ROLE = "kwp_dml_only";
+
+/**
+ * The direct implementation connected as a role with only SELECT, INSERT,
+ * UPDATE and DELETE on the tables (the migrations ran as another role): the
+ * library needs no DDL rights at run time. These grants are the README's.
+ */
+const leastPrivilegeBackend: Backend = {
+  name: "kysely/postgresql as a DML-only role",
+  databaseType: "postgresql",
+  kind: "kysely",
+  async connect(database, db) {
+    await sql`do $$ begin create role kwp_dml_only login; exception when duplicate_object or unique_violation then null; end $$`.execute(db);
+    await sql`grant usage on schema public to kwp_dml_only`.execute(db);
+    await sql`grant select, insert, update, delete on all tables in schema public to kwp_dml_only`.execute(db);
+    const url = new URL(database.url);
+    url.username = DML_ONLY_ROLE;
+    url.password = "";
+    const roleDb = openDatabase(url.toString());
+    return {
+      persistence: createKyselyWorkflowPersistence(roleDb),
+      jobQueue: (options) => createKyselyJobQueue(roleDb, options),
+      aiCallLogger: (options) => createKyselyAICallLogger(roleDb, options),
+      close: () => roleDb.destroy(),
+    };
+  },
+};
+
 const prismaBackend = (databaseType: DatabaseType): Backend => ({
   name: `prisma6/${databaseType}`,
   databaseType,
@@ -71,10 +101,11 @@ export const BACKENDS: readonly Backend[] = [
   kyselyBackend("postgresql"),
   prismaBackend("sqlite"),
   prismaBackend("postgresql"),
+  leastPrivilegeBackend,
 ];
 
 /** Suites that exercise the direct connection itself (processes, pools) run on these only. */
-export const KYSELY_BACKENDS = BACKENDS.filter((backend) => backend.kind === "kysely");
+export const KYSELY_BACKENDS = [kyselyBackend("sqlite"), kyselyBackend("postgresql")];
 
 export const TABLES = ["workflow_logs", "workflow_artifacts", "workflow_stages", "workflow_runs", "job_queue", "ai_calls"] as const;
 

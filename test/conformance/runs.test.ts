@@ -69,10 +69,10 @@ describe.each(BACKENDS)("WorkflowPersistence runs on $name", (backend) => {
       });
 
       it.each([
-        [{ nope: 1 }, "metadata.nope"],
-        [{ "x\"; drop table workflow_runs; --": 1 }, 'metadata.x"; drop table workflow_runs; --'],
-        [JSON.parse('{"__proto__": {"polluted": true}}'), "metadata.__proto__"],
-        [{ status: "RUNNING" }, "metadata.status"],
+        [{ nope: 1 }, "data.metadata.nope"],
+        [{ "x\"; drop table workflow_runs; --": 1 }, 'data.metadata.x"; drop table workflow_runs; --'],
+        [JSON.parse('{"__proto__": {"polluted": true}}'), "data.metadata.__proto__"],
+        [{ status: "RUNNING" }, "data.metadata.status"],
       ])("refuses %j naming %s, writing nothing", async (metadata, field) => {
         const error = await fixture.persistence.createRun(runInput({ metadata })).catch((e) => e);
         expect(error).toBeInstanceOf(ValidationError);

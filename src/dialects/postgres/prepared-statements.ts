@@ -50,6 +50,10 @@ export function withPreparedStatements(pool: pg.Pool): PostgresPool {
       const client = await pool.connect();
       let wrapper = wrapped.get(client);
       if (!wrapper) {
+        // A connection that dies while checked out (server restart, a killed
+        // backend) also emits 'error' on the client; the running query rejects
+        // with it already, and unhandled the event would crash the process.
+        client.on("error", () => {});
         wrapper = wrap(client);
         wrapped.set(client, wrapper);
       }
