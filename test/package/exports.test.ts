@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -39,5 +39,8 @@ describe.skipIf(!existsSync(join(root, "dist/index.js")))("the built package", (
     expect(JSON.parse(result.stdout)).toEqual(
       expect.arrayContaining(["createPrismaWorkflowPersistence", "createPrismaJobQueue", "createPrismaAICallLogger", "createPrismaKysely"]),
     );
+    // The application's own PrismaClient is passed in: the built code never loads @prisma/client.
+    const built = readdirSync(join(root, "dist")).filter((file) => /\.(c?js)$/.test(file));
+    for (const file of built) expect(readFileSync(join(root, "dist", file), "utf8")).not.toMatch(/@prisma\/client/);
   });
 });
