@@ -60,14 +60,19 @@ export const DML_ONLY_ROLE = "kwp_dml_only";
  * UPDATE and DELETE on the tables (the migrations ran as another role): the
  * library needs no DDL rights at run time. These grants are the README's.
  */
+/** Creates the role (once per server) and grants it row access to the tables of `db`'s database. */
+export async function grantDmlOnlyRole(db: Kysely<any>): Promise<void> {
+  await sql`do $$ begin create role kwp_dml_only login; exception when duplicate_object or unique_violation then null; end $$`.execute(db);
+  await sql`grant usage on schema public to kwp_dml_only`.execute(db);
+  await sql`grant select, insert, update, delete on all tables in schema public to kwp_dml_only`.execute(db);
+}
+
 const leastPrivilegeBackend: Backend = {
   name: "kysely/postgresql as a DML-only role",
   databaseType: "postgresql",
   kind: "kysely",
   async connect(database, db) {
-    await sql`do $$ begin create role kwp_dml_only login; exception when duplicate_object or unique_violation then null; end $$`.execute(db);
-    await sql`grant usage on schema public to kwp_dml_only`.execute(db);
-    await sql`grant select, insert, update, delete on all tables in schema public to kwp_dml_only`.execute(db);
+    await grantDmlOnlyRole(db);
     const url = new URL(database.url);
     url.username = DML_ONLY_ROLE;
     url.password = "";

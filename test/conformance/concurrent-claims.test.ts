@@ -1,3 +1,6 @@
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/database/open-database.js";
 import { createKyselyWorkflowPersistence } from "../../src/persistence/kysely-workflow-persistence.js";
@@ -35,10 +38,12 @@ describe.each(KYSELY_BACKENDS)("concurrent claimNextPendingRun on $name", (backe
         await Promise.all(callers.map((db) => db.destroy()));
       }
     } else {
-      const startAt = String(Date.now() + 3_000);
-      const results = await Promise.all(
-        Array.from({ length: CALLERS }, () => runChild("claim-runs", [fixture.database.url, startAt])),
-      );
+      const barrier = mkdtempSync(join(tmpdir(), "kwp-barrier-"));
+      const running = Promise.all(Array.from({ length: CALLERS }, () => runChild("claim-runs", [fixture.database.url, barrier])));
+      while (readdirSync(barrier).length < CALLERS) await new Promise((resolve) => setTimeout(resolve, 20));
+      writeFileSync(join(barrier, "go"), "");
+      const results = await running;
+      rmSync(barrier, { recursive: true, force: true });
       for (const result of results) expect(result.stderr).toBe("");
       claimedPerCaller = results.map((result) => JSON.parse(result.stdout) as string[]);
     }

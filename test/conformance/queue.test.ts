@@ -237,10 +237,11 @@ describe.each(BACKENDS)("JobQueue on $name", (backend) => {
       const q = queue();
       const [retryable, poison] = await q.enqueueParallel([job({ stageId: "retryable" }), job({ stageId: "poison", maxAttempts: 1 })]);
       await q.dequeueBatch(2);
-      await sleep(30);
+      // Generous margins: a loaded CI machine may pause between any two calls.
+      await sleep(400);
       const fresh = await q.enqueue(job({ stageId: "fresh" }));
       await q.dequeue();
-      expect(await q.releaseStaleJobs(20)).toBe(2);
+      expect(await q.releaseStaleJobs(250)).toBe(2);
       expect(await row(retryable!)).toMatchObject({ status: "PENDING", workerId: null, lockedAt: null, attempt: 1 });
       const failed = await row(poison!);
       expect(failed).toMatchObject({ status: "FAILED", workerId: null });
@@ -254,12 +255,12 @@ describe.each(BACKENDS)("JobQueue on $name", (backend) => {
       const id = await a.enqueue(job());
       await a.dequeue();
       for (let i = 0; i < 3; i++) {
-        await sleep(25);
+        await sleep(150);
         expect(await a.heartbeat(id)).toBe(true);
-        expect(await a.releaseStaleJobs(40)).toBe(0);
+        expect(await a.releaseStaleJobs(250)).toBe(0); // 450 ms after the claim, but fresh heartbeats
       }
-      await sleep(50);
-      expect(await a.releaseStaleJobs(40)).toBe(1);
+      await sleep(350);
+      expect(await a.releaseStaleJobs(250)).toBe(1);
       const b = queue("b");
       expect((await b.dequeue())?.attempt).toBe(2);
       await expect(a.complete(id)).rejects.toBeInstanceOf(JobLeaseLostError);

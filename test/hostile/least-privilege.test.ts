@@ -2,7 +2,7 @@ import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
 import { migrateToLatest } from "../../src/database/migrations/migrate.js";
 import { openDatabase } from "../../src/database/open-database.js";
-import { DML_ONLY_ROLE } from "../conformance/backends.js";
+import { DML_ONLY_ROLE, grantDmlOnlyRole } from "../conformance/backends.js";
 import { createPostgresDatabase } from "../support/test-databases.js";
 
 // The conformance suite runs as this role too ("kysely/postgresql as a DML-only
@@ -14,9 +14,7 @@ describe("the DML-only PostgreSQL role", () => {
     try {
       const admin = database.open();
       await migrateToLatest(admin);
-      await sql`do $$ begin create role kwp_dml_only login; exception when duplicate_object or unique_violation then null; end $$`.execute(admin);
-      await sql`grant usage on schema public to kwp_dml_only`.execute(admin);
-      await sql`grant select, insert, update, delete on all tables in schema public to kwp_dml_only`.execute(admin);
+      await grantDmlOnlyRole(admin);
       const url = new URL(database.url);
       url.username = DML_ONLY_ROLE;
       const role = openDatabase(url.toString());
