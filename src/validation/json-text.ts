@@ -29,44 +29,53 @@ export function toJsonText(value: unknown): string {
   return text;
 }
 
+/**
+ * Walks the value once. The path is one shared stack (copied only when a
+ * problem is reported), so checking allocates nothing on the happy path.
+ */
 function checkJsonValue(value: unknown, path: (string | number)[], ancestors: Set<object>, depth: number): void {
   switch (typeof value) {
     case "string":
-      if (value.includes("\u0000")) throw new JsonValueProblem(path, "contains a NUL character (\\u0000), which PostgreSQL cannot store");
+      if (value.includes("\u0000")) throw new JsonValueProblem([...path], "contains a NUL character (\\u0000), which PostgreSQL cannot store");
       return;
     case "boolean":
       return;
     case "number":
-      if (!Number.isFinite(value)) throw new JsonValueProblem(path, `${value} is not representable in JSON`);
+      if (!Number.isFinite(value)) throw new JsonValueProblem([...path], `${value} is not representable in JSON`);
       return;
     case "undefined":
-      throw new JsonValueProblem(path, "undefined is not representable in JSON");
+      throw new JsonValueProblem([...path], "undefined is not representable in JSON");
     case "bigint":
-      throw new JsonValueProblem(path, "a BigInt is not representable in JSON (convert it to a string or number)");
+      throw new JsonValueProblem([...path], "a BigInt is not representable in JSON (convert it to a string or number)");
     case "function":
     case "symbol":
-      throw new JsonValueProblem(path, `a ${typeof value} is not representable in JSON`);
+      throw new JsonValueProblem([...path], `a ${typeof value} is not representable in JSON`);
   }
   if (value === null) return;
   const object = value as object;
   if (typeof (object as { toJSON?: unknown }).toJSON === "function") {
     if (object instanceof Date && Number.isNaN(object.getTime())) {
-      throw new JsonValueProblem(path, "an invalid Date is not representable in JSON");
+      throw new JsonValueProblem([...path], "an invalid Date is not representable in JSON");
     }
     return;
   }
-  if (depth >= MAX_JSON_DEPTH) throw new JsonValueProblem(path, `nesting deeper than ${MAX_JSON_DEPTH} levels`);
-  if (ancestors.has(object)) throw new JsonValueProblem(path, "a circular reference is not representable in JSON");
+  if (depth >= MAX_JSON_DEPTH) throw new JsonValueProblem([...path], `nesting deeper than ${MAX_JSON_DEPTH} levels`);
+  if (ancestors.has(object)) throw new JsonValueProblem([...path], "a circular reference is not representable in JSON");
   ancestors.add(object);
   if (Array.isArray(object)) {
     // Holes and undefined elements would become null: refuse them like any undefined.
     for (let index = 0; index < object.length; index++) {
-      checkJsonValue(object[index], [...path, index], ancestors, depth + 1);
+      path.push(index);
+      checkJsonValue(object[index], path, ancestors, depth + 1);
+      path.pop();
     }
   } else {
-    for (const [key, child] of Object.entries(object)) {
-      if (key.includes("\u0000")) throw new JsonValueProblem([...path, key], "key contains a NUL character (\\u0000), which PostgreSQL cannot store");
-      checkJsonValue(child, [...path, key], ancestors, depth + 1);
+    for (const key in object) {
+      if (!Object.prototype.hasOwnProperty.call(object, key)) continue;
+      path.push(key);
+      if (key.includes("\u0000")) throw new JsonValueProblem([...path], "key contains a NUL character (\\u0000), which PostgreSQL cannot store");
+      checkJsonValue((object as Record<string, unknown>)[key], path, ancestors, depth + 1);
+      path.pop();
     }
   }
   ancestors.delete(object);
