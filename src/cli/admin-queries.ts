@@ -1,6 +1,6 @@
 import type { QueryContext } from "../database/query-context.js";
-import { toRunRecord } from "../persistence/records.js";
-import type { LogLevel, Status, WorkflowLogRecord, WorkflowRunRecord } from "../types.js";
+import { toLogRecord, toRunRecord } from "../persistence/records.js";
+import type { Status, WorkflowLogRecord, WorkflowRunRecord } from "../types.js";
 
 // Read-only and maintenance queries the command-line tool needs beyond the
 // spec's interfaces. Dialect-agnostic: values go through the dialect's codecs.
@@ -22,15 +22,7 @@ export async function lastLogs(ctx: QueryContext, workflowRunId: string, limit: 
     .orderBy("id", "desc")
     .limit(limit)
     .execute();
-  return rows.reverse().map((row) => ({
-    id: String(row.id),
-    createdAt: ctx.dialect.readDate(row.createdAt),
-    workflowRunId: row.workflowRunId == null ? null : String(row.workflowRunId),
-    workflowStageId: row.workflowStageId == null ? null : String(row.workflowStageId),
-    level: row.level as LogLevel,
-    message: String(row.message),
-    metadata: row.metadata == null ? null : ctx.dialect.readJson(row.metadata),
-  }));
+  return rows.reverse().map((row) => toLogRecord(row, ctx.dialect));
 }
 
 export interface QueueHealth {

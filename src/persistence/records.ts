@@ -1,7 +1,9 @@
 import type { DialectSupport } from "../dialects/dialect-support.js";
 import type {
   ArtifactType,
+  LogLevel,
   Status,
+  WorkflowLogRecord,
   WorkflowArtifactRecord,
   WorkflowRunRecord,
   WorkflowStageRecord,
@@ -74,6 +76,18 @@ export function toArtifactRecord(row: Row, dialect: DialectSupport): WorkflowArt
     type: row.type as ArtifactType,
     data: dialect.readJson(row.data),
     size: Number(row.size),
+    metadata: nullableJson(dialect, row.metadata),
+  };
+}
+
+export function toLogRecord(row: Row, dialect: DialectSupport): WorkflowLogRecord {
+  return {
+    id: String(row.id),
+    createdAt: dialect.readDate(row.createdAt),
+    workflowRunId: row.workflowRunId == null ? null : String(row.workflowRunId),
+    workflowStageId: row.workflowStageId == null ? null : String(row.workflowStageId),
+    level: row.level as LogLevel,
+    message: String(row.message),
     metadata: nullableJson(dialect, row.metadata),
   };
 }

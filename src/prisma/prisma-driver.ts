@@ -122,7 +122,6 @@ class PrismaConnection implements DatabaseConnection {
     return { rows: [], numAffectedRows: BigInt(count) };
   }
 
-  // eslint-disable-next-line require-yield
   async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
     throw new Error("kysely-workflow-persistence/prisma: streaming is not supported through Prisma");
   }

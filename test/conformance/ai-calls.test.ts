@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import { afterEach, describe, expect, it } from "vitest";
 import { ValidationError } from "../../src/errors.js";
+import { dialectSupportFor } from "../../src/dialects/detect-database-type.js";
 import { LoggerClosedError } from "../../src/ai-calls/kysely-ai-call-logger.js";
 import type { AICallLogger, CreateAICallInput } from "../../src/types.js";
 import { runChild } from "../support/spawn-child.js";
@@ -45,7 +46,7 @@ describe.each(BACKENDS)("AICallLogger on $name", (backend) => {
       const metadata = typeof row!.metadata === "string" ? JSON.parse(row!.metadata) : row!.metadata;
       expect(metadata).toEqual({ requestId: "r1" });
       expect(String(row!.id)).toMatch(/^[0-9a-f-]{36}$/);
-      const createdAt = backend.databaseType === "postgresql" ? new Date(`${String(row!.createdAt).replace(" ", "T")}Z`) : new Date(String(row!.createdAt));
+      const createdAt = dialectSupportFor(backend.databaseType).readDate(row!.createdAt);
       expect(Math.abs(createdAt.getTime() - before)).toBeLessThan(5_000);
     });
 

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { JobLeaseLostError, NotFoundError, ValidationError } from "../../src/errors.js";
 import type { JobQueue } from "../../src/types.js";
 import { createKyselyJobQueue } from "../../src/queue/kysely-job-queue.js";
+import { dialectSupportFor } from "../../src/dialects/detect-database-type.js";
 import { BACKENDS, sleep, useBackend } from "./backends.js";
 
 describe.each(BACKENDS)("JobQueue on $name", (backend) => {
@@ -17,10 +18,11 @@ describe.each(BACKENDS)("JobQueue on $name", (backend) => {
     queues.push(created);
     return created;
   };
+  /** The library's own codec reads the raw column values these tests look at. */
+  const readDate = (value: unknown) => dialectSupportFor(backend.databaseType).readDate(value);
   const job = (overrides: Record<string, unknown> = {}) => ({ workflowRunId: "run-1", stageId: "stage-1", ...overrides });
   const row = async (id: string) =>
     (await sql<Record<string, unknown>>`select * from job_queue where id = ${id}`.execute(fixture.db)).rows[0]!;
-  const dbNow = () => new Date(); // both dialects' clocks are this machine's here
   /** Moves a job's nextPollAt into the past, as if its backoff or schedule had elapsed. */
   const makeDue = (id: string) =>
     fixture.db.updateTable("job_queue").set({ nextPollAt: backend.databaseType === "postgresql" ? "2000-01-01 00:00:00" : "2000-01-01T00:00:00.000+00:00" }).where("id", "=", id).execute();
@@ -93,7 +95,7 @@ describe.each(BACKENDS)("JobQueue on $name", (backend) => {
       expect(stored).toMatchObject({ status: "RUNNING", workerId: "worker-a", attempt: 1 });
       expect(stored.lockedAt).not.toBeNull();
       expect(stored.startedAt).not.toBeNull();
-      expect(Math.abs(new Date(String(stored.lockedAt).replace(" ", "T") + (backend.databaseType === "postgresql" ? "Z" : "")).getTime() - before)).toBeLessThan(5_000);
+      expect(Math.abs(readDate(stored.lockedAt).getTime() - before)).toBeLessThan(5_000);
       expect((await q.dequeue())?.jobId).toBe(second);
       expect((await q.dequeue())?.jobId).toBe(low);
       expect(await q.dequeue()).toBeNull();
@@ -208,7 +210,7 @@ describe.each(BACKENDS)("JobQueue on $name", (backend) => {
       await q.fail(id, "first", true);
       const retried = await row(id);
       expect(retried).toMatchObject({ status: "PENDING", lastError: "first", workerId: null, lockedAt: null, attempt: 1 });
-      const nextPollAt = backend.databaseType === "postgresql" ? new Date(`${String(retried.nextPollAt).replace(" ", "T")}Z`) : new Date(String(retried.nextPollAt));
+      const nextPollAt = readDate(retried.nextPollAt);
       expect(nextPollAt.getTime() - before).toBeGreaterThan(1_000);
       expect(nextPollAt.getTime() - before).toBeLessThan(3_000 + 1_000); // 2^1 s, clock slack
       expect(await q.dequeue()).toBeNull(); // still backing off
@@ -301,7 +303,6 @@ describe.each(BACKENDS)("JobQueue on $name", (backend) => {
       await queue("producer").enqueue(job());
       await woke;
       expect(Date.now() - start).toBeLessThan(2_000);
-      expect(dbNow()).toBeInstanceOf(Date);
     });
   });
 });
