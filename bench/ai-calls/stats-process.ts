@@ -1,44 +1,56 @@
-// Runs one getStats contender in a fresh process and prints the time of its
-// second run (the first warms the connection and statement caches) and the
-// process's peak memory (maxRSS), so contenders cannot share a heap.
-// argv: <library|bare-group-by|spec> <url> <prefix>
+// Runs one getStats contender in a fresh process, so peak memory (maxRSS) is
+// its own. A first call with a prefix nothing matches opens the connection and
+// warms statement caches; the second, timed, call reads every matching row.
+// argv: <contender> <url> <prefix>. Prints {"ms", "peakRssMb"}.
 import { resourceUsage } from "node:process";
-import { CompiledQuery } from "kysely";
+import pg from "pg";
 import { openDatabase } from "../../src/database/open-database.js";
 import { createKyselyAICallLogger } from "../../src/ai-calls/kysely-ai-call-logger.js";
+import { createPrismaAICallLogger } from "../../src/prisma/index.js";
+import { createPrismaClient } from "../../test/support/prisma-clients.js";
+import { openBareSqlite } from "../support/bare-sqlite.js";
 import { captureStatements } from "../support/capture-statements.js";
+import { specPrismaGetStats } from "./spec-prisma-stats.js";
 
 const [contender, url, prefix] = process.argv.slice(2) as [string, string, string];
-const db = openDatabase(url);
-let run: () => Promise<unknown>;
+const databaseType = url.startsWith("sqlite:") ? "sqlite" : "postgresql";
+let getStats: (prefix: string) => Promise<unknown>;
+let close: () => Promise<void>;
 
 if (contender === "library") {
+  const db = openDatabase(url);
   const logger = createKyselyAICallLogger(db);
-  run = () => logger.getStats(prefix);
-} else if (contender === "bare-group-by") {
-  // The library's own GROUP BY statement, sent as is; rows left as the driver returns them.
-  const [statement] = await captureStatements(url, (logged) => createKyselyAICallLogger(logged).getStats(prefix));
-  const query = CompiledQuery.raw(statement!.sql, [...statement!.parameters]);
-  run = () => db.executeQuery(query);
+  getStats = (p) => logger.getStats(p);
+  close = () => db.destroy();
+} else if (contender === "library via Prisma" || contender === "spec's Prisma") {
+  const prisma = await createPrismaClient(databaseType, url, { poolSize: 1 });
+  const logger = createPrismaAICallLogger(prisma);
+  getStats = contender === "spec's Prisma" ? (p) => specPrismaGetStats(prisma, p) : (p) => logger.getStats(p);
+  close = () => prisma.$disconnect();
+} else if (contender === "floor") {
+  // The library's GROUP BY statement, captured, sent through the bare driver prepared.
+  const captured = await captureStatements(url, (db) => createKyselyAICallLogger(db).getStats(prefix));
+  const statement = captured.at(-1)!;
+  // Its parameters are the prefix turned into a LIKE pattern (PostgreSQL) or a range (SQLite).
+  const bind = (p: string) => statement.parameters.map((value) => (typeof value === "string" ? value.replace(prefix, p) : value));
+  if (databaseType === "postgresql") {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    getStats = (p) => client.query({ name: "stats", text: statement.sql, values: bind(p) });
+    close = () => client.end();
+  } else {
+    const db = openBareSqlite(url);
+    const prepared = db.prepare(statement.sql);
+    getStats = async (p) => prepared.all(...bind(p));
+    close = async () => void db.close();
+  }
 } else {
-  // The spec's approach: load every matching call (all columns, as Prisma's
-  // findMany does) and add them up in JavaScript.
-  run = async () => {
-    const rows = await db.selectFrom("ai_calls").selectAll().where("topic", "like", `${prefix}%`).execute();
-    const perModel: Record<string, { calls: number; inputTokens: number; outputTokens: number; cost: number }> = {};
-    for (const row of rows) {
-      const model = (perModel[row.modelKey] ??= { calls: 0, inputTokens: 0, outputTokens: 0, cost: 0 });
-      model.calls++;
-      model.inputTokens += row.inputTokens;
-      model.outputTokens += row.outputTokens;
-      model.cost += row.cost;
-    }
-    return perModel;
-  };
+  throw new Error(`unknown contender ${contender}`);
 }
-await run();
+
+await getStats("no-such-topic.");
 const start = performance.now();
-await run();
+await getStats(prefix);
 const ms = performance.now() - start;
-await db.destroy();
+await close();
 process.stdout.write(JSON.stringify({ ms, peakRssMb: resourceUsage().maxRSS / 1024 }));

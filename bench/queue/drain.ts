@@ -1,13 +1,17 @@
-import type { QueueOperations } from "./floor-queue.js";
+import type { QueueOperations } from "./queue-operations.js";
 
-/** Claims and completes jobs until the queue is empty; returns how many it completed. */
-export async function drain(queue: QueueOperations, batched: boolean): Promise<number> {
+/**
+ * Claims and completes jobs until the queue is empty; returns how many it
+ * completed and pushes the time of each claim+complete cycle (ms) to `latencies`.
+ */
+export async function drain(queue: QueueOperations, batched: boolean, latencies: number[] = []): Promise<number> {
   let completed = 0;
   for (;;) {
+    const start = performance.now();
     if (batched) {
-      const ids = await queue.dequeueTwenty();
+      const ids = await queue.dequeueTwenty!();
       if (ids.length === 0) return completed;
-      await queue.completeTwenty(ids);
+      await queue.completeTwenty!(ids);
       completed += ids.length;
     } else {
       const id = await queue.dequeue();
@@ -15,5 +19,6 @@ export async function drain(queue: QueueOperations, batched: boolean): Promise<n
       await queue.complete(id);
       completed++;
     }
+    latencies.push(performance.now() - start);
   }
 }

@@ -1,25 +1,15 @@
-import BetterSqlite3 from "better-sqlite3";
+import type BetterSqlite3 from "better-sqlite3";
 import pg from "pg";
+import { openBareSqlite } from "../support/bare-sqlite.js";
 import { newId } from "../../src/database/ids.js";
 import { formatSqliteDate } from "../../src/dialects/sqlite/sqlite-codecs.js";
 import type { CapturedStatement } from "../support/capture-statements.js";
-import { jobMarker, WORKER_MARKER, type QueueStatements } from "./queue-statements.js";
+import type { QueueOperations } from "./queue-operations.js";
+import { WORKER_MARKER, type QueueStatements } from "./queue-statements.js";
 
-/**
- * The floor: the library's own statements, sent through the bare driver as
- * prepared statements with nothing around them (no validation, no query
- * building, no row decoding). The same operations as the library's queue.
- */
-export interface QueueOperations {
-  enqueue(): Promise<void>;
-  enqueueHundred(): Promise<void>;
-  /** Claims one job and returns its id, or null. */
-  dequeue(): Promise<string | null>;
-  dequeueTwenty(): Promise<string[]>;
-  complete(jobId: string): Promise<void>;
-  completeTwenty(jobIds: string[]): Promise<void>;
-  close(): Promise<void>;
-}
+// The floor: the library's own statements, sent through the bare driver as
+// prepared statements with nothing around them (no validation, no query
+// building, no row decoding). The same operations as the library's queue.
 
 const SQLITE_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+00:00$/;
 
@@ -54,10 +44,7 @@ export async function postgresFloor(url: string, statements: QueueStatements, wo
 }
 
 export function sqliteFloor(file: string, statements: QueueStatements, workerId: string): QueueOperations {
-  const db = new BetterSqlite3(file, { timeout: 5000 });
-  db.pragma("foreign_keys = ON");
-  db.pragma("journal_mode = WAL");
-  db.pragma("synchronous = NORMAL");
+  const db = openBareSqlite(file);
   const prepared = Object.fromEntries(
     Object.entries(statements).map(([name, statement]) => [name, db.prepare((statement as CapturedStatement).sql)]),
   ) as Record<keyof QueueStatements, BetterSqlite3.Statement>;
@@ -78,5 +65,3 @@ export function sqliteFloor(file: string, statements: QueueStatements, workerId:
 function padTo20(jobIds: string[]): string[] {
   return Array.from({ length: 20 }, (_, i) => jobIds[i] ?? jobIds[0]!);
 }
-
-export { jobMarker };

@@ -1,21 +1,17 @@
-import { openDatabase } from "../../src/database/open-database.js";
-import { createKyselyJobQueue } from "../../src/queue/kysely-job-queue.js";
-import type { QueueOperations } from "./floor-queue.js";
+import type { JobQueue } from "../../src/types.js";
+import { benchJob, HUNDRED_JOBS, type QueueOperations } from "./queue-operations.js";
 
-/** The library's queue behind the same operations as the floor. */
-export function libraryQueue(url: string, workerId: string): QueueOperations {
-  const db = openDatabase(url, { postgres: { max: 1 } });
-  const queue = createKyselyJobQueue(db, { workerId, listen: false });
-  const job = (i: number) => ({ workflowRunId: `run-${i % 10}`, stageId: `stage-${i}`, payload: { i } });
-  const hundred = Array.from({ length: 100 }, (_, i) => job(i));
+/** The library's JobQueue (direct or through the Prisma adapter) behind the bench's operations. */
+export function libraryQueue(queue: JobQueue, close: () => Promise<void>): QueueOperations {
   let n = 0;
   return {
-    enqueue: async () => void (await queue.enqueue(job(n++))),
-    enqueueHundred: async () => void (await queue.enqueueParallel(hundred)),
+    enqueue: async () => void (await queue.enqueue(benchJob(n++))),
+    enqueueHundred: async () => void (await queue.enqueueParallel(HUNDRED_JOBS)),
     dequeue: async () => (await queue.dequeue())?.jobId ?? null,
-    dequeueTwenty: async () => (await queue.dequeueBatch(20)).map((j) => j.jobId),
+    dequeueTwenty: async () => (await queue.dequeueBatch(20)).map((job) => job.jobId),
     complete: (jobId) => queue.complete(jobId),
     completeTwenty: (jobIds) => queue.completeMany(jobIds),
-    close: () => db.destroy(),
+    close,
   };
 }
+

@@ -1,5 +1,6 @@
 import { openDatabase } from "../../src/database/open-database.js";
 import { createKyselyJobQueue } from "../../src/queue/kysely-job-queue.js";
+import { benchJob } from "./queue-operations.js";
 import { captureStatements, statementStartingWith, type CapturedStatement } from "../support/capture-statements.js";
 
 /** Marker values planted in captured parameters, replaced per call by the floor. */
@@ -15,7 +16,7 @@ export interface QueueStatements {
   completeTwenty: CapturedStatement;
 }
 
-const job = (i: number) => ({ workflowRunId: `run-${i % 10}`, stageId: `stage-${i}`, payload: { i } });
+const job = benchJob;
 
 /**
  * The exact statements the library sends for each queue operation, captured

@@ -1,20 +1,35 @@
-// One benchmark worker in its own process (SQLite: concurrency between
-// connections only exists between processes). argv: <library|floor> <url>
-// <statements json file> <start at, epoch ms> <one|batch>. Prints
-// {"completed": n, "finishedAt": epoch ms}.
-import { readFileSync } from "node:fs";
-import { sqliteFloor, type QueueOperations } from "./floor-queue.js";
-import { libraryQueue } from "./library-queue.js";
+// One benchmark worker in its own process. SQLite measurements always run
+// here: concurrency between SQLite connections only exists between processes,
+// and each process holds exactly one PrismaClient (see bench-prisma.ts).
+// argv: <contender> <target json> <drain-one|drain-batch|enqueue|enqueue-hundred> [calls]
+// Prints "ready" once connected, starts on a line from stdin, then prints
+// {"completed", "finishedAt", "latencies"}.
+import { createInterface } from "node:readline";
 import { drain } from "./drain.js";
+import { openQueueSession, type InProcessContender, type QueueTarget } from "./queue-contenders.js";
 
-const [contender, url, statementsFile, startAt, mode] = process.argv.slice(2);
-const workerId = `bench-${process.pid}`;
-const queue: QueueOperations =
-  contender === "library"
-    ? libraryQueue(url!, workerId)
-    : sqliteFloor(url!.replace(/^sqlite:/, ""), JSON.parse(readFileSync(statementsFile!, "utf8")), workerId);
-await new Promise((resolve) => setTimeout(resolve, Math.max(0, Number(startAt) - Date.now())));
-const completed = await drain(queue, mode === "batch");
+const [contender, target, mode, calls] = process.argv.slice(2) as [InProcessContender, string, string, string?];
+const session = await openQueueSession(contender, JSON.parse(target) as QueueTarget, 1);
+const queue = session.workers[0]!;
+const latencies: number[] = [];
+const lines = createInterface({ input: process.stdin });
+const go = new Promise((resolve) => lines.once("line", resolve));
+process.stdout.write("ready\n");
+await go;
+lines.close();
+let completed = 0;
+if (mode === "drain-one" || mode === "drain-batch") {
+  completed = await drain(queue, mode === "drain-batch", latencies);
+} else {
+  for (let i = 0; i < Number(calls); i++) {
+    const start = performance.now();
+    await (mode === "enqueue-hundred" ? queue.enqueueHundred() : queue.enqueue());
+    latencies.push(performance.now() - start);
+    completed += mode === "enqueue-hundred" ? 100 : 1;
+  }
+}
 const finishedAt = Date.now();
-await queue.close();
-process.stdout.write(JSON.stringify({ completed, finishedAt }));
+await session.close();
+const { closeBenchPrismaClients } = await import("../support/bench-prisma.js");
+await closeBenchPrismaClients();
+process.stdout.write(`${JSON.stringify({ completed, finishedAt, latencies })}\n`);

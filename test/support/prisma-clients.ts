@@ -47,12 +47,16 @@ export function generatePrismaClient(databaseType: DatabaseType): string {
   return output;
 }
 
-/** A PrismaClient of the generated client, connected through the matching driver adapter. */
-export async function createPrismaClient(databaseType: DatabaseType, url: string): Promise<any> {
+/**
+ * A PrismaClient of the generated client, connected through the matching driver
+ * adapter. `poolSize` sets the PostgreSQL adapter's pool (pg's default is 10).
+ */
+export async function createPrismaClient(databaseType: DatabaseType, url: string, options: { poolSize?: number } = {}): Promise<any> {
   const { PrismaClient } = await import(join(generatePrismaClient(databaseType), "index.js"));
   if (databaseType === "postgresql") {
     const { PrismaPg } = await import("@prisma/adapter-pg");
-    return new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) });
+    const pool = options.poolSize === undefined ? {} : { max: options.poolSize };
+    return new PrismaClient({ adapter: new PrismaPg({ connectionString: url, ...pool }) });
   }
   const { PrismaBetterSQLite3 } = await import("@prisma/adapter-better-sqlite3");
   return new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: `file:${url.replace(/^sqlite:/, "")}` }) });

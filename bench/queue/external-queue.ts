@@ -1,0 +1,26 @@
+/**
+ * A job queue users already know (PostgreSQL only), measured on the same
+ * server and database as the library, with no-op jobs. Each runs its own
+ * workers, so it is driven through its own API rather than QueueOperations.
+ */
+export interface ExternalQueue {
+  name: string;
+  /** Installs its schema (idempotent). */
+  setup(): Promise<void>;
+  /** Enqueues `calls` jobs one per call, pushing each call's time (ms). */
+  enqueueSingle(calls: number, latencies: number[]): Promise<void>;
+  /** Enqueues `calls` × 100 jobs, 100 per call. */
+  enqueueBatches(calls: number, latencies: number[]): Promise<void>;
+  /** Puts `jobs` runnable jobs in its table (not timed). */
+  fill(jobs: number): Promise<void>;
+  /**
+   * Processes the queue to empty with `workers` concurrent no-op jobs and returns
+   * the elapsed ms; `batched` uses its documented batching settings.
+   */
+  drain(workers: number, batched: boolean, jobs: number, latencies: number[]): Promise<number>;
+  /** Empties its tables. */
+  clear(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const NOOP_TASK = "kwp_bench_noop";
