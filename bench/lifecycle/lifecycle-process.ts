@@ -1,6 +1,5 @@
-// One lifecycle contender in its own process (SQLite: see bench-prisma.ts for
-// why each process holds a single PrismaClient and nothing else touches the
-// file meanwhile). argv: <contender> <database json> <runs> <first run number>.
+// One lifecycle contender in a fresh process, so that no contender runs on a
+// heap or JIT warmed by another. argv: <contender> <database json> <runs> <first run number>.
 // Prints {"perSecond", "latencies"}.
 import { closeBenchPrismaClients } from "../support/bench-prisma.js";
 import { openLifecycleRunner, type LifecycleContender } from "./lifecycle-runners.js";

@@ -15,9 +15,10 @@ export interface ExternalQueue {
   fill(jobs: number): Promise<void>;
   /**
    * Processes the queue to empty with `workers` concurrent no-op jobs and returns
-   * the elapsed ms; `batched` uses its documented batching settings.
+   * the elapsed ms. With a `batchSize` it uses its documented batching settings
+   * (a queue whose batching has its own size keeps it).
    */
-  drain(workers: number, batched: boolean, jobs: number, latencies: number[]): Promise<number>;
+  drain(workers: number, batchSize: number | null, jobs: number, latencies: number[]): Promise<number>;
   /** Empties its tables. */
   clear(): Promise<void>;
   close(): Promise<void>;

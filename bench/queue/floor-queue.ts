@@ -36,9 +36,9 @@ export async function postgresFloor(url: string, statements: QueueStatements, wo
     enqueue: async () => void (await run("enqueueOne", bind(statements.enqueueOne, workerId, [], true))),
     enqueueHundred: async () => void (await run("enqueueHundred", bind(statements.enqueueHundred, workerId, [], true))),
     dequeue: async () => (await run("dequeueOne", bind(statements.dequeueOne, workerId))).rows[0]?.id ?? null,
-    dequeueTwenty: async () => (await run("dequeueTwenty", bind(statements.dequeueTwenty, workerId))).rows.map((r) => r.id),
+    dequeueBatch: async (size) => (await run("dequeueTwenty", bind(statements.dequeueTwenty, workerId))).rows.map((r) => r.id).slice(0, only20(size)),
     complete: async (jobId) => void (await run("completeOne", bind(statements.completeOne, workerId, [jobId]))),
-    completeTwenty: async (jobIds) => void (await run("completeTwenty", bind(statements.completeTwenty, workerId, padTo20(jobIds)))),
+    completeBatch: async (jobIds) => void (await run("completeTwenty", bind(statements.completeTwenty, workerId, padTo20(jobIds)))),
     close: () => client.end(),
   };
 }
@@ -52,13 +52,19 @@ export function sqliteFloor(file: string, statements: QueueStatements, workerId:
     enqueue: async () => void prepared.enqueueOne.run(...bind(statements.enqueueOne, workerId, [], true)),
     enqueueHundred: async () => void prepared.enqueueHundred.run(...bind(statements.enqueueHundred, workerId, [], true)),
     dequeue: async () => (prepared.dequeueOne.all(...bind(statements.dequeueOne, workerId)) as { id: string }[])[0]?.id ?? null,
-    dequeueTwenty: async () => (prepared.dequeueTwenty.all(...bind(statements.dequeueTwenty, workerId)) as { id: string }[]).map((r) => r.id),
+    dequeueBatch: async (size) => (prepared.dequeueTwenty.all(...bind(statements.dequeueTwenty, workerId)) as { id: string }[]).map((r) => r.id).slice(0, only20(size)),
     complete: async (jobId) => void prepared.completeOne.run(...bind(statements.completeOne, workerId, [jobId])),
-    completeTwenty: async (jobIds) => void prepared.completeTwenty.run(...bind(statements.completeTwenty, workerId, padTo20(jobIds))),
+    completeBatch: async (jobIds) => void prepared.completeTwenty.run(...bind(statements.completeTwenty, workerId, padTo20(jobIds))),
     close: async () => {
       db.close();
     },
   };
+}
+
+/** The floor holds the captured statements for batches of 20 only. */
+function only20(size: number): number {
+  if (size !== 20) throw new Error(`the floor has no captured statement for batches of ${size}`);
+  return size;
 }
 
 /** The captured completeMany statement has 20 id slots; a short last batch repeats its first id. */

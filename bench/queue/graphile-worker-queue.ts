@@ -14,7 +14,9 @@ const silent = new Logger(() => () => {});
  */
 export async function graphileWorkerQueue(connectionString: string): Promise<ExternalQueue> {
   const pool = new pg.Pool({ connectionString, max: 4 });
+  // graphile-worker asks for error handlers on the pool and on each client it hands out.
   pool.on("error", (error) => console.error("graphile-worker utils pool:", error.message));
+  pool.on("connect", (client) => client.on("error", (error) => console.error("graphile-worker utils client:", error.message)));
   const utils = await makeWorkerUtils({ pgPool: pool, logger: silent });
   const spec = (i: number) => ({ identifier: NOOP_TASK, payload: { i } });
   return {
@@ -40,7 +42,7 @@ export async function graphileWorkerQueue(connectionString: string): Promise<Ext
         await utils.addJobs(Array.from({ length: Math.min(1_000, jobs - start) }, (_, i) => spec(start + i)));
       }
     },
-    async drain(workers, batched, jobs) {
+    async drain(workers, batchSize, jobs) {
       const events: WorkerEvents = new EventEmitter();
       let succeeded = 0;
       let allDone!: () => void;
@@ -58,7 +60,7 @@ export async function graphileWorkerQueue(connectionString: string): Promise<Ext
         logger: silent,
         events,
         taskList: { [NOOP_TASK]: async () => {} },
-        ...(batched ? { preset: { worker: { localQueue: { size: 500 }, completeJobBatchDelay: 0 } } } : {}),
+        ...(batchSize !== null ? { preset: { worker: { localQueue: { size: 500 }, completeJobBatchDelay: 0 } } } : {}),
       });
       await done;
       await runner.stop();

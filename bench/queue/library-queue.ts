@@ -8,9 +8,9 @@ export function libraryQueue(queue: JobQueue, close: () => Promise<void>): Queue
     enqueue: async () => void (await queue.enqueue(benchJob(n++))),
     enqueueHundred: async () => void (await queue.enqueueParallel(HUNDRED_JOBS)),
     dequeue: async () => (await queue.dequeue())?.jobId ?? null,
-    dequeueTwenty: async () => (await queue.dequeueBatch(20)).map((job) => job.jobId),
+    dequeueBatch: async (size) => (await queue.dequeueBatch(size)).map((job) => job.jobId),
     complete: (jobId) => queue.complete(jobId),
-    completeTwenty: (jobIds) => queue.completeMany(jobIds),
+    completeBatch: (jobIds) => queue.completeMany(jobIds),
     close,
   };
 }

@@ -5,7 +5,8 @@ const QUEUE = "kwp_bench";
 
 /**
  * pg-boss 10 driven the way its README shows for pull-based workers: each
- * worker loops `fetch` + `complete`; batched, `fetch({ batchSize: 20 })` and
+ * worker loops `fetch` + `complete`; batched, `fetch({ batchSize })` (the size the
+ * library claims in that workload) and
  * one `complete` for the ids. One PgBoss instance per process (its pool
  * sized to the workers), as an application would hold.
  */
@@ -39,12 +40,12 @@ export async function pgBossQueue(connectionString: string, maxWorkers: number):
         await boss.insert(Array.from({ length: Math.min(1_000, jobs - start) }, (_, i) => ({ name: QUEUE, data: data(start + i) })));
       }
     },
-    async drain(workers, batched, jobs, latencies) {
+    async drain(workers, batchSize, jobs, latencies) {
       let completed = 0;
       const worker = async () => {
         for (;;) {
           const cycle = performance.now();
-          const fetched = await boss.fetch(QUEUE, batched ? { batchSize: 20 } : {});
+          const fetched = await boss.fetch(QUEUE, batchSize === null ? {} : { batchSize });
           if (fetched.length === 0) return;
           await boss.complete(QUEUE, fetched.map((job) => job.id));
           completed += fetched.length;

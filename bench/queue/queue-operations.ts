@@ -9,8 +9,9 @@ export interface QueueOperations {
   /** Claims one job and returns its id, or null when none is runnable. */
   dequeue(): Promise<string | null>;
   complete(jobId: string): Promise<void>;
-  dequeueTwenty?(): Promise<string[]>;
-  completeTwenty?(jobIds: string[]): Promise<void>;
+  /** Claims up to `size` jobs in one statement (the floor only has the statements for 20). */
+  dequeueBatch?(size: number): Promise<string[]>;
+  completeBatch?(jobIds: string[]): Promise<void>;
   close(): Promise<void>;
 }
 

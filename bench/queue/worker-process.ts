@@ -1,7 +1,7 @@
 // One benchmark worker in its own process. SQLite measurements always run
-// here: concurrency between SQLite connections only exists between processes,
-// and each process holds exactly one PrismaClient (see bench-prisma.ts).
-// argv: <contender> <target json> <drain-one|drain-batch|enqueue|enqueue-hundred> [calls]
+// here: concurrency between SQLite connections only exists between processes
+// (connections of one process would only take turns).
+// argv: <contender> <target json> <drain-one|drain-batch|enqueue|enqueue-hundred> <calls, or batch size>
 // Prints "ready" once connected, starts on a line from stdin, then prints
 // {"completed", "finishedAt", "latencies"}.
 import { createInterface } from "node:readline";
@@ -19,7 +19,7 @@ await go;
 lines.close();
 let completed = 0;
 if (mode === "drain-one" || mode === "drain-batch") {
-  completed = await drain(queue, mode === "drain-batch", latencies);
+  completed = await drain(queue, mode === "drain-batch" ? Number(calls) : null, latencies);
 } else {
   for (let i = 0; i < Number(calls); i++) {
     const start = performance.now();

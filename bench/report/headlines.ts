@@ -19,11 +19,14 @@ export function headlines(measurements: Measurement[]): string[] {
   const workers = Math.max(0, ...measurements.map((m) => Number(/dequeue \+ complete, (\d+) worker/.exec(m.workload)?.[1] ?? 0)));
   const perJob = `dequeue + complete, ${workers} worker${workers > 1 ? "s" : ""}`;
   const batched = `batched (20 per claim), ${workers} worker${workers > 1 ? "s" : ""}`;
+  const batched100 = `batched (100 per claim), ${workers} worker${workers > 1 ? "s" : ""}`;
   vs("postgresql", perJob, "graphile-worker", `PostgreSQL, ${workers} workers, per job`);
   vs("postgresql", perJob, "pg-boss", `PostgreSQL, ${workers} workers, per job`);
   vs("postgresql", perJob, "spec's Prisma", `PostgreSQL, ${workers} workers, per job`);
-  vs("postgresql", batched, "pg-boss", `PostgreSQL, ${workers} workers, batched`);
-  vs("postgresql", batched, "graphile-worker", `PostgreSQL, ${workers} workers, batched (graphile-worker: local queue of 500)`);
+  vs("postgresql", batched, "pg-boss", `PostgreSQL, ${workers} workers, 20 per claim`);
+  vs("postgresql", batched, "graphile-worker", `PostgreSQL, ${workers} workers, 20 per claim (graphile-worker: local queue of 500)`);
+  vs("postgresql", batched100, "graphile-worker", `PostgreSQL, ${workers} workers, 100 per claim (graphile-worker: local queue of 500)`);
+  vs("postgresql", batched100, "pg-boss", `PostgreSQL, ${workers} workers, 100 per claim`);
   vs("sqlite", perJob, "spec's Prisma", `SQLite, ${workers} worker processes, per job`);
   for (const dialect of ["postgresql", "sqlite"]) {
     const library = find(dialect, LIFECYCLE_WORKLOAD, "library");

@@ -1,10 +1,7 @@
 /**
  * PrismaClients for the bench: one per database and process, kept open until
- * the suite ends. A second PrismaClient opened on the same SQLite file after
- * the first was disconnected (Prisma 6.19, adapter-better-sqlite3) did not
- * commit its writes in our runs — other connections never saw them — so a
- * bench that opened a client per measurement would time writes that never
- * commit. Reusing one client avoids it; the pool is sized for the most workers.
+ * the suite ends, as an application holds one; the pool is sized for the most
+ * workers a suite runs.
  */
 import type { DatabaseType } from "../../src/dialects/dialect-support.js";
 import { createPrismaClient } from "../../test/support/prisma-clients.js";

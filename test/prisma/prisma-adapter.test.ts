@@ -118,3 +118,35 @@ describe.each(DATABASE_TYPES)("the Prisma adapter on %s", (databaseType) => {
     });
   });
 });
+
+describe("one process, one SQLite library", () => {
+  // Two copies of SQLite in one process do not see each other's POSIX locks: when one
+  // copy's last connection closes it deletes the -wal/-shm files the other copy still
+  // uses, and later writes vanish. @prisma/adapter-better-sqlite3 asks for
+  // better-sqlite3 11; package.json overrides it to this library's copy (README: "SQLite
+  // and Prisma in one process"). This failed before the override.
+  it("keeps writes visible when this library and a Prisma client share a SQLite file and clients come and go", async () => {
+    const database = await createTestDatabase.sqlite("prisma-one-sqlite");
+    const db = database.open();
+    try {
+      await migrateToLatest(db, { performanceIndexes: false });
+      const first = await createPrismaClient("sqlite", database.url);
+      await createPrismaWorkflowPersistence(first).createRun({ workflowId: "w", workflowName: "n", workflowType: "t", input: 1 });
+      await first.$disconnect();
+      // The application keeps its client open; this library's connections must see its writes.
+      const second = await createPrismaClient("sqlite", database.url);
+      const fresh = database.open();
+      try {
+        await createPrismaWorkflowPersistence(second).createRun({ workflowId: "w", workflowName: "n", workflowType: "t", input: 2 });
+        expect(await createKyselyWorkflowPersistence(db).getRunsByStatus("PENDING")).toHaveLength(2);
+        expect(await createKyselyWorkflowPersistence(fresh).getRunsByStatus("PENDING")).toHaveLength(2);
+      } finally {
+        await fresh.destroy();
+        await second.$disconnect();
+      }
+    } finally {
+      await db.destroy();
+      await database.dispose();
+    }
+  });
+});
