@@ -11,7 +11,7 @@ export interface ExternalQueue {
   enqueueSingle(calls: number, latencies: number[]): Promise<void>;
   /** Enqueues `calls` × 100 jobs, 100 per call. */
   enqueueBatches(calls: number, latencies: number[]): Promise<void>;
-  /** Puts `jobs` runnable jobs in its table (not timed). */
+  /** Puts `jobs` runnable jobs in its table and analyses it (not timed). */
   fill(jobs: number): Promise<void>;
   /**
    * Processes the queue to empty with `workers` concurrent no-op jobs and returns
@@ -19,7 +19,7 @@ export interface ExternalQueue {
    * (a queue whose batching has its own size keeps it).
    */
   drain(workers: number, batchSize: number | null, jobs: number, latencies: number[]): Promise<number>;
-  /** Empties its tables. */
+  /** Empties its tables and vacuums them, so no repeat inherits another's dead rows. */
   clear(): Promise<void>;
   close(): Promise<void>;
 }

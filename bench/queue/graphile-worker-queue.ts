@@ -41,6 +41,7 @@ export async function graphileWorkerQueue(connectionString: string): Promise<Ext
       for (let start = 0; start < jobs; start += 1_000) {
         await utils.addJobs(Array.from({ length: Math.min(1_000, jobs - start) }, (_, i) => spec(start + i)));
       }
+      await pool.query("analyze graphile_worker._private_jobs");
     },
     async drain(workers, batchSize, jobs) {
       const events: WorkerEvents = new EventEmitter();
@@ -68,6 +69,7 @@ export async function graphileWorkerQueue(connectionString: string): Promise<Ext
     },
     async clear() {
       await pool.query("delete from graphile_worker._private_jobs");
+      await pool.query("vacuum analyze graphile_worker._private_jobs");
     },
     async close() {
       await utils.release();
