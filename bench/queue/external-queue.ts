@@ -18,7 +18,7 @@ export interface ExternalQueue {
    * the elapsed ms. With a `batchSize` it uses its documented batching settings
    * (a queue whose batching has its own size keeps it).
    */
-  drain(workers: number, batchSize: number | null, jobs: number, latencies: number[]): Promise<number>;
+  drain(workers: number, batchSize: number | null, jobs: number, latencies: number[], overlap: boolean): Promise<number>;
   /** Empties its tables and vacuums them, so no repeat inherits another's dead rows. */
   clear(): Promise<void>;
   close(): Promise<void>;

@@ -27,11 +27,16 @@ function bind(statement: CapturedStatement, workerId: string, jobIds: readonly s
   });
 }
 
+/**
+ * Two clients per worker, like the library's pool of two: claims on one,
+ * acknowledgements on the other, so a completion can overlap the next claim.
+ */
 export async function postgresFloor(url: string, statements: QueueStatements, workerId: string): Promise<QueueOperations> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
+  const claims = new pg.Client({ connectionString: url });
+  const acknowledgements = new pg.Client({ connectionString: url });
+  await Promise.all([claims.connect(), acknowledgements.connect()]);
   const run = (name: keyof QueueStatements, values: unknown[]) =>
-    client.query({ name, text: statements[name].sql, values });
+    (name.startsWith("complete") ? acknowledgements : claims).query({ name, text: statements[name].sql, values });
   return {
     enqueue: async () => void (await run("enqueueOne", bind(statements.enqueueOne, workerId, [], true))),
     enqueueHundred: async () => void (await run("enqueueHundred", bind(statements.enqueueHundred, workerId, [], true))),
@@ -39,7 +44,7 @@ export async function postgresFloor(url: string, statements: QueueStatements, wo
     dequeueBatch: async (size) => (await run("dequeueTwenty", bind(statements.dequeueTwenty, workerId))).rows.map((r) => r.id).slice(0, only20(size)),
     complete: async (jobId) => void (await run("completeOne", bind(statements.completeOne, workerId, [jobId]))),
     completeBatch: async (jobIds) => void (await run("completeTwenty", bind(statements.completeTwenty, workerId, padTo20(jobIds)))),
-    close: () => client.end(),
+    close: async () => void (await Promise.all([claims.end(), acknowledgements.end()])),
   };
 }
 

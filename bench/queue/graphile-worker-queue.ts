@@ -44,6 +44,7 @@ export async function graphileWorkerQueue(connectionString: string): Promise<Ext
       await pool.query("analyze graphile_worker._private_jobs");
     },
     async drain(workers, batchSize, jobs) {
+      // Its workers never await a completion before fetching the next job: it always overlaps.
       const events: WorkerEvents = new EventEmitter();
       let succeeded = 0;
       let allDone!: () => void;

@@ -6,12 +6,13 @@ const QUEUE = "kwp_bench";
 /**
  * pg-boss 10 driven the way its README shows for pull-based workers: each
  * worker loops `fetch` + `complete`; batched, `fetch({ batchSize })` (the size the
- * library claims in that workload) and
- * one `complete` for the ids. One PgBoss instance per process (its pool
- * sized to the workers), as an application would hold.
+ * library claims in that workload) and one `complete` for the ids; overlapped,
+ * a completion is not awaited before the next fetch. One PgBoss instance per
+ * process (its pool sized for two connections per worker), as an application
+ * would hold.
  */
 export async function pgBossQueue(connectionString: string, maxWorkers: number): Promise<ExternalQueue> {
-  const boss = new PgBoss({ connectionString, max: Math.max(10, maxWorkers + 2) });
+  const boss = new PgBoss({ connectionString, max: Math.max(10, 2 * maxWorkers + 2) });
   boss.on("error", (error) => console.error("pg-boss:", error));
   const data = (i: number) => ({ i });
   return {
@@ -41,14 +42,17 @@ export async function pgBossQueue(connectionString: string, maxWorkers: number):
       }
       await boss.getDb().executeSql("analyze pgboss.job", []);
     },
-    async drain(workers, batchSize, jobs, latencies) {
+    async drain(workers, batchSize, jobs, latencies, overlap) {
       let completed = 0;
       const worker = async () => {
+        let inFlight: Promise<unknown> | undefined;
         for (;;) {
           const cycle = performance.now();
           const fetched = await boss.fetch(QUEUE, batchSize === null ? {} : { batchSize });
+          await inFlight;
           if (fetched.length === 0) return;
-          await boss.complete(QUEUE, fetched.map((job) => job.id));
+          inFlight = boss.complete(QUEUE, fetched.map((job) => job.id));
+          if (!overlap) await inFlight;
           completed += fetched.length;
           latencies.push(performance.now() - cycle);
         }

@@ -1,8 +1,9 @@
 /**
  * The in-process queue contenders and how each one is opened for a number of
  * concurrent workers. The Prisma contenders share one PrismaClient per process
- * (as an application would, see bench-prisma.ts), its pool as large as the most
- * workers; the library and the floor give each worker its own connection.
+ * (as an application would, see bench-prisma.ts), its pool large enough for two
+ * connections per worker; the library and the floor give each worker two
+ * connections of its own (claims and overlapped completions).
  */
 import { readFileSync } from "node:fs";
 import { openDatabase } from "../../src/database/open-database.js";
@@ -37,7 +38,8 @@ export async function openQueueSession(contender: InProcessContender, target: Qu
   switch (contender) {
     case "library": {
       const queues = ids.map((workerId) => {
-        const db = openDatabase(target.url, { postgres: { max: 1 } });
+        // Two connections: a worker that overlaps a completion with its next claim uses both.
+        const db = openDatabase(target.url, { postgres: { max: 2 } });
         return libraryQueue(createKyselyJobQueue(db, { workerId, listen: false }), () => db.destroy());
       });
       return { workers: queues, close: async () => void (await Promise.all(queues.map((q) => q.close()))) };

@@ -20,7 +20,9 @@ export function headlines(measurements: Measurement[]): string[] {
   const perJob = `dequeue + complete, ${workers} worker${workers > 1 ? "s" : ""}`;
   const batched = `batched (20 per claim), ${workers} worker${workers > 1 ? "s" : ""}`;
   const batched100 = `batched (100 per claim), ${workers} worker${workers > 1 ? "s" : ""}`;
-  vs("postgresql", perJob, "graphile-worker", `PostgreSQL, ${workers} workers, per job`);
+  const overlapped = `dequeue + complete overlapped, ${workers} worker${workers > 1 ? "s" : ""}`;
+  vs("postgresql", overlapped, "graphile-worker", `PostgreSQL, ${workers} workers, per job, completion overlapping the next claim (graphile-worker's way)`);
+  vs("postgresql", overlapped, "pg-boss", `PostgreSQL, ${workers} workers, per job, overlapped`);
   vs("postgresql", perJob, "pg-boss", `PostgreSQL, ${workers} workers, per job`);
   vs("postgresql", perJob, "spec's Prisma", `PostgreSQL, ${workers} workers, per job`);
   vs("postgresql", batched, "pg-boss", `PostgreSQL, ${workers} workers, 20 per claim`);
