@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import { CompiledQuery, sql, type Kysely, type LogEvent } from "kysely";
+import type { Database } from "../../src/database/database.js";
+import { migrateToLatest } from "../../src/database/migrations/migrate.js";
+import { openDatabase } from "../../src/database/open-database.js";
+import { createKyselyJobQueue } from "../../src/queue/kysely-job-queue.js";
+import { createTestDatabase, DATABASE_TYPES } from "../support/test-databases.js";
+
+// The plans of the queue's hot statements under statistics that tempt the
+// planner: ANALYZE has seen only PENDING jobs, then hundreds are RUNNING.
+
+/** The statements `work` sends through the library, and the plan of each. */
+async function plansOf(db: Kysely<Database>, url: string, databaseType: string, work: (queue: ReturnType<typeof createKyselyJobQueue>) => Promise<unknown>) {
+  const captured: CompiledQuery[] = [];
+  const logged = openDatabase(url, { log: (event: LogEvent) => void (event.level === "query" && captured.push(event.query)) });
+  try {
+    await work(createKyselyJobQueue(logged, { workerId: "planner", listen: false }));
+  } finally {
+    await logged.destroy();
+  }
+  // EXPLAIN without ANALYZE plans a statement without running it.
+  const explain = databaseType === "postgresql" ? "explain " : "explain query plan ";
+  const plans: string[] = [];
+  for (const query of captured) {
+    const { rows } = await db.executeQuery(CompiledQuery.raw(explain + query.sql, [...query.parameters]));
+    plans.push(rows.map((row) => Object.values(row as object).join(" ")).join("\n"));
+  }
+  return { sql: captured.map((q) => q.sql), plans };
+}
+
+describe.each(DATABASE_TYPES)("queue statement plans on %s", (databaseType) => {
+  it("acknowledgements find their jobs by primary key, not by reading every RUNNING job", async () => {
+    const database = await createTestDatabase[databaseType]("plans");
+    const db = database.open();
+    try {
+      await migrateToLatest(db);
+      const queue = createKyselyJobQueue(db, { workerId: "planner", listen: false });
+      for (let start = 0; start < 2_000; start += 500) {
+        await queue.enqueueParallel(Array.from({ length: 500 }, (_, i) => ({ workflowRunId: "run", stageId: `s${start + i}` })));
+      }
+      await sql.raw(databaseType === "postgresql" ? "analyze job_queue" : "analyze").execute(db);
+      const held = (await queue.dequeueBatch(600)).map((job) => job.jobId);
+
+      const { sql: statements, plans } = await plansOf(db, database.url, databaseType, async (q) => {
+        await q.complete(held[0]!);
+        await q.completeMany(held.slice(1, 21));
+        await q.heartbeat(held[21]!);
+        await q.fail(held[22]!, "boom", false);
+      });
+      const acknowledgements = plans.filter((_, i) => /^update/i.test(statements[i]!));
+      expect(acknowledgements.length).toBeGreaterThanOrEqual(4);
+      for (const plan of acknowledgements) {
+        expect(plan).not.toMatch(/status_nextPollAt/i);
+        expect(plan).toMatch(databaseType === "postgresql" ? /job_queue_pkey/ : /sqlite_autoindex_job_queue_1|PRIMARY KEY/);
+      }
+    } finally {
+      await database.dispose();
+    }
+  });
+});
