@@ -281,6 +281,14 @@ export interface JobQueue {
   complete(jobId: string): Promise<void>;
   /** Completes several jobs this worker holds in one statement. */
   completeMany(jobIds: string[]): Promise<void>;
+  /**
+   * `complete(jobId)` then `dequeue()` as one step: on PostgreSQL one statement
+   * and one commit instead of two. The next job is claimed only once the
+   * completion succeeded; a lost or missing job throws as `complete` does.
+   */
+  completeAndDequeue(jobId: string): Promise<DequeueResult | null>;
+  /** `completeMany(jobIds)` then `dequeueBatch(limit)` as one step, like completeAndDequeue. */
+  completeManyAndDequeueBatch(jobIds: string[], limit: number): Promise<DequeueResult[]>;
   suspend(jobId: string, nextPollAt: Date): Promise<void>;
   /**
    * Makes a SUSPENDED job runnable again (PENDING, due now). True only for the

@@ -1,5 +1,6 @@
 import type { QueryContext } from "../database/query-context.js";
 import type { AIHelperStats } from "../types.js";
+import { limitOne } from "../database/limit-one.js";
 
 /**
  * Totals per model, aggregated by the database (one GROUP BY over the matching
@@ -44,7 +45,7 @@ export async function isBatchRecorded(ctx: QueryContext, batchId: string): Promi
     .selectFrom("ai_calls")
     .select("id")
     .where(ctx.dialect.jsonTextField("metadata", "batchId"), "=", batchId)
-    .limit(1)
+    .limit(limitOne)
     .executeTakeFirst();
   return row !== undefined;
 }

@@ -72,6 +72,14 @@ export interface DialectSupport {
   // --- Claiming. ---
 
   /**
+   * Whether an INSERT/UPDATE/DELETE may run inside WITH and feed the rest of
+   * the statement (PostgreSQL; SQLite has no such CTEs). A capability, like
+   * Kysely's own `supportsReturning`: where true, completeAndDequeue completes
+   * and claims in one statement (one round trip, one commit) instead of two.
+   */
+  readonly supportsDataModifyingCtes: boolean;
+
+  /**
    * Makes the "pick the next row" subquery of a claim safe under concurrency.
    * PostgreSQL: FOR UPDATE SKIP LOCKED, so concurrent claimers each skip the
    * rows others hold instead of queueing behind them. SQLite: nothing, because a

@@ -4,6 +4,7 @@ import type { WorkflowRunRecord } from "../types.js";
 import { parseInput } from "../validation/parse-input.js";
 import { idSchema } from "../validation/input-schemas.js";
 import { toRunRecord } from "./records.js";
+import { limitOne } from "../database/limit-one.js";
 
 // Claiming a run moves it PENDING → RUNNING for exactly one caller. Both claims
 // are a single UPDATE whose WHERE re-checks status = 'PENDING', so a second
@@ -42,7 +43,7 @@ export async function claimNextPendingRun(ctx: QueryContext): Promise<WorkflowRu
       .orderBy("priority", "desc")
       .orderBy("createdAt", "asc")
       .orderBy("id", "asc")
-      .limit(1),
+      .limit(limitOne),
   );
   const now = dialect.now();
   const row = await db

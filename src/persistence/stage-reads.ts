@@ -9,6 +9,7 @@ import {
   nonEmptyTextSchema,
 } from "../validation/input-schemas.js";
 import { toStageRecord } from "./records.js";
+import { limitOne } from "../database/limit-one.js";
 
 // Stages run in pipeline order: by executionGroup, then stageNumber. Every
 // ordered query breaks remaining ties by stageId (unique within a run) so the
@@ -102,6 +103,6 @@ async function firstStage(
 ): Promise<WorkflowStageRecord | null> {
   parseInput(operation, "workflowRunId", idSchema, workflowRunId);
   const query = narrow(stagesOfRun(ctx, workflowRunId).where("status", "=", ctx.dialect.enumValue("Status", status)));
-  const row = await inPipelineOrder(query, direction).limit(1).executeTakeFirst();
+  const row = await inPipelineOrder(query, direction).limit(limitOne).executeTakeFirst();
   return row ? toStageRecord(row, ctx.dialect) : null;
 }

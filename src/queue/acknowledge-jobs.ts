@@ -1,4 +1,6 @@
-import { sql } from "kysely";
+import { sql, type QueryCreator } from "kysely";
+import type { Database } from "../database/database.js";
+import type { DialectSupport } from "../dialects/dialect-support.js";
 import { JobLeaseLostError, NotFoundError } from "../errors.js";
 import { parameter, PreparedQueriesBySize } from "../database/prepared-query.js";
 import { parseInput } from "../validation/parse-input.js";
@@ -29,16 +31,22 @@ export async function complete(ctx: QueueContext, jobId: string): Promise<void> 
   await completeIds(ctx, [jobId], "complete");
 }
 
-/** UPDATE … SET COMPLETED for `size` ids held by this worker; built once per dialect and size. */
-const completeStatements = new PreparedQueriesBySize<never>((db, dialect, size) => {
+/**
+ * UPDATE … SET COMPLETED for `size` ids held by this worker, started from
+ * `creator` (the database, or a WITH chain); binds workerId, clock and one id per row.
+ */
+export function completeQuery(creator: QueryCreator<Database>, dialect: DialectSupport, size: number) {
   const now = dialect.nowFrom(parameter("clock"));
-  return db
+  return creator
     .updateTable("job_queue")
     .set({ status: dialect.enumValue("Status", "COMPLETED"), completedAt: now, lockedAt: null, updatedAt: now })
     .where(isRunning)
     .where("workerId", "=", parameter("workerId"))
     .where("id", "in", Array.from({ length: size }, (_, i) => parameter("id", i)));
-}, 100);
+}
+
+/** Built once per dialect and size. */
+const completeStatements = new PreparedQueriesBySize<never>(completeQuery, 100);
 
 /** COMPLETED with completedAt; completing a job this worker already completed is a no-op. */
 export async function completeMany(ctx: QueueContext, jobIds: string[]): Promise<void> {
@@ -46,7 +54,7 @@ export async function completeMany(ctx: QueueContext, jobIds: string[]): Promise
   await completeIds(ctx, jobIds.length > 1 ? [...new Set(jobIds)] : jobIds, "completeMany");
 }
 
-async function completeIds(ctx: QueueContext, ids: string[], operation: string): Promise<void> {
+export async function completeIds(ctx: QueueContext, ids: string[], operation: string): Promise<void> {
   if (ids.length === 0) return;
   let updated: bigint | undefined;
   const prepared = completeStatements.forSize(ids.length);
@@ -140,7 +148,7 @@ export async function heartbeat(ctx: QueueContext, jobId: string): Promise<boole
  * is a NotFoundError, one held elsewhere (or finished) a JobLeaseLostError.
  * Jobs this worker already left in `alreadyDoneAs` count as acknowledged.
  */
-async function explainUnacknowledged(
+export async function explainUnacknowledged(
   ctx: QueueContext,
   operation: string,
   jobIds: string[],

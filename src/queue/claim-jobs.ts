@@ -1,4 +1,7 @@
-import { sql } from "kysely";
+import { sql, type Expression, type QueryCreator, type SqlBool } from "kysely";
+import type { Database } from "../database/database.js";
+import { limitOne } from "../database/limit-one.js";
+import type { DialectSupport } from "../dialects/dialect-support.js";
 import { parameter, PreparedQuery } from "../database/prepared-query.js";
 import type { DequeueResult } from "../types.js";
 import { parseInput } from "../validation/parse-input.js";
@@ -39,25 +42,37 @@ export async function dequeueBatch(ctx: QueueContext, limit: number): Promise<De
  *   SQLite), and it makes SQLite walk every pending row through the claim
  *   index instead of looking the picked ids up by primary key.
  * - Built once per dialect (PreparedQuery); each call binds worker, limit and clock.
+ * - A one-job claim says `limit 1` in its SQL (limitOne: PostgreSQL then
+ *   caches one plan for it instead of planning every claim anew).
  * - Errors are thrown: an unreachable database is not an empty queue.
  */
-const claimStatement = new PreparedQuery<Record<string, unknown>>((db, dialect) => {
+const claimOneStatement = new PreparedQuery<Record<string, unknown>>((db, dialect) => claimQuery(db, dialect, "one"));
+const claimBatchStatement = new PreparedQuery<Record<string, unknown>>((db, dialect) => claimQuery(db, dialect, "bound"));
+
+/** How many jobs a claim statement takes: one (written in the SQL), or the bound `limit` parameter. */
+export type ClaimLimit = "one" | "bound";
+
+/**
+ * The claim statement, started from `creator` (the database, or a WITH chain
+ * whose CTEs `onlyIf` may read). With `onlyIf`, the pick finds nothing unless
+ * it holds: completeAndDequeue claims only after its completion succeeded.
+ */
+export function claimQuery(creator: QueryCreator<Database>, dialect: DialectSupport, limit: ClaimLimit, onlyIf?: Expression<SqlBool>) {
   const now = dialect.nowFrom(parameter("clock"));
-  return db
+  return creator
     .with(
       (cte) => cte("claimable").materialized(),
-      (db) =>
-        dialect.lockForClaim(
-          db
-            .selectFrom("job_queue")
-            .select("id")
-            .where("status", "=", sql.lit("PENDING"))
-            .where((eb) => eb.or([eb("nextPollAt", "is", null), eb("nextPollAt", "<=", now)]))
-            .orderBy("priority", "desc")
-            .orderBy("createdAt", "asc")
-            .orderBy("id", "asc")
-            .limit(parameter("limit")),
-        ),
+      (db) => {
+        let pick = db
+          .selectFrom("job_queue")
+          .select("id")
+          .where("status", "=", sql.lit("PENDING"))
+          .where((eb) => eb.or([eb("nextPollAt", "is", null), eb("nextPollAt", "<=", now)]));
+        if (onlyIf) pick = pick.where(onlyIf);
+        return dialect.lockForClaim(
+          pick.orderBy("priority", "desc").orderBy("createdAt", "asc").orderBy("id", "asc").limit(limit === "one" ? limitOne : parameter("limit")),
+        );
+      },
     )
     .updateTable("job_queue")
     .set((eb) => ({
@@ -70,12 +85,23 @@ const claimStatement = new PreparedQuery<Record<string, unknown>>((db, dialect) 
     }))
     .where("id", "in", (eb) => eb.selectFrom("claimable").select("claimable.id"))
     .returning(["id", "workflowRunId", "stageId", "priority", "attempt", "maxAttempts", "payload", "createdAt"]);
+}
+
+/** The values every claim statement binds besides its own. */
+export const claimValues = (ctx: QueueContext, limit: number) => ({
+  limit,
+  workerId: ctx.workerId,
+  clock: ctx.dialect.clockValue(),
 });
 
-async function claimJobs(ctx: QueueContext, limit: number): Promise<DequeueResult[]> {
-  const { dialect } = ctx;
-  const { rows } = await claimStatement.execute(ctx, { limit, workerId: ctx.workerId, clock: dialect.clockValue() });
+export async function claimJobs(ctx: QueueContext, limit: number): Promise<DequeueResult[]> {
+  const statement = limit === 1 ? claimOneStatement : claimBatchStatement;
+  const { rows } = await statement.execute(ctx, claimValues(ctx, limit));
+  return toClaimedJobs(ctx.dialect, rows);
+}
 
+/** Rows a claim statement returned, as jobs in claim order. */
+export function toClaimedJobs(dialect: DialectSupport, rows: Record<string, unknown>[]): DequeueResult[] {
   const toJob = (row: Record<string, unknown>): DequeueResult => ({
     jobId: String(row.id),
     workflowRunId: String(row.workflowRunId),

@@ -2,6 +2,8 @@ import { spawn } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import type { Kysely } from "kysely";
+import type { Database } from "../../src/database/database.js";
 import { openDatabase } from "../../src/database/open-database.js";
 import { createKyselyJobQueue } from "../../src/queue/kysely-job-queue.js";
 import { runChild } from "../support/spawn-child.js";
@@ -35,33 +37,40 @@ async function enqueueMany(queue: ReturnType<typeof createKyselyJobQueue>, count
 describe.each(KYSELY_BACKENDS)("JobQueue under concurrency on $name", (backend) => {
   const fixture = useBackend(backend);
 
-  it.runIf(backend.databaseType === "postgresql")(
-    "16 workers on separate connections drain 20,000 jobs exactly once",
-    { timeout: 240_000 },
-    async () => {
-      const enqueued = await enqueueMany(createKyselyJobQueue(fixture.db, { listen: false }), 20_000);
-      const connections = Array.from({ length: 16 }, () => openDatabase(fixture.database.url, { postgres: { max: 1 } }));
-      try {
-        const completedPerWorker = await Promise.all(
-          connections.map(async (db, index) => {
-            const queue = createKyselyJobQueue(db, { workerId: `worker-${index}`, listen: false });
-            const completed: string[] = [];
-            for (let job = await queue.dequeue(); job; job = await queue.dequeue()) {
-              await queue.complete(job.jobId);
-              completed.push(job.jobId);
-            }
-            return completed;
-          }),
-        );
-        expectExactlyOnce(completedPerWorker, enqueued);
-        expect(completedPerWorker.filter((c) => c.length > 0).length).toBeGreaterThan(4);
-      } finally {
-        await Promise.all(connections.map((db) => db.destroy()));
+  /** One worker on its own connection: dequeue then complete, or completeAndDequeue chained. */
+  async function drainOnConnection(db: Kysely<Database>, workerId: string, chained: boolean): Promise<string[]> {
+    const queue = createKyselyJobQueue(db, { workerId, listen: false });
+    const completed: string[] = [];
+    let job = await queue.dequeue();
+    while (job) {
+      const { jobId } = job;
+      if (chained) {
+        job = await queue.completeAndDequeue(jobId);
+      } else {
+        await queue.complete(jobId);
+        job = await queue.dequeue();
       }
-      const stats = await createKyselyJobQueue(fixture.db, { listen: false }).getQueueStats();
-      expect(stats).toMatchObject({ COMPLETED: 20_000, PENDING: 0, RUNNING: 0 });
-    },
-  );
+      completed.push(jobId);
+    }
+    return completed;
+  }
+
+  it.runIf(backend.databaseType === "postgresql").each([
+    { count: 20_000, chained: false, how: "dequeue + complete" },
+    { count: 5_000, chained: true, how: "completeAndDequeue" },
+  ])("16 workers on separate connections drain $count jobs exactly once ($how)", { timeout: 240_000 }, async ({ count, chained }) => {
+    const enqueued = await enqueueMany(createKyselyJobQueue(fixture.db, { listen: false }), count);
+    const connections = Array.from({ length: 16 }, () => openDatabase(fixture.database.url, { postgres: { max: 1 } }));
+    try {
+      const completedPerWorker = await Promise.all(connections.map((db, index) => drainOnConnection(db, `worker-${index}`, chained)));
+      expectExactlyOnce(completedPerWorker, enqueued);
+      expect(completedPerWorker.filter((c) => c.length > 0).length).toBeGreaterThan(4);
+    } finally {
+      await Promise.all(connections.map((db) => db.destroy()));
+    }
+    const stats = await createKyselyJobQueue(fixture.db, { listen: false }).getQueueStats();
+    expect(stats).toMatchObject({ COMPLETED: count, PENDING: 0, RUNNING: 0 });
+  });
 
   it.runIf(backend.databaseType === "sqlite")(
     "4 worker processes on one WAL file drain 5,000 jobs exactly once, with no SQLITE_BUSY",
@@ -69,8 +78,11 @@ describe.each(KYSELY_BACKENDS)("JobQueue under concurrency on $name", (backend) 
     async () => {
       const enqueued = await enqueueMany(createKyselyJobQueue(fixture.db), 5_000);
       const startAt = String(Date.now() + 2_000);
+      // Batches of 1 and 10, each with the two-call and the chained acknowledgement.
       const results = await Promise.all(
-        Array.from({ length: 4 }, (_, i) => runChild("queue-worker", ["drain", fixture.database.url, startAt, i % 2 ? "1" : "10"])),
+        Array.from({ length: 4 }, (_, i) =>
+          runChild("queue-worker", ["drain", fixture.database.url, startAt, i % 2 ? "1" : "10", i < 2 ? "chained" : "separate"]),
+        ),
       );
       for (const result of results) {
         expect(result.stderr).toBe("");

@@ -47,14 +47,46 @@ describe.each(DATABASE_TYPES)("queue statement plans on %s", (databaseType) => {
         await q.heartbeat(held[21]!);
         await q.fail(held[22]!, "boom", false);
         await q.suspend(held[23]!, new Date(Date.now() + 60_000));
+        await q.completeAndDequeue(held[24]!);
       });
-      const acknowledgements = plans.filter((_, i) => /^update/i.test(statements[i]!));
-      expect(acknowledgements.length).toBeGreaterThanOrEqual(5);
+      // completeAndDequeue is an UPDATE on SQLite, and on PostgreSQL a statement WITH "completed" AS (UPDATE …).
+      const acknowledgements = plans.filter((_, i) => /^(update|with "completed")/i.test(statements[i]!));
+      expect(acknowledgements.length).toBeGreaterThanOrEqual(6);
       for (const plan of acknowledgements) {
         expect(plan).not.toMatch(/status_nextPollAt/i);
         expect(plan).toMatch(databaseType === "postgresql" ? /job_queue_pkey/ : /sqlite_autoindex_job_queue_1|PRIMARY KEY/);
       }
     } finally {
+      await database.dispose();
+    }
+  });
+});
+
+describe("prepared one-job claims on postgresql", () => {
+  it("run on a cached generic plan instead of being planned anew on every call", async () => {
+    const database = await createTestDatabase.postgresql("generic-plans");
+    // One connection, so the counters read below are those of the connection that claimed.
+    const db = openDatabase(database.url, { postgres: { max: 1 } });
+    try {
+      await migrateToLatest(db);
+      const queue = createKyselyJobQueue(db, { workerId: "planner", listen: false });
+      await queue.enqueueParallel(Array.from({ length: 500 }, (_, i) => ({ workflowRunId: "run", stageId: `s${i}` })));
+      await sql`analyze job_queue`.execute(db);
+      let job = await queue.dequeue();
+      for (let i = 0; i < 20; i++) job = await queue.dequeue();
+      for (let i = 0; i < 20; i++) job = await queue.completeAndDequeue(job!.jobId);
+
+      const { rows } = await sql<{ statement: string; generic_plans: string; custom_plans: string }>`
+        select statement, generic_plans, custom_plans from pg_prepared_statements
+        where statement like ${'%"claimable"%'}`.execute(db);
+      // dequeue's statement and completeAndDequeue's; PostgreSQL plans a statement custom five times before it may switch.
+      expect(rows).toHaveLength(2);
+      for (const row of rows) {
+        expect(Number(row.generic_plans)).toBeGreaterThanOrEqual(10);
+        expect(row.statement).toMatch(/limit 1 for update skip locked/);
+      }
+    } finally {
+      await db.destroy();
       await database.dispose();
     }
   });

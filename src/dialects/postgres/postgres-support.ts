@@ -6,6 +6,7 @@ export const postgresSupport: DialectSupport = {
   databaseType: "postgresql",
   ...postgresCodecs,
 
+  supportsDataModifyingCtes: true,
   lockForClaim: <QB extends SelectQueryBuilder<any, any, any>>(query: QB) => query.forUpdate().skipLocked() as QB,
 
   async listTables(db: Kysely<any>): Promise<string[]> {

@@ -6,6 +6,7 @@ export const sqliteSupport: DialectSupport = {
   databaseType: "sqlite",
   ...sqliteCodecs,
 
+  supportsDataModifyingCtes: false,
   lockForClaim: (query) => query,
 
   async listTables(db: Kysely<any>): Promise<string[]> {

@@ -1,12 +1,14 @@
 // Child process: a queue worker.
-//   drain <url> <startAt> [batch]  — claim and complete jobs until none is left;
-//                                    prints the completed job ids as JSON.
+//   drain <url> <startAt> [batch] [chained|separate]
+//                                  — claim and complete jobs until none is left
+//                                    (chained: each completion claims the next
+//                                    batch); prints the completed job ids as JSON.
 //   hold <url> <count>             — claim <count> jobs, print their ids, then
 //                                    hang holding them until killed.
 import { openDatabase } from "../../../src/database/open-database.js";
 import { createKyselyJobQueue } from "../../../src/queue/kysely-job-queue.js";
 
-const [mode, url, arg, batchArg] = process.argv.slice(2);
+const [mode, url, arg, batchArg, acknowledgement] = process.argv.slice(2);
 const db = openDatabase(url!);
 const queue = createKyselyJobQueue(db, { listen: false });
 
@@ -17,12 +19,18 @@ if (mode === "hold") {
 } else {
   await new Promise((resolve) => setTimeout(resolve, Math.max(0, Number(arg) - Date.now())));
   const batch = Number(batchArg ?? 1);
+  const chained = acknowledgement === "chained";
+  const claim = async () => (batch > 1 ? queue.dequeueBatch(batch) : [await queue.dequeue()].filter((job) => job !== null));
   const completed: string[] = [];
-  for (;;) {
-    const jobs = batch > 1 ? await queue.dequeueBatch(batch) : [await queue.dequeue()].filter((job) => job !== null);
-    if (jobs.length === 0) break;
-    const ids = jobs.map((job) => job!.jobId);
-    await queue.completeMany(ids);
+  let jobs = await claim();
+  while (jobs.length > 0) {
+    const ids = jobs.map((job) => job.jobId);
+    if (chained) {
+      jobs = await queue.completeManyAndDequeueBatch(ids, batch);
+    } else {
+      await queue.completeMany(ids);
+      jobs = await claim();
+    }
     completed.push(...ids);
   }
   process.stdout.write(JSON.stringify(completed));
