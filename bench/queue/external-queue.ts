@@ -1,3 +1,5 @@
+import type { Acknowledgement } from "./drain.js";
+
 /**
  * A job queue users already know (PostgreSQL only), measured on the same
  * server and database as the library, with no-op jobs. Each runs its own
@@ -18,7 +20,7 @@ export interface ExternalQueue {
    * the elapsed ms. With a `batchSize` it uses its documented batching settings
    * (a queue whose batching has its own size keeps it).
    */
-  drain(workers: number, batchSize: number | null, jobs: number, latencies: number[], overlap: boolean): Promise<number>;
+  drain(workers: number, batchSize: number | null, jobs: number, latencies: number[], acknowledgement: Acknowledgement): Promise<number>;
   /** Empties its tables and vacuums them, so no repeat inherits another's dead rows. */
   clear(): Promise<void>;
   close(): Promise<void>;

@@ -35,14 +35,17 @@ export async function postgresFloor(url: string, statements: QueueStatements, wo
   const claims = new pg.Client({ connectionString: url });
   const acknowledgements = new pg.Client({ connectionString: url });
   await Promise.all([claims.connect(), acknowledgements.connect()]);
+  // completeAndDequeueOne claims too: it goes with the claims.
   const run = (name: keyof QueueStatements, values: unknown[]) =>
-    (name.startsWith("complete") ? acknowledgements : claims).query({ name, text: statements[name].sql, values });
+    (name.startsWith("complete") && name !== "completeAndDequeueOne" ? acknowledgements : claims).query({ name, text: statements[name]!.sql, values });
   return {
     enqueue: async () => void (await run("enqueueOne", bind(statements.enqueueOne, workerId, [], true))),
     enqueueHundred: async () => void (await run("enqueueHundred", bind(statements.enqueueHundred, workerId, [], true))),
     dequeue: async () => (await run("dequeueOne", bind(statements.dequeueOne, workerId))).rows[0]?.id ?? null,
     dequeueBatch: async (size) => (await run("dequeueTwenty", bind(statements.dequeueTwenty, workerId))).rows.map((r) => r.id).slice(0, only20(size)),
     complete: async (jobId) => void (await run("completeOne", bind(statements.completeOne, workerId, [jobId]))),
+    completeAndDequeue: async (jobId) =>
+      (await run("completeAndDequeueOne", bind(statements.completeAndDequeueOne!, workerId, [jobId]))).rows[0]?.id ?? null,
     completeBatch: async (jobIds) => void (await run("completeTwenty", bind(statements.completeTwenty, workerId, padTo20(jobIds)))),
     close: async () => void (await Promise.all([claims.end(), acknowledgements.end()])),
   };
@@ -53,13 +56,20 @@ export function sqliteFloor(file: string, statements: QueueStatements, workerId:
   const prepared = Object.fromEntries(
     Object.entries(statements).map(([name, statement]) => [name, db.prepare((statement as CapturedStatement).sql)]),
   ) as Record<keyof QueueStatements, BetterSqlite3.Statement>;
+  const dequeue = () => (prepared.dequeueOne.all(...bind(statements.dequeueOne, workerId)) as { id: string }[])[0]?.id ?? null;
+  const complete = (jobId: string) => void prepared.completeOne.run(...bind(statements.completeOne, workerId, [jobId]));
   return {
     enqueue: async () => void prepared.enqueueOne.run(...bind(statements.enqueueOne, workerId, [], true)),
     enqueueHundred: async () => void prepared.enqueueHundred.run(...bind(statements.enqueueHundred, workerId, [], true)),
-    dequeue: async () => (prepared.dequeueOne.all(...bind(statements.dequeueOne, workerId)) as { id: string }[])[0]?.id ?? null,
+    dequeue: async () => dequeue(),
     dequeueBatch: async (size) => (prepared.dequeueTwenty.all(...bind(statements.dequeueTwenty, workerId)) as { id: string }[]).map((r) => r.id).slice(0, only20(size)),
-    complete: async (jobId) => void prepared.completeOne.run(...bind(statements.completeOne, workerId, [jobId])),
+    complete: async (jobId) => complete(jobId),
     completeBatch: async (jobIds) => void prepared.completeTwenty.run(...bind(statements.completeTwenty, workerId, padTo20(jobIds))),
+    // No data-modifying CTEs on SQLite: the library sends these two statements in turn.
+    completeAndDequeue: async (jobId) => {
+      complete(jobId);
+      return dequeue();
+    },
     close: async () => {
       db.close();
     },

@@ -11,6 +11,8 @@ export function libraryQueue(queue: JobQueue, close: () => Promise<void>): Queue
     dequeueBatch: async (size) => (await queue.dequeueBatch(size)).map((job) => job.jobId),
     complete: (jobId) => queue.complete(jobId),
     completeBatch: (jobIds) => queue.completeMany(jobIds),
+    completeAndDequeue: async (jobId) => (await queue.completeAndDequeue(jobId))?.jobId ?? null,
+    completeBatchAndDequeue: async (jobIds, size) => (await queue.completeManyAndDequeueBatch(jobIds, size)).map((job) => job.jobId),
     close,
   };
 }

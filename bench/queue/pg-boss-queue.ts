@@ -42,7 +42,7 @@ export async function pgBossQueue(connectionString: string, maxWorkers: number):
       }
       await boss.getDb().executeSql("analyze pgboss.job", []);
     },
-    async drain(workers, batchSize, jobs, latencies, overlap) {
+    async drain(workers, batchSize, jobs, latencies, acknowledgement) {
       let completed = 0;
       const worker = async () => {
         let inFlight: Promise<unknown> | undefined;
@@ -52,7 +52,7 @@ export async function pgBossQueue(connectionString: string, maxWorkers: number):
           await inFlight;
           if (fetched.length === 0) return;
           inFlight = boss.complete(QUEUE, fetched.map((job) => job.id));
-          if (!overlap) await inFlight;
+          if (acknowledgement !== "overlapped") await inFlight;
           completed += fetched.length;
           latencies.push(performance.now() - cycle);
         }

@@ -12,6 +12,10 @@ export interface QueueOperations {
   /** Claims up to `size` jobs in one statement (the floor only has the statements for 20). */
   dequeueBatch?(size: number): Promise<string[]>;
   completeBatch?(jobIds: string[]): Promise<void>;
+  /** Completes `jobId` and claims the next job in one call (completeAndDequeue); null when none is runnable. */
+  completeAndDequeue?(jobId: string): Promise<string | null>;
+  /** Completes `jobIds` and claims up to `size` more in one call (completeManyAndDequeueBatch). */
+  completeBatchAndDequeue?(jobIds: string[], size: number): Promise<string[]>;
   close(): Promise<void>;
 }
 

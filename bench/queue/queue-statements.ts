@@ -14,6 +14,11 @@ export interface QueueStatements {
   dequeueTwenty: CapturedStatement;
   completeOne: CapturedStatement;
   completeTwenty: CapturedStatement;
+  /**
+   * completeAndDequeue's one statement where the database has one (PostgreSQL);
+   * absent on SQLite, where the library sends completeOne then dequeueOne.
+   */
+  completeAndDequeueOne?: CapturedStatement;
 }
 
 const job = benchJob;
@@ -34,16 +39,23 @@ export async function captureQueueStatements(url: string): Promise<QueueStatemen
   const dequeueOne = await capture((q) => q.dequeue(), "with");
   const dequeueTwenty = await capture((q) => q.dequeueBatch(20), "with");
   // Completing needs jobs held by the marker worker.
-  const ids = await holdJobs(url, 21);
+  const ids = await holdJobs(url, 22);
   const completeOne = await capture((q) => q.complete(ids[0]!), "update");
-  const completeTwenty = await capture((q) => q.completeMany(ids.slice(1)), "update");
+  const completeTwenty = await capture((q) => q.completeMany(ids.slice(1, 21)), "update");
+  const chained = await captureStatements(url, (db) =>
+    createKyselyJobQueue(db, { workerId: WORKER_MARKER, listen: false }).completeAndDequeue(ids[21]!),
+  );
+  const completeAndDequeueOne = chained.find((statement) => statement.sql.startsWith('with "completed"'));
   return {
     enqueueOne: plantIds(enqueueOne, 1),
     enqueueHundred: plantIds(enqueueHundred, 100),
     dequeueOne,
     dequeueTwenty,
     completeOne: replaceValues(completeOne, new Map([[ids[0]!, jobMarker(0)]])),
-    completeTwenty: replaceValues(completeTwenty, new Map(ids.slice(1).map((id, i) => [id, jobMarker(i)]))),
+    completeTwenty: replaceValues(completeTwenty, new Map(ids.slice(1, 21).map((id, i) => [id, jobMarker(i)]))),
+    ...(completeAndDequeueOne && {
+      completeAndDequeueOne: replaceValues(completeAndDequeueOne, new Map([[ids[21]!, jobMarker(0)]])),
+    }),
   };
 }
 

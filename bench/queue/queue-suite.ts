@@ -15,7 +15,7 @@ import type { BenchDatabase } from "../support/bench-database.js";
 import type { BenchOptions } from "../support/options.js";
 import { throughput, type Results } from "../support/results.js";
 import { startNode } from "../support/run-node.js";
-import { drain } from "./drain.js";
+import { drain, type Acknowledgement } from "./drain.js";
 import type { ExternalQueue } from "./external-queue.js";
 import { graphileWorkerQueue } from "./graphile-worker-queue.js";
 import { pgBossQueue } from "./pg-boss-queue.js";
@@ -24,6 +24,11 @@ import { benchJob } from "./queue-operations.js";
 import { captureQueueStatements } from "./queue-statements.js";
 
 type Contender = InProcessContender | ExternalQueue;
+
+export const CHAINED_WORKLOAD = "completeAndDequeue (one call per job)";
+export const CHAINED_BATCH_WORKLOAD = "completeManyAndDequeueBatch (100 per claim)";
+/** Who has a complete-and-claim-next call, plus graphile-worker (which always works per job its own way). */
+const CHAINING_CONTENDERS = ["library", "library via Prisma", "floor", "graphile-worker"];
 const nameOf = (c: Contender) => (typeof c === "string" ? c : c.name);
 
 /** The spec's Prisma queue is an order of magnitude slower: it gets a quarter of the work (a rate is a rate). */
@@ -58,9 +63,17 @@ export async function queueSuite(database: BenchDatabase, options: BenchOptions,
       // on SQLite there is nothing to overlap).
       for (const workers of queue.workers) {
         await bench.measure(`dequeue + complete overlapped, ${plural(workers)}`, contenders, (c, lat) =>
-          bench.drain(c, workers, null, queue.drainJobs, lat, true),
+          bench.drain(c, workers, null, queue.drainJobs, lat, "overlapped"),
         );
       }
+    }
+    // One call completes a job and claims the next (one statement on PostgreSQL).
+    // graphile-worker, where present, runs its own way, as in the overlapped rows.
+    const chaining = contenders.filter((c) => CHAINING_CONTENDERS.includes(nameOf(c)));
+    for (const workers of queue.workers) {
+      await bench.measure(`${CHAINED_WORKLOAD}, ${plural(workers)}`, chaining, (c, lat) =>
+        bench.drain(c, workers, null, queue.drainJobs, lat, "chained"),
+      );
     }
     // The spec has no batch claim; the floor holds captured statements for batches of 20 only.
     const batchedContenders = contenders.filter((c) => c !== "spec's Prisma");
@@ -70,8 +83,11 @@ export async function queueSuite(database: BenchDatabase, options: BenchOptions,
       );
     }
     const most = Math.max(...queue.batchedWorkers);
-    await bench.measure(`batched (100 per claim), ${most} worker${most > 1 ? "s" : ""}`, batchedContenders.filter((c) => c !== "floor"), (c, lat) =>
+    await bench.measure(`batched (100 per claim), ${plural(most)}`, batchedContenders.filter((c) => c !== "floor"), (c, lat) =>
       bench.drain(c, most, 100, queue.batchDrainJobs, lat),
+    );
+    await bench.measure(`${CHAINED_BATCH_WORKLOAD}, ${plural(most)}`, chaining.filter((c) => c !== "floor"), (c, lat) =>
+      bench.drain(c, most, 100, queue.batchDrainJobs, lat, "chained"),
     );
   } finally {
     for (const external of externals) await external.close();
@@ -136,20 +152,28 @@ class QueueBench {
   }
 
   /** Fills the queue with `jobs` jobs, then `workers` workers drain it; jobs/s. */
-  async drain(contender: Contender, workers: number, batchSize: number | null, jobs: number, latencies: number[], overlap = false): Promise<number> {
+  async drain(
+    contender: Contender,
+    workers: number,
+    batchSize: number | null,
+    jobs: number,
+    latencies: number[],
+    acknowledgement: Acknowledgement = "awaited",
+  ): Promise<number> {
     const count = Math.max(100, Math.round(jobs * shareOf(contender)));
     if (typeof contender !== "string") {
       await contender.fill(count);
-      return (count / (await contender.drain(workers, batchSize, count, latencies, overlap))) * 1000;
+      return (count / (await contender.drain(workers, batchSize, count, latencies, acknowledgement))) * 1000;
     }
     await this.fill(count);
     if (this.target.databaseType === "sqlite") {
-      return this.inProcesses(contender, workers, batchSize === null ? "drain-one" : "drain-batch", count, latencies, batchSize ?? 0);
+      const mode = `${batchSize === null ? "drain-one" : "drain-batch"}${acknowledgement === "chained" ? "-chained" : ""}`;
+      return this.inProcesses(contender, workers, mode, count, latencies, batchSize ?? 0);
     }
     const session = await openQueueSession(contender, this.target, workers);
     try {
       const start = performance.now();
-      const counts = await Promise.all(session.workers.map((queue) => drain(queue, batchSize, latencies, overlap)));
+      const counts = await Promise.all(session.workers.map((queue) => drain(queue, batchSize, latencies, acknowledgement)));
       const ms = performance.now() - start;
       const completed = counts.reduce((a, b) => a + b, 0);
       if (completed !== count) throw new Error(`${contender} drained ${completed} of ${count} jobs`);

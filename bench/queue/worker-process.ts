@@ -1,7 +1,7 @@
 // One benchmark worker in its own process. SQLite measurements always run
 // here: concurrency between SQLite connections only exists between processes
 // (connections of one process would only take turns).
-// argv: <contender> <target json> <drain-one|drain-batch|enqueue|enqueue-hundred> <calls, or batch size>
+// argv: <contender> <target json> <drain-one|drain-batch[-chained]|enqueue|enqueue-hundred> <calls, or batch size>
 // Prints "ready" once connected, starts on a line from stdin, then prints
 // {"completed", "finishedAt", "latencies"}.
 import { createInterface } from "node:readline";
@@ -18,8 +18,8 @@ process.stdout.write("ready\n");
 await go;
 lines.close();
 let completed = 0;
-if (mode === "drain-one" || mode === "drain-batch") {
-  completed = await drain(queue, mode === "drain-batch" ? Number(calls) : null, latencies);
+if (mode.startsWith("drain-")) {
+  completed = await drain(queue, mode.startsWith("drain-batch") ? Number(calls) : null, latencies, mode.endsWith("-chained") ? "chained" : "awaited");
 } else {
   for (let i = 0; i < Number(calls); i++) {
     const start = performance.now();
