@@ -1,11 +1,10 @@
 import { sql, type Expression, type QueryCreator, type SqlBool } from "kysely";
 import type { Database } from "../database/database.js";
-import { limitOne } from "../database/limit-one.js";
 import type { DialectSupport } from "../dialects/dialect-support.js";
-import { parameter, PreparedQuery } from "../database/prepared-query.js";
+import { parameter, PreparedQueriesBySize } from "../database/prepared-query.js";
 import type { DequeueResult } from "../types.js";
 import { parseInput } from "../validation/parse-input.js";
-import { batchSizeSchema } from "../validation/input-schemas.js";
+import { batchSizeSchema, MAX_CLAIM_LIMIT } from "../validation/input-schemas.js";
 import type { QueueContext } from "./queue-context.js";
 
 /** Claims the next runnable job, or returns null when none is runnable. */
@@ -41,23 +40,28 @@ export async function dequeueBatch(ctx: QueueContext, limit: number): Promise<De
  *   picked rows are locked on PostgreSQL, and nothing else writes meanwhile on
  *   SQLite), and it makes SQLite walk every pending row through the claim
  *   index instead of looking the picked ids up by primary key.
- * - Built once per dialect (PreparedQuery); each call binds worker, limit and clock.
- * - A one-job claim says `limit 1` in its SQL (limitOne: PostgreSQL then
- *   caches one plan for it instead of planning every claim anew).
+ * - Built once per dialect and limit (PreparedQueriesBySize); each call binds
+ *   worker and clock. The limit is written in the SQL, like the number of ids
+ *   in an IN list, not bound: with `limit $n`, the generic plan PostgreSQL would
+ *   cache for the prepared statement cannot know n, costs more than a fresh
+ *   plan, and every claim was planned anew (measured: 0.41 instead of 0.58 ms
+ *   per one-job claim on one connection; a chained batch claim 20% slower than
+ *   two statements until its limit was written in too).
  * - Errors are thrown: an unreachable database is not an empty queue.
  */
-const claimOneStatement = new PreparedQuery<Record<string, unknown>>((db, dialect) => claimQuery(db, dialect, "one"));
-const claimBatchStatement = new PreparedQuery<Record<string, unknown>>((db, dialect) => claimQuery(db, dialect, "bound"));
-
-/** How many jobs a claim statement takes: one (written in the SQL), or the bound `limit` parameter. */
-export type ClaimLimit = "one" | "bound";
+const claimStatements = new PreparedQueriesBySize<Record<string, unknown>>(
+  (db, dialect, limit) => claimQuery(db, dialect, limit),
+  MAX_CLAIM_LIMIT,
+);
 
 /**
  * The claim statement, started from `creator` (the database, or a WITH chain
  * whose CTEs `onlyIf` may read). With `onlyIf`, the pick finds nothing unless
  * it holds: completeAndDequeue claims only after its completion succeeded.
  */
-export function claimQuery(creator: QueryCreator<Database>, dialect: DialectSupport, limit: ClaimLimit, onlyIf?: Expression<SqlBool>) {
+export function claimQuery(creator: QueryCreator<Database>, dialect: DialectSupport, limit: number, onlyIf?: Expression<SqlBool>) {
+  // Written into the SQL: only ever a validated count, never a caller's text.
+  if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_CLAIM_LIMIT) throw new RangeError(`claim limit ${limit}`);
   const now = dialect.nowFrom(parameter("clock"));
   return creator
     .with(
@@ -70,7 +74,7 @@ export function claimQuery(creator: QueryCreator<Database>, dialect: DialectSupp
           .where((eb) => eb.or([eb("nextPollAt", "is", null), eb("nextPollAt", "<=", now)]));
         if (onlyIf) pick = pick.where(onlyIf);
         return dialect.lockForClaim(
-          pick.orderBy("priority", "desc").orderBy("createdAt", "asc").orderBy("id", "asc").limit(limit === "one" ? limitOne : parameter("limit")),
+          pick.orderBy("priority", "desc").orderBy("createdAt", "asc").orderBy("id", "asc").limit(sql.lit(limit)),
         );
       },
     )
@@ -88,15 +92,13 @@ export function claimQuery(creator: QueryCreator<Database>, dialect: DialectSupp
 }
 
 /** The values every claim statement binds besides its own. */
-export const claimValues = (ctx: QueueContext, limit: number) => ({
-  limit,
+export const claimValues = (ctx: QueueContext) => ({
   workerId: ctx.workerId,
   clock: ctx.dialect.clockValue(),
 });
 
 export async function claimJobs(ctx: QueueContext, limit: number): Promise<DequeueResult[]> {
-  const statement = limit === 1 ? claimOneStatement : claimBatchStatement;
-  const { rows } = await statement.execute(ctx, claimValues(ctx, limit));
+  const { rows } = await claimStatements.forSize(limit)!.execute(ctx, claimValues(ctx));
   return toClaimedJobs(ctx.dialect, rows);
 }
 

@@ -1,12 +1,12 @@
 import { sql, type Kysely, type QueryCreator, type SqlBool } from "kysely";
 import type { Database } from "../database/database.js";
-import { PreparedQueriesBySize, PreparedQuery } from "../database/prepared-query.js";
+import { PreparedQueriesBySize } from "../database/prepared-query.js";
 import type { DialectSupport } from "../dialects/dialect-support.js";
 import type { DequeueResult } from "../types.js";
-import { batchSizeSchema, idSchema, jobIdsSchema } from "../validation/input-schemas.js";
+import { batchSizeSchema, idSchema, jobIdsSchema, MAX_CLAIM_LIMIT } from "../validation/input-schemas.js";
 import { parseInput } from "../validation/parse-input.js";
 import { completeIds, completeQuery, explainUnacknowledged } from "./acknowledge-jobs.js";
-import { claimJobs, claimQuery, claimValues, toClaimedJobs, type ClaimLimit } from "./claim-jobs.js";
+import { claimJobs, claimQuery, claimValues, toClaimedJobs } from "./claim-jobs.js";
 import type { QueueContext } from "./queue-context.js";
 
 // A worker that finishes a job and wants the next one would otherwise send two
@@ -47,18 +47,18 @@ export async function completeManyAndDequeueBatch(
  * statements run in turn; a crash between them leaves the job completed and
  * nothing claimed, as with complete() then dequeue().
  */
-function completeAndClaimQuery(db: Kysely<Database>, dialect: DialectSupport, size: number, limit: ClaimLimit) {
+function completeAndClaimQuery(db: Kysely<Database>, dialect: DialectSupport, size: number, limit: number) {
   const withCompleted = db.with("completed", (db) => completeQuery(db, dialect, size).returning("id"));
   const everyJobCompleted = sql<SqlBool>`(select count(*) from ${sql.table("completed")}) = ${sql.lit(size)}`;
   // The claim reads "completed" only through raw SQL, so it is typed against the tables alone.
   return claimQuery(withCompleted as unknown as QueryCreator<Database>, dialect, limit, everyJobCompleted);
 }
 
-/** One job completed, one claimed (`limit 1` in the SQL, see claim-jobs.ts), and the batch forms by size. */
-const completeOneClaimOne = new PreparedQuery<Record<string, unknown>>((db, dialect) => completeAndClaimQuery(db, dialect, 1, "one"));
-const completeAndClaimStatements = new PreparedQueriesBySize<Record<string, unknown>>(
-  (db, dialect, size) => completeAndClaimQuery(db, dialect, size, "bound"),
+/** One template per (jobs completed, claim limit), both written into the SQL (see claim-jobs.ts). */
+const completeAndClaimStatements = new PreparedQueriesBySize<Record<string, unknown>, [size: number, limit: number]>(
+  completeAndClaimQuery,
   100,
+  MAX_CLAIM_LIMIT,
 );
 
 async function completeThenClaim(
@@ -67,16 +67,13 @@ async function completeThenClaim(
   ids: string[],
   limit: number,
 ): Promise<DequeueResult[]> {
-  const prepared = !ctx.dialect.supportsDataModifyingCtes || ids.length === 0
-    ? undefined
-    : ids.length === 1 && limit === 1
-      ? completeOneClaimOne
-      : completeAndClaimStatements.forSize(ids.length);
+  const prepared =
+    ctx.dialect.supportsDataModifyingCtes && ids.length > 0 ? completeAndClaimStatements.forSize(ids.length, limit) : undefined;
   if (!prepared) {
     await completeIds(ctx, ids, operation);
     return claimJobs(ctx, limit);
   }
-  const { rows } = await prepared.execute(ctx, claimValues(ctx, limit), ids.map((id) => ({ id })));
+  const { rows } = await prepared.execute(ctx, claimValues(ctx), ids.map((id) => ({ id })));
   if (rows.length > 0) return toClaimedJobs(ctx.dialect, rows);
   // Nothing claimed: the queue had nothing runnable, or the claim was skipped
   // because not every job was completed just now. Lost or missing jobs throw

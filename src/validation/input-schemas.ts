@@ -157,7 +157,9 @@ export const enqueueJobSchema = z.strictObject({
 
 export const enqueueJobsSchema = z.array(enqueueJobSchema);
 export const jobIdsSchema = z.array(idSchema);
-export const batchSizeSchema = z.number().int().min(1).max(10_000);
+/** The most jobs one claim may take. */
+export const MAX_CLAIM_LIMIT = 10_000;
+export const batchSizeSchema = z.number().int().min(1).max(MAX_CLAIM_LIMIT);
 export const errorMessageSchema = longTextSchema;
 export const staleThresholdSchema = z.number().min(0).refine(Number.isFinite, "must be a finite number");
 

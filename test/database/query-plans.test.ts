@@ -62,8 +62,8 @@ describe.each(DATABASE_TYPES)("queue statement plans on %s", (databaseType) => {
   });
 });
 
-describe("prepared one-job claims on postgresql", () => {
-  it("run on a cached generic plan instead of being planned anew on every call", async () => {
+describe("prepared claims on postgresql", () => {
+  it("run on a cached generic plan instead of being planned anew on every call (the limit is in the SQL)", async () => {
     const database = await createTestDatabase.postgresql("generic-plans");
     // One connection, so the counters read below are those of the connection that claimed.
     const db = openDatabase(database.url, { postgres: { max: 1 } });
@@ -75,15 +75,18 @@ describe("prepared one-job claims on postgresql", () => {
       let job = await queue.dequeue();
       for (let i = 0; i < 20; i++) job = await queue.dequeue();
       for (let i = 0; i < 20; i++) job = await queue.completeAndDequeue(job!.jobId);
+      let batch = await queue.dequeueBatch(5);
+      for (let i = 0; i < 20; i++) batch = await queue.dequeueBatch(5);
+      for (let i = 0; i < 20; i++) batch = await queue.completeManyAndDequeueBatch(batch.map((j) => j.jobId), 5);
 
       const { rows } = await sql<{ statement: string; generic_plans: string; custom_plans: string }>`
         select statement, generic_plans, custom_plans from pg_prepared_statements
         where statement like ${'%"claimable"%'}`.execute(db);
-      // dequeue's statement and completeAndDequeue's; PostgreSQL plans a statement custom five times before it may switch.
-      expect(rows).toHaveLength(2);
+      // Claims of 1 and 5, alone and after completions; PostgreSQL plans a statement custom five times before it may switch.
+      expect(rows).toHaveLength(4);
       for (const row of rows) {
         expect(Number(row.generic_plans)).toBeGreaterThanOrEqual(10);
-        expect(row.statement).toMatch(/limit 1 for update skip locked/);
+        expect(row.statement).toMatch(/limit [15] for update skip locked/);
       }
     } finally {
       await db.destroy();
