@@ -287,8 +287,6 @@ export interface JobQueue {
    * completion succeeded; a lost or missing job throws as `complete` does.
    */
   completeAndDequeue(jobId: string): Promise<DequeueResult | null>;
-  /** `completeMany(jobIds)` then `dequeueBatch(limit)` as one step, like completeAndDequeue. */
-  completeManyAndDequeueBatch(jobIds: string[], limit: number): Promise<DequeueResult[]>;
   suspend(jobId: string, nextPollAt: Date): Promise<void>;
   /**
    * Makes a SUSPENDED job runnable again (PENDING, due now). True only for the

@@ -6,7 +6,7 @@ import type { QueueOperations } from "./queue-operations.js";
  * - overlapped: the completion is not awaited before the next claim (at most
  *   one in flight per worker), as graphile-worker's workers do;
  * - chained: one call completes the job and claims the next
- *   (completeAndDequeue / completeManyAndDequeueBatch).
+ *   (completeAndDequeue; one job at a time).
  */
 export type Acknowledgement = "awaited" | "overlapped" | "chained";
 
@@ -24,14 +24,12 @@ export async function drain(
   const claim = async () => (batchSize === null ? [await queue.dequeue()].filter((id) => id !== null) : queue.dequeueBatch!(batchSize));
   let completed = 0;
   if (acknowledgement === "chained") {
+    if (batchSize !== null) throw new Error("chained acknowledgements take one job at a time");
     let ids = await claim();
     let start = performance.now();
     while (ids.length > 0) {
       const held = ids;
-      ids =
-        batchSize === null
-          ? [await queue.completeAndDequeue!(held[0]!)].filter((id) => id !== null)
-          : await queue.completeBatchAndDequeue!(held, batchSize);
+      ids = [await queue.completeAndDequeue!(held[0]!)].filter((id) => id !== null);
       completed += held.length;
       const now = performance.now();
       latencies.push(now - start);

@@ -12,7 +12,6 @@ export function libraryQueue(queue: JobQueue, close: () => Promise<void>): Queue
     complete: (jobId) => queue.complete(jobId),
     completeBatch: (jobIds) => queue.completeMany(jobIds),
     completeAndDequeue: async (jobId) => (await queue.completeAndDequeue(jobId))?.jobId ?? null,
-    completeBatchAndDequeue: async (jobIds, size) => (await queue.completeManyAndDequeueBatch(jobIds, size)).map((job) => job.jobId),
     close,
   };
 }

@@ -14,8 +14,6 @@ export interface QueueOperations {
   completeBatch?(jobIds: string[]): Promise<void>;
   /** Completes `jobId` and claims the next job in one call (completeAndDequeue); null when none is runnable. */
   completeAndDequeue?(jobId: string): Promise<string | null>;
-  /** Completes `jobIds` and claims up to `size` more in one call (completeManyAndDequeueBatch). */
-  completeBatchAndDequeue?(jobIds: string[], size: number): Promise<string[]>;
   close(): Promise<void>;
 }
 

@@ -26,7 +26,6 @@ import { captureQueueStatements } from "./queue-statements.js";
 type Contender = InProcessContender | ExternalQueue;
 
 export const CHAINED_WORKLOAD = "completeAndDequeue (one call per job)";
-export const CHAINED_BATCH_WORKLOAD = "completeManyAndDequeueBatch (100 per claim)";
 /** Who has a complete-and-claim-next call, plus graphile-worker (which always works per job its own way). */
 const CHAINING_CONTENDERS = ["library", "library via Prisma", "floor", "graphile-worker"];
 const nameOf = (c: Contender) => (typeof c === "string" ? c : c.name);
@@ -86,9 +85,7 @@ export async function queueSuite(database: BenchDatabase, options: BenchOptions,
     await bench.measure(`batched (100 per claim), ${plural(most)}`, batchedContenders.filter((c) => c !== "floor"), (c, lat) =>
       bench.drain(c, most, 100, queue.batchDrainJobs, lat),
     );
-    await bench.measure(`${CHAINED_BATCH_WORKLOAD}, ${plural(most)}`, chaining.filter((c) => c !== "floor"), (c, lat) =>
-      bench.drain(c, most, 100, queue.batchDrainJobs, lat, "chained"),
-    );
+
   } finally {
     for (const external of externals) await external.close();
   }

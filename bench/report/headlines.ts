@@ -3,7 +3,7 @@ import { GROWTH_WORKLOAD } from "../growth/growth-suite.js";
 import { STATS_WORKLOAD } from "../ai-calls/stats-suite.js";
 import { LIFECYCLE_WORKLOAD } from "../lifecycle/lifecycle-suite.js";
 import type { Measurement } from "../support/results.js";
-import { CHAINED_BATCH_WORKLOAD, CHAINED_WORKLOAD } from "../queue/queue-suite.js";
+import { CHAINED_WORKLOAD } from "../queue/queue-suite.js";
 
 export function headlines(measurements: Measurement[]): string[] {
   const find = (dialect: string, workload: string, contender: string, rows?: number) =>
@@ -21,7 +21,6 @@ export function headlines(measurements: Measurement[]): string[] {
   const perJob = `dequeue + complete, ${workers} worker${workers > 1 ? "s" : ""}`;
   const batched = `batched (20 per claim), ${workers} worker${workers > 1 ? "s" : ""}`;
   const batched100 = `batched (100 per claim), ${workers} worker${workers > 1 ? "s" : ""}`;
-  const chainedBatch100 = `${CHAINED_BATCH_WORKLOAD}, ${workers} worker${workers > 1 ? "s" : ""}`;
   const overlapped = `dequeue + complete overlapped, ${workers} worker${workers > 1 ? "s" : ""}`;
   vs("postgresql", overlapped, "graphile-worker", `PostgreSQL, ${workers} workers, per job, completion overlapping the next claim (graphile-worker's way)`);
   const chained = `${CHAINED_WORKLOAD}, ${workers} worker${workers > 1 ? "s" : ""}`;
@@ -33,7 +32,6 @@ export function headlines(measurements: Measurement[]): string[] {
   vs("postgresql", batched, "graphile-worker", `PostgreSQL, ${workers} workers, 20 per claim (graphile-worker: local queue of 500)`);
   vs("postgresql", batched100, "graphile-worker", `PostgreSQL, ${workers} workers, 100 per claim (graphile-worker: local queue of 500)`);
   vs("postgresql", batched100, "pg-boss", `PostgreSQL, ${workers} workers, 100 per claim`);
-  vs("postgresql", chainedBatch100, "graphile-worker", `PostgreSQL, ${workers} workers, 100 per claim with completeManyAndDequeueBatch (graphile-worker: local queue of 500)`);
   vs("sqlite", perJob, "spec's Prisma", `SQLite, ${workers} worker processes, per job`);
   for (const dialect of ["postgresql", "sqlite"]) {
     const library = find(dialect, LIFECYCLE_WORKLOAD, "library");

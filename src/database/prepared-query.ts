@@ -76,38 +76,30 @@ export class PreparedQuery<Row> {
   }
 }
 
-/** How many shapes of one query are kept; the least recently used is dropped beyond. */
+/** How many sizes of one query are kept; the least recently used is dropped beyond. */
 const MAX_CACHED_SIZES = 32;
 
-/**
- * Prepared queries whose shape depends on counts (rows inserted, ids
- * completed, jobs claimed), built on demand: one template per combination of
- * sizes, each at most its `maxSizes` entry (beyond, forSize returns undefined).
- */
-export class PreparedQueriesBySize<Row, Sizes extends number[] = [size: number]> {
-  readonly #build: (db: Kysely<Database>, dialect: DialectSupport, ...sizes: Sizes) => Compilable<Row>;
-  readonly #bySize = new Map<string, PreparedQuery<Row>>();
-  readonly #maxSizes: number[];
+/** Prepared queries whose shape depends on a count (rows inserted, ids completed), built on demand. */
+export class PreparedQueriesBySize<Row> {
+  readonly #build: (db: Kysely<Database>, dialect: DialectSupport, size: number) => Compilable<Row>;
+  readonly #bySize = new Map<number, PreparedQuery<Row>>();
+  readonly maxSize: number;
 
-  constructor(
-    build: (db: Kysely<Database>, dialect: DialectSupport, ...sizes: Sizes) => Compilable<Row>,
-    ...maxSizes: { [K in keyof Sizes]: number }
-  ) {
+  constructor(build: (db: Kysely<Database>, dialect: DialectSupport, size: number) => Compilable<Row>, maxSize: number) {
     this.#build = build;
-    this.#maxSizes = maxSizes;
+    this.maxSize = maxSize;
   }
 
-  forSize(...sizes: Sizes): PreparedQuery<Row> | undefined {
-    if (sizes.some((size, i) => size > this.#maxSizes[i]!)) return undefined;
-    const key = sizes.join(",");
-    let prepared = this.#bySize.get(key);
+  forSize(size: number): PreparedQuery<Row> | undefined {
+    if (size > this.maxSize) return undefined;
+    let prepared = this.#bySize.get(size);
     if (prepared) {
-      this.#bySize.delete(key);
+      this.#bySize.delete(size);
     } else {
-      prepared = new PreparedQuery((db, dialect) => this.#build(db, dialect, ...sizes));
+      prepared = new PreparedQuery((db, dialect) => this.#build(db, dialect, size));
       if (this.#bySize.size >= MAX_CACHED_SIZES) this.#bySize.delete(this.#bySize.keys().next().value!);
     }
-    this.#bySize.set(key, prepared);
+    this.#bySize.set(size, prepared);
     return prepared;
   }
 }

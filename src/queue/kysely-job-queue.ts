@@ -10,7 +10,7 @@ import { nonEmptyTextSchema } from "../validation/input-schemas.js";
 import { parseInput } from "../validation/parse-input.js";
 import { complete, completeMany, fail, heartbeat, resume, suspend } from "./acknowledge-jobs.js";
 import { dequeue, dequeueBatch } from "./claim-jobs.js";
-import { completeAndDequeue, completeManyAndDequeueBatch } from "./complete-and-claim.js";
+import { completeAndDequeue } from "./complete-and-claim.js";
 import { enqueue, enqueueParallel } from "./enqueue.js";
 import { pollingOnly, postgresNotifications, type JobNotifications } from "./job-notifications.js";
 import { getQueueStats, getSuspendedJobsReadyToPoll, releaseStaleJobs } from "./queue-maintenance.js";
@@ -49,7 +49,6 @@ export function createKyselyJobQueue(db: Kysely<Database>, options: KyselyJobQue
     complete: (jobId: string) => complete(ctx, jobId),
     completeMany: (jobIds: string[]) => completeMany(ctx, jobIds),
     completeAndDequeue: (jobId: string) => completeAndDequeue(ctx, jobId),
-    completeManyAndDequeueBatch: (jobIds: string[], limit: number) => completeManyAndDequeueBatch(ctx, jobIds, limit),
     suspend: (jobId: string, nextPollAt: Date) => suspend(ctx, jobId, nextPollAt),
     resume: (jobId: string) => resume(ctx, jobId),
     fail: (jobId: string, error: string, shouldRetry?: boolean) => fail(ctx, jobId, error, shouldRetry),

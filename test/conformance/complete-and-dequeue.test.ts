@@ -4,8 +4,7 @@ import { JobLeaseLostError, NotFoundError, ValidationError } from "../../src/err
 import type { JobQueue } from "../../src/types.js";
 import { BACKENDS, sleep, useBackend } from "./backends.js";
 
-// completeAndDequeue / completeManyAndDequeueBatch: complete(), then dequeue(),
-// as one step. Whatever the dialect does underneath (one statement on
+// completeAndDequeue: complete(), then dequeue(), as one step. Whatever the dialect does underneath (one statement on
 // PostgreSQL, two in turn on SQLite), callers see the same behaviour.
 
 describe.each(BACKENDS)("completeAndDequeue on $name", (backend) => {
@@ -80,37 +79,6 @@ describe.each(BACKENDS)("completeAndDequeue on $name", (backend) => {
     expect(await statusOf(id)).toBe("COMPLETED");
   });
 
-  it("completeManyAndDequeueBatch completes every job, then claims up to the limit in claim order", async () => {
-    const q = queue();
-    const ids = await q.enqueueParallel(Array.from({ length: 7 }, (_, i) => job({ stageId: `s${i}`, priority: 10 - i })));
-    const held = (await q.dequeueBatch(3)).map((j) => j.jobId);
-    expect(held).toEqual(ids.slice(0, 3));
-
-    const next = await q.completeManyAndDequeueBatch([...held, held[0]!], 3);
-    expect(next.map((j) => j.jobId)).toEqual(ids.slice(3, 6));
-    for (const id of held) expect(await statusOf(id)).toBe("COMPLETED");
-
-    const last = await q.completeManyAndDequeueBatch(next.map((j) => j.jobId), 3);
-    expect(last.map((j) => j.jobId)).toEqual(ids.slice(6));
-    expect(await q.completeManyAndDequeueBatch([ids[6]!], 3)).toEqual([]);
-    expect(await q.completeManyAndDequeueBatch([], 2)).toEqual([]);
-    expect((await q.getQueueStats()).COMPLETED).toBe(7);
-  });
-
-  it("completeManyAndDequeueBatch with one job held elsewhere completes the others, throws, and claims nothing", async () => {
-    const a = queue("a");
-    const b = queue("b");
-    const [mine, theirs] = await a.enqueueParallel([job({ priority: 9 }), job({ priority: 8 })]);
-    await a.dequeue();
-    await b.dequeue();
-    const waiting = await a.enqueue(job({ stageId: "waiting" }));
-
-    await expect(a.completeManyAndDequeueBatch([mine!, theirs!], 5)).rejects.toBeInstanceOf(JobLeaseLostError);
-    expect(await statusOf(mine!)).toBe("COMPLETED"); // as completeMany does
-    expect(await row(theirs!)).toMatchObject({ status: "RUNNING", workerId: "b" });
-    expect(await statusOf(waiting)).toBe("PENDING");
-  });
-
   it("bad input is a ValidationError naming the field, and writes nothing", async () => {
     const q = queue();
     const id = await q.enqueue(job());
@@ -118,9 +86,8 @@ describe.each(BACKENDS)("completeAndDequeue on $name", (backend) => {
     const waiting = await q.enqueue(job({ stageId: "waiting" }));
     const cases: Array<[string, () => Promise<unknown>]> = [
       ["jobId", () => q.completeAndDequeue("")],
-      ["jobIds.1", () => q.completeManyAndDequeueBatch([id, 7 as never], 1)],
-      ["limit", () => q.completeManyAndDequeueBatch([id], 0)],
-      ["limit", () => q.completeManyAndDequeueBatch([id], 2.5)],
+      ["jobId", () => q.completeAndDequeue(7 as never)],
+      ["jobId", () => q.completeAndDequeue("x".repeat(1_001))],
     ];
     for (const [field, act] of cases) {
       const error = await act().catch((e: unknown) => e);

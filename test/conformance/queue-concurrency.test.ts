@@ -78,10 +78,10 @@ describe.each(KYSELY_BACKENDS)("JobQueue under concurrency on $name", (backend) 
     async () => {
       const enqueued = await enqueueMany(createKyselyJobQueue(fixture.db), 5_000);
       const startAt = String(Date.now() + 2_000);
-      // Batches of 1 and 10, each with the two-call and the chained acknowledgement.
+      // One worker claims 10 at a time, one claims and completes one by one, two chain completeAndDequeue.
       const results = await Promise.all(
         Array.from({ length: 4 }, (_, i) =>
-          runChild("queue-worker", ["drain", fixture.database.url, startAt, i % 2 ? "1" : "10", i < 2 ? "chained" : "separate"]),
+          runChild("queue-worker", ["drain", fixture.database.url, startAt, i === 0 ? "10" : "1", i >= 2 ? "chained" : "separate"]),
         ),
       );
       for (const result of results) {

@@ -70,7 +70,6 @@ const cases: Case[] = [
   ["complete: empty id", "jobId", (s) => s.queue.complete("")],
   ["completeMany: a non-string id", "jobIds.1", (s) => s.queue.completeMany([s.jobId, 7 as never])],
   ["completeAndDequeue: id as a number", "jobId", (s) => s.queue.completeAndDequeue(7 as never)],
-  ["completeManyAndDequeueBatch: limit beyond 10,000", "limit", (s) => s.queue.completeManyAndDequeueBatch([s.jobId], 10_001)],
   ["suspend: invalid date", "nextPollAt", (s) => s.queue.suspend(s.jobId, new Date(Number.NaN))],
   ["fail: error not a string", "error", (s) => s.queue.fail(s.jobId, { message: "x" } as never)],
   ["fail: NUL in error", "error", (s) => s.queue.fail(s.jobId, NUL)],

@@ -1,8 +1,9 @@
 // Child process: a queue worker.
 //   drain <url> <startAt> [batch] [chained|separate]
 //                                  — claim and complete jobs until none is left
-//                                    (chained: each completion claims the next
-//                                    batch); prints the completed job ids as JSON.
+//                                    (chained: one job at a time, each
+//                                    completeAndDequeue claiming the next);
+//                                    prints the completed job ids as JSON.
 //   hold <url> <count>             — claim <count> jobs, print their ids, then
 //                                    hang holding them until killed.
 import { openDatabase } from "../../../src/database/open-database.js";
@@ -26,7 +27,7 @@ if (mode === "hold") {
   while (jobs.length > 0) {
     const ids = jobs.map((job) => job.jobId);
     if (chained) {
-      jobs = await queue.completeManyAndDequeueBatch(ids, batch);
+      jobs = [await queue.completeAndDequeue(ids[0]!)].filter((job) => job !== null);
     } else {
       await queue.completeMany(ids);
       jobs = await claim();
