@@ -152,6 +152,12 @@ export interface UpdateStageInput {
   metrics?: unknown;
   embeddingInfo?: unknown;
   errorMessage?: string | null;
+  /**
+   * Declared by the engine's own `UpdateStageInput`; the schema has no column
+   * for it, so it is accepted and not stored (the engine's Prisma module does
+   * not store it either). Artifacts are saved with `saveArtifact`.
+   */
+  artifacts?: unknown;
 }
 
 /**
@@ -163,7 +169,8 @@ export interface UpsertStageInput {
   stageId: string;
   /** On create, `status` defaults to RUNNING and `startedAt` to now. */
   create: Omit<CreateStageInput, "workflowRunId" | "stageId"> & Partial<Pick<CreateStageInput, "workflowRunId" | "stageId">>;
-  update: { status?: Status; startedAt?: Date };
+  /** Applied to an existing stage: any UpdateStageInput field (later engine versions send more than status). */
+  update: UpdateStageInput;
 }
 
 export interface GetStagesByRunOptions {
@@ -342,8 +349,10 @@ export interface AIHelperStats {
 
 export interface AICallLogger {
   /**
-   * Records a call without waiting: buffered and written in batches. Throws a
-   * ValidationError at once for invalid input; never throws for database trouble.
+   * Records a call without waiting: buffered and written in batches. Never
+   * throws: a call that cannot be taken (a ValidationError naming the field,
+   * or LoggerClosedError after close) goes to `onError` with that call, like a
+   * write that failed for good, and nothing of it is stored.
    */
   logCall(call: CreateAICallInput): void;
   /** Records a batch's results in one atomic insert; each row's metadata gains `{ batchId }`. */
@@ -354,6 +363,6 @@ export interface AICallLogger {
   isRecorded(batchId: string): Promise<boolean>;
   /** Resolves when every call logged so far is in the database (or handed to onError). */
   flush(): Promise<void>;
-  /** Flushes, then stops; a later logCall throws. */
+  /** Flushes, then stops; a later logCall is reported to onError as LoggerClosedError. */
   close(): Promise<void>;
 }

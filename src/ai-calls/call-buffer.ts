@@ -12,7 +12,11 @@ export interface CallBufferOptions {
   maxAttempts: number;
   /** Delay before the first retry, doubled for each further one (default 100 ms). */
   retryDelayMs: number;
-  /** Receives what could not be written, with the last error. */
+  /**
+   * Receives what could not be written, with the last error: calls whose
+   * writes failed for good, and calls logCall could not take (ValidationError,
+   * LoggerClosedError).
+   */
   onError: (error: unknown, calls: CreateAICallInput[]) => void;
 }
 
@@ -71,14 +75,20 @@ export class CallBuffer {
         if (attempt < this.#options.maxAttempts) await sleep(this.#options.retryDelayMs * 2 ** (attempt - 1));
       }
     }
-    try {
-      this.#options.onError(lastError, chunk.map((entry) => entry.input));
-    } catch {
-      // A failing error handler must not break the logger for later calls.
-    }
+    reportSafely(this.#options.onError, lastError, chunk.map((entry) => entry.input));
   }
 }
 
+/** Hands `calls` to the error handler; a failing handler must not break the logger for later calls. */
+export function reportSafely(onError: CallBufferOptions["onError"], error: unknown, calls: CreateAICallInput[]): void {
+  try {
+    onError(error, calls);
+  } catch {
+    // Nothing left to tell: the handler itself failed.
+  }
+}
+
+/** The default onError: one line on stderr (a ValidationError's message names the field). */
 export function reportToStderr(error: unknown, calls: CreateAICallInput[]): void {
   console.error(
     `kysely-workflow-persistence: ${calls.length} AI call(s) could not be written to ai_calls: ` +

@@ -7,7 +7,7 @@ import { createAICallSchema, createAICallsSchema, nonEmptyTextSchema, textSchema
 import { parseInput } from "../validation/parse-input.js";
 import { insertAICalls, type ParsedAICall, type PendingAICall } from "./ai-call-rows.js";
 import { aiCallStats, isBatchRecorded } from "./ai-call-stats.js";
-import { CallBuffer, reportToStderr, type CallBufferOptions } from "./call-buffer.js";
+import { CallBuffer, reportSafely, reportToStderr, type CallBufferOptions } from "./call-buffer.js";
 
 export interface KyselyAICallLoggerOptions extends QueryContextOptions, Partial<CallBufferOptions> {}
 
@@ -32,13 +32,21 @@ export function createKyselyAICallLogger(db: Kysely<Database>, options: KyselyAI
     retryDelayMs: options.retryDelayMs ?? 100,
     onError: options.onError ?? reportToStderr,
   });
+  const onError = options.onError ?? reportToStderr;
   let closed = false;
   const pending = (call: ParsedAICall): PendingAICall => ({ id: ctx.newId(), loggedAt: new Date(), call });
 
   return {
+    // Fire-and-forget by contract: the engine calls it after the model already
+    // answered, so nothing may come back into the caller. A call that cannot be
+    // taken (invalid, or after close) goes to onError like a failed write.
     logCall(call: CreateAICallInput): void {
-      if (closed) throw new LoggerClosedError();
-      buffer.add(pending(parseInput("logCall", "call", createAICallSchema, call)), call);
+      try {
+        if (closed) throw new LoggerClosedError();
+        buffer.add(pending(parseInput("logCall", "call", createAICallSchema, call)), call);
+      } catch (error) {
+        reportSafely(onError, error, [call]);
+      }
     },
 
     async logBatchResults(batchId: string, results: CreateAICallInput[]): Promise<void> {

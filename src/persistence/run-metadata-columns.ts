@@ -27,7 +27,8 @@ export class RunMetadataColumns {
     metadata: Record<string, unknown> | undefined,
   ): Promise<Record<string, unknown>> {
     if (!metadata) return {};
-    const keys = Object.keys(metadata);
+    // An undefined value means "not set", as Prisma reads `data` (the engine leaves optional fields undefined).
+    const keys = Object.keys(metadata).filter((key) => metadata[key] !== undefined);
     if (keys.length === 0) return {};
     let columns = await this.#load(ctx, false);
     if (keys.some((key) => !columns.has(key))) columns = await this.#load(ctx, true);

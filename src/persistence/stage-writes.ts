@@ -43,9 +43,7 @@ export async function upsertStage(ctx: QueryContext, data: UpsertStageInput): Pr
   }
   const { dialect } = ctx;
   const now = dialect.now();
-  const onUpdate: Record<string, unknown> = { updatedAt: now };
-  if (input.update.status !== undefined) onUpdate.status = dialect.enumValue("Status", input.update.status);
-  if (input.update.startedAt !== undefined) onUpdate.startedAt = dialect.date(input.update.startedAt);
+  const onUpdate = stageUpdateSet(ctx, input.update);
   try {
     const row = await ctx.db
       .insertInto("workflow_stages")

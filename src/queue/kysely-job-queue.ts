@@ -36,7 +36,8 @@ export function defaultWorkerId(): string {
  * one statement each; acknowledgements are fenced to the worker holding the job.
  */
 export function createKyselyJobQueue(db: Kysely<Database>, options: KyselyJobQueueOptions = {}): JobQueue {
-  const workerId = parseInput("createKyselyJobQueue", "workerId", nonEmptyTextSchema, options.workerId ?? defaultWorkerId());
+  // An empty workerId means "generate one", as in the engine's own createPrismaJobQueue.
+  const workerId = parseInput("createKyselyJobQueue", "workerId", nonEmptyTextSchema, options.workerId || defaultWorkerId());
   const ctx: QueueContext = { ...createQueryContext(db, options), workerId };
   const notifications = notificationsFor(ctx, options.listen);
 

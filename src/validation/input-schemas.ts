@@ -89,10 +89,7 @@ export const upsertStageSchema = z.strictObject({
     stageId: nonEmptyTextSchema.optional(),
     ...stageCreateFields,
   }),
-  update: z.strictObject({
-    status: statusSchema.optional(),
-    startedAt: dateSchema.optional(),
-  }),
+  update: z.lazy(() => updateStageSchema),
 });
 
 export const updateStageSchema = z.strictObject({
@@ -110,6 +107,8 @@ export const updateStageSchema = z.strictObject({
   metrics: jsonColumn("nullable"),
   embeddingInfo: jsonColumn("nullable"),
   errorMessage: longTextSchema.nullable().optional(),
+  // The engine's UpdateStageInput declares it; no column holds it (accepted, not stored).
+  artifacts: z.unknown().optional(),
 });
 
 export const getStagesByRunOptionsSchema = z

@@ -1,9 +1,13 @@
 /**
- * Serialises a value for a JSON column, refusing what JSON cannot represent
- * instead of letting JSON.stringify drop or mangle it silently: `undefined` and
- * functions (dropped), NaN and ±Infinity (turned into null), BigInt and cycles
- * (thrown as a bare TypeError). Values with `toJSON` (Dates) serialise as
- * JSON.stringify would serialise them.
+ * Serialises a value for a JSON column the way JSON.stringify (and so Prisma)
+ * does for what callers mean: an object property whose value is `undefined` is
+ * left out, an `undefined` array element (or a hole) becomes null. The engine
+ * builds objects with optional fields left undefined (`{ temperature:
+ * options.temperature }`), so refusing those would fail ordinary calls.
+ * What JSON.stringify would drop or mangle with a real loss of information is
+ * refused instead: functions and symbols (dropped), NaN and ±Infinity (turned
+ * into null), BigInt and cycles (a bare TypeError), invalid Dates, NUL
+ * characters. Values with `toJSON` (Dates) serialise as JSON.stringify would.
  */
 export const MAX_JSON_DEPTH = 512;
 /** Largest JSON document accepted for any column (PostgreSQL's jsonb stops near 256 MiB). */
@@ -44,6 +48,7 @@ function checkJsonValue(value: unknown, path: (string | number)[], ancestors: Se
       if (!Number.isFinite(value)) throw new JsonValueProblem([...path], `${value} is not representable in JSON`);
       return;
     case "undefined":
+      // Reached only at the top level: properties and elements are handled by the caller.
       throw new JsonValueProblem([...path], "undefined is not representable in JSON");
     case "bigint":
       throw new JsonValueProblem([...path], "a BigInt is not representable in JSON (convert it to a string or number)");
@@ -63,18 +68,23 @@ function checkJsonValue(value: unknown, path: (string | number)[], ancestors: Se
   if (ancestors.has(object)) throw new JsonValueProblem([...path], "a circular reference is not representable in JSON");
   ancestors.add(object);
   if (Array.isArray(object)) {
-    // Holes and undefined elements would become null: refuse them like any undefined.
+    // Holes and undefined elements become null, as JSON.stringify writes them.
     for (let index = 0; index < object.length; index++) {
+      const element: unknown = object[index];
+      if (element === undefined) continue;
       path.push(index);
-      checkJsonValue(object[index], path, ancestors, depth + 1);
+      checkJsonValue(element, path, ancestors, depth + 1);
       path.pop();
     }
   } else {
     for (const key in object) {
       if (!Object.prototype.hasOwnProperty.call(object, key)) continue;
+      const property: unknown = (object as Record<string, unknown>)[key];
+      // Left out of the document, as JSON.stringify leaves it out: "not set".
+      if (property === undefined) continue;
       path.push(key);
       if (key.includes("\u0000")) throw new JsonValueProblem([...path], "key contains a NUL character (\\u0000), which PostgreSQL cannot store");
-      checkJsonValue((object as Record<string, unknown>)[key], path, ancestors, depth + 1);
+      checkJsonValue(property, path, ancestors, depth + 1);
       path.pop();
     }
   }

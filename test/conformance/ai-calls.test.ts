@@ -70,18 +70,43 @@ describe.each(BACKENDS)("AICallLogger on $name", (backend) => {
       ["a NaN cost", call({ cost: Number.NaN }), "call.cost"],
       ["an infinite cost", call({ cost: Number.POSITIVE_INFINITY }), "call.cost"],
       ["BigInt metadata", call({ metadata: { n: 1n } }), "call.metadata.n"],
-    ])("throws a ValidationError at once for %s, buffering nothing", async (_what, input, field) => {
-      const log = logger({ flushIntervalMs: 60_000 });
-      let error: unknown;
-      try {
-        log.logCall(input as CreateAICallInput);
-      } catch (e) {
-        error = e;
-      }
-      expect(error).toBeInstanceOf(ValidationError);
-      expect((error as ValidationError).field).toBe(field);
+    ])("never throws for %s: a ValidationError naming the field goes to onError, nothing is buffered", async (_what, input, field) => {
+      const reported: Array<{ error: unknown; calls: CreateAICallInput[] }> = [];
+      const log = logger({ flushIntervalMs: 60_000, onError: (error: unknown, calls: CreateAICallInput[]) => reported.push({ error, calls }) });
+      expect(() => log.logCall(input as CreateAICallInput)).not.toThrow();
+      expect(reported).toHaveLength(1);
+      expect(reported[0]!.error).toBeInstanceOf(ValidationError);
+      expect((reported[0]!.error as ValidationError).field).toBe(field);
+      expect(reported[0]!.calls).toEqual([input]);
       await log.flush();
       expect(await stored()).toEqual([]);
+    });
+
+    it("reports an invalid call on stderr by default, naming the field, and keeps logging", async () => {
+      const lines: string[] = [];
+      const original = console.error;
+      console.error = (...args: unknown[]) => void lines.push(args.map(String).join(" "));
+      const log = logger({ flushIntervalMs: 60_000 });
+      try {
+        log.logCall({ ...call(), inputTokens: -5 });
+        log.logCall(call({ prompt: "valid" }));
+      } finally {
+        console.error = original;
+      }
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain("call.inputTokens");
+      await log.flush();
+      expect((await stored()).map((row) => row.prompt)).toEqual(["valid"]);
+    });
+
+    // The engine's AI helper logs `metadata: { temperature: options.temperature, … }`.
+    it("stores metadata with undefined fields as JSON.stringify does", async () => {
+      const log = logger({ flushIntervalMs: 60_000 });
+      log.logCall(call({ metadata: { temperature: undefined, maxTokens: 256, stop: [undefined] } }));
+      await log.flush();
+      const [row] = await stored();
+      const metadata = typeof row!.metadata === "string" ? JSON.parse(row!.metadata) : row!.metadata;
+      expect(metadata).toEqual({ maxTokens: 256, stop: [null] });
     });
 
     it("retries a failed write and hands what it could not write to onError", async () => {
@@ -117,12 +142,15 @@ describe.each(BACKENDS)("AICallLogger on $name", (backend) => {
       expect((await stored()).map((r) => r.prompt)).toEqual(["kept"]);
     });
 
-    it("refuses calls after close(), having written the ones before", async () => {
-      const log = fixture.aiCallLogger({ flushIntervalMs: 60_000 });
+    it("refuses calls after close() through onError, having written the ones before", async () => {
+      const reported: unknown[] = [];
+      const log = fixture.aiCallLogger({ flushIntervalMs: 60_000, onError: (error: unknown) => reported.push(error) });
       log.logCall(call());
       await log.close();
       expect(await stored()).toHaveLength(1);
-      expect(() => log.logCall(call())).toThrow(LoggerClosedError);
+      expect(() => log.logCall(call())).not.toThrow();
+      expect(reported).toHaveLength(1);
+      expect(reported[0]).toBeInstanceOf(LoggerClosedError);
     });
 
     it.runIf(backend.kind === "kysely")("loses nothing when a process logs 10,000 calls, closes and exits", { timeout: 60_000 }, async () => {

@@ -94,7 +94,7 @@ const prismaBackend = (databaseType: DatabaseType): Backend => ({
     const prisma = await createPrismaClient(databaseType, database.url);
     return {
       persistence: createPrismaWorkflowPersistence(prisma, { databaseType }),
-      jobQueue: (options) => createPrismaJobQueue(prisma, { databaseType, ...(options?.workerId ? { workerId: options.workerId } : {}) }),
+      jobQueue: (options) => createPrismaJobQueue(prisma, { databaseType, ...(options?.workerId !== undefined ? { workerId: options.workerId } : {}) }),
       aiCallLogger: (options) => createPrismaAICallLogger(prisma, { databaseType, ...options }),
       close: () => prisma.$disconnect(),
     };

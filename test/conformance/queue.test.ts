@@ -27,6 +27,14 @@ describe.each(BACKENDS)("JobQueue on $name", (backend) => {
   const makeDue = (id: string) =>
     fixture.db.updateTable("job_queue").set({ nextPollAt: backend.databaseType === "postgresql" ? "2000-01-01 00:00:00" : "2000-01-01T00:00:00.000+00:00" }).where("id", "=", id).execute();
 
+  it("generates a workerId when given an empty one, as the engine's createPrismaJobQueue does", async () => {
+    const q = queue("");
+    expect(q.workerId).toMatch(/.+:\d+:[0-9a-f]{8}$/);
+    const id = await q.enqueue(job());
+    expect((await q.dequeue())?.jobId).toBe(id);
+    expect((await row(id)).workerId).toBe(q.workerId);
+  });
+
   describe("enqueue", () => {
     it("adds a PENDING job with the documented defaults", async () => {
       const id = await queue().enqueue(job());

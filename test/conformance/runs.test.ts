@@ -68,6 +68,11 @@ describe.each(BACKENDS)("WorkflowPersistence runs on $name", (backend) => {
         }
       });
 
+      it("leaves out keys whose value is undefined, as Prisma leaves out undefined fields", async () => {
+        const run = await fixture.persistence.createRun(runInput({ metadata: { notAColumn: undefined, retries: undefined } }));
+        expect((await fixture.persistence.getRun(run.id))?.id).toBe(run.id);
+      });
+
       it.each([
         [{ nope: 1 }, "data.metadata.nope"],
         [{ "x\"; drop table workflow_runs; --": 1 }, 'data.metadata.x"; drop table workflow_runs; --'],

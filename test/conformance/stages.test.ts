@@ -57,6 +57,24 @@ describe.each(BACKENDS)("WorkflowPersistence stages on $name", (backend) => {
       expect(Math.abs(stage.startedAt!.getTime() - before)).toBeLessThan(5_000);
     });
 
+    it("applies every UpdateStageInput field given in update when it exists", async () => {
+      const runId = await newRun();
+      const created = await upsert(runId, {}, { inputData: { v: 1 } });
+      const completedAt = new Date("2030-01-02T00:00:00.002Z");
+      const updated = await upsert(runId, {
+        status: "FAILED",
+        completedAt,
+        duration: 12,
+        outputData: { partial: true, skipped: undefined },
+        errorMessage: "boom",
+        metrics: { tokens: 5 },
+        artifacts: ["ignored: no column"],
+      });
+      expect(updated.id).toBe(created.id);
+      expect(updated).toMatchObject({ status: "FAILED", duration: 12, outputData: { partial: true }, errorMessage: "boom", metrics: { tokens: 5 }, inputData: { v: 1 } });
+      expect(updated.completedAt!.getTime()).toBe(completedAt.getTime());
+    });
+
     it("changes only status and startedAt when it exists", async () => {
       const runId = await newRun();
       const created = await upsert(runId, {}, { inputData: { v: 1 } });
@@ -103,6 +121,14 @@ describe.each(BACKENDS)("WorkflowPersistence stages on $name", (backend) => {
       await fixture.persistence.updateStage(stage.id, { nextPollAt: null, errorMessage: null, status: undefined });
       read = (await fixture.persistence.getStageById(stage.id))!;
       expect(read).toMatchObject({ status: "SUSPENDED", nextPollAt: null, errorMessage: null, pollInterval: 30 });
+    });
+
+    it("accepts the engine's artifacts field and stores nothing for it (no column)", async () => {
+      const runId = await newRun();
+      const stage = await fixture.persistence.createStage(stageInput(runId, "s"));
+      await fixture.persistence.updateStage(stage.id, { status: "COMPLETED", artifacts: { report: "k" } });
+      await fixture.persistence.updateStageByRunAndStageId(runId, "s", { artifacts: [1] });
+      expect((await fixture.persistence.getStageById(stage.id))!.status).toBe("COMPLETED");
     });
 
     it("updateStageByRunAndStageId addresses the stage by its run and stage id", async () => {

@@ -35,7 +35,8 @@ const cases: Case[] = [
   ["createStage: unknown status", (p, { runId }) => p.createStage(stageInput(runId, "x", { status: "WAITING" })), "data.status"],
   ["updateStage: non-finite pollInterval", (p, { stageRowId }) => p.updateStage(stageRowId, { pollInterval: Number.NaN }), "data.pollInterval"],
   ["updateStage: invalid nextPollAt", (p, { stageRowId }) => p.updateStage(stageRowId, { nextPollAt: new Date(Number.NaN) }), "data.nextPollAt"],
-  ["updateStage: undefined inside an array", (p, { stageRowId }) => p.updateStage(stageRowId, { metrics: [1, undefined] }), "data.metrics.1"],
+  ["updateStage: a function inside an array", (p, { stageRowId }) => p.updateStage(stageRowId, { metrics: [1, () => 2] }), "data.metrics.1"],
+  ["updateStage: Infinity beside an undefined field", (p, { stageRowId }) => p.updateStage(stageRowId, { metrics: { a: undefined, b: Infinity } }), "data.metrics.b"],
   [
     "upsertStage: update may not change other fields",
     (p, { runId }) =>

@@ -44,6 +44,39 @@ describe.each(BACKENDS)("WorkflowPersistence values on $name", (backend) => {
     expect(stage.inputData).toEqual(value);
   });
 
+  // The engine leaves optional fields undefined (`{ ok, message: ok ? undefined : "…" }`,
+  // `metadata: { temperature: options.temperature }`): stored as JSON.stringify and Prisma
+  // store them, the property left out and an array element as null.
+  it("stores undefined inside JSON as JSON.stringify does, in every JSON column", async () => {
+    const given = { ok: true, message: undefined, nested: { counter: undefined, n: 1 }, list: [1, undefined, 3] };
+    const stored = { ok: true, nested: { n: 1 }, list: [1, null, 3] };
+    const run = await fixture.persistence.createRun(runInput({ input: given, config: given }));
+    await fixture.persistence.updateRun(run.id, { output: given });
+    const read = (await fixture.persistence.getRun(run.id))!;
+    expect([read.input, read.config, read.output]).toEqual([stored, stored, stored]);
+
+    const stage = await fixture.persistence.createStage(stageInput(run.id, "s", { inputData: given, config: given }));
+    await fixture.persistence.updateStage(stage.id, {
+      outputData: given,
+      metrics: { tokens: 3, customMetrics: { unset: undefined } },
+      suspendedState: given,
+      resumeData: given,
+      embeddingInfo: given,
+    });
+    const stageRead = (await fixture.persistence.getStageById(stage.id))!;
+    for (const field of ["inputData", "config", "outputData", "suspendedState", "resumeData", "embeddingInfo"] as const) {
+      expect(stageRead[field], field).toEqual(stored);
+    }
+    expect(stageRead.metrics).toEqual({ tokens: 3, customMetrics: {} });
+
+    await fixture.persistence.saveArtifact({ workflowRunId: run.id, key: "k", type: "ARTIFACT", data: given, metadata: given });
+    expect(await fixture.persistence.loadArtifact(run.id, "k")).toEqual(stored);
+    await fixture.persistence.createLog({ workflowRunId: run.id, level: "INFO", message: "m", metadata: given });
+    await fixture.persistence.saveStageOutput(run.id, "type-a", "s", given);
+    const outputKey = `workflow-v2/type-a/${run.id}/s/output.json`;
+    expect(await fixture.persistence.loadArtifact(run.id, outputKey)).toEqual(stored);
+  });
+
   it("keeps Dates to the millisecond and floats exactly", async () => {
     const run = await fixture.persistence.createRun(runInput());
     const startedAt = new Date("1999-12-31T23:59:59.999Z");
