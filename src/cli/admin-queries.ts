@@ -1,4 +1,5 @@
 import type { QueryContext } from "../database/query-context.js";
+import { recordColumns } from "../database/record-columns.js";
 import { toLogRecord, toRunRecord } from "../persistence/records.js";
 import type { Status, WorkflowLogRecord, WorkflowRunRecord } from "../types.js";
 
@@ -8,7 +9,7 @@ import type { Status, WorkflowLogRecord, WorkflowRunRecord } from "../types.js";
 const FINISHED: Status[] = ["COMPLETED", "FAILED", "CANCELLED"];
 
 export async function listRuns(ctx: QueryContext, options: { status?: Status; limit: number }): Promise<WorkflowRunRecord[]> {
-  let query = ctx.db.selectFrom("workflow_runs").selectAll().orderBy("createdAt", "desc").orderBy("id", "desc").limit(options.limit);
+  let query = ctx.db.selectFrom("workflow_runs").select(recordColumns(ctx.dialect, "workflow_runs")).orderBy("createdAt", "desc").orderBy("id", "desc").limit(options.limit);
   if (options.status) query = query.where("status", "=", ctx.dialect.enumValue("Status", options.status));
   return (await query.execute()).map((row) => toRunRecord(row, ctx.dialect));
 }
@@ -16,7 +17,7 @@ export async function listRuns(ctx: QueryContext, options: { status?: Status; li
 export async function lastLogs(ctx: QueryContext, workflowRunId: string, limit: number): Promise<WorkflowLogRecord[]> {
   const rows = await ctx.db
     .selectFrom("workflow_logs")
-    .selectAll()
+    .select(recordColumns(ctx.dialect, "workflow_logs"))
     .where("workflowRunId", "=", workflowRunId)
     .orderBy("createdAt", "desc")
     .orderBy("id", "desc")

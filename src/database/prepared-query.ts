@@ -1,5 +1,5 @@
 import { CompiledQuery, type Compilable, type Kysely } from "kysely";
-import type { DatabaseType, DialectSupport } from "../dialects/dialect-support.js";
+import type { DialectSupport } from "../dialects/dialect-support.js";
 import type { Database } from "./database.js";
 import type { QueryContext } from "./query-context.js";
 
@@ -35,7 +35,12 @@ type Build<Row> = (db: Kysely<Database>, dialect: DialectSupport) => Compilable<
 
 export class PreparedQuery<Row> {
   readonly #build: Build<Row>;
-  readonly #templates = new Map<DatabaseType, Template>();
+  /**
+   * Per DialectSupport object, not per database type: the Prisma adapter's
+   * support compiles other SQL than the direct one for the same database
+   * (JSON columns read as text, casts on floats).
+   */
+  readonly #templates = new WeakMap<DialectSupport, Template>();
 
   constructor(build: Build<Row>) {
     this.#build = build;
@@ -58,8 +63,7 @@ export class PreparedQuery<Row> {
   }
 
   #templateFor(ctx: QueryContext): Template {
-    const databaseType = ctx.dialect.databaseType;
-    let template = this.#templates.get(databaseType);
+    let template = this.#templates.get(ctx.dialect);
     if (!template) {
       const compiled = this.#build(ctx.db, ctx.dialect).compile();
       template = {
@@ -70,7 +74,7 @@ export class PreparedQuery<Row> {
           return { name: name!, row: row === undefined ? undefined : Number(row) };
         }),
       };
-      this.#templates.set(databaseType, template);
+      this.#templates.set(ctx.dialect, template);
     }
     return template;
   }

@@ -1,4 +1,4 @@
-import type { Expression, Kysely, SelectQueryBuilder, SqlBool } from "kysely";
+import type { AliasedExpression, Expression, Kysely, SelectQueryBuilder, SqlBool } from "kysely";
 
 /** The enum types of the schema (real types on PostgreSQL, TEXT on SQLite). */
 export type EnumTypeName = "Status" | "LogLevel" | "ArtifactType";
@@ -45,8 +45,13 @@ export interface DialectSupport {
   boolean(value: boolean): Expression<any>;
   /** Reads a timestamp column value; accepts every format Prisma may have written. */
   readDate(value: unknown): Date;
-  /** Reads a JSON column value. */
+  /** Reads a JSON column value, as `selectJson` selected it. */
   readJson(value: unknown): unknown;
+  /**
+   * How a JSON column is selected for `readJson`: the column itself for the
+   * direct drivers; as text through Prisma, whose own decoder must not see it.
+   */
+  selectJson(column: string): string | AliasedExpression<unknown, string>;
 
   /** The text value of top-level `key` in a JSON column (NULL when absent), computed by the database. */
   jsonTextField(column: string, key: string): Expression<string | null>;

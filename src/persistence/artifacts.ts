@@ -6,6 +6,7 @@ import { utf8ByteLength } from "../validation/json-text.js";
 import { jsonColumn, parseInput } from "../validation/parse-input.js";
 import { idSchema, nonEmptyTextSchema, saveArtifactSchema } from "../validation/input-schemas.js";
 import { toArtifactRecord } from "./records.js";
+import { recordColumns } from "../database/record-columns.js";
 
 /**
  * Saves (or replaces) the artifact `key` of a run: one INSERT … ON CONFLICT
@@ -39,7 +40,7 @@ export async function saveArtifact(ctx: QueryContext, data: SaveArtifactInput, m
 /** The stored JSON value, or `undefined` when the run has no such artifact. */
 export async function loadArtifact(ctx: QueryContext, workflowRunId: string, key: string): Promise<unknown> {
   checkKey("loadArtifact", workflowRunId, key);
-  const row = await artifactByKey(ctx, workflowRunId, key).select("data").executeTakeFirst();
+  const row = await artifactByKey(ctx, workflowRunId, key).select(ctx.dialect.selectJson("data") as "data").executeTakeFirst();
   return row ? ctx.dialect.readJson(row.data) : undefined;
 }
 
@@ -64,7 +65,7 @@ export async function listArtifacts(ctx: QueryContext, workflowRunId: string): P
   parseInput("listArtifacts", "workflowRunId", idSchema, workflowRunId);
   const rows = await ctx.db
     .selectFrom("workflow_artifacts")
-    .selectAll()
+    .select(recordColumns(ctx.dialect, "workflow_artifacts"))
     .where("workflowRunId", "=", workflowRunId)
     .orderBy("createdAt", "asc")
     .orderBy("key", "asc")

@@ -5,6 +5,7 @@ import { parseInput } from "../validation/parse-input.js";
 import { idSchema } from "../validation/input-schemas.js";
 import { toRunRecord } from "./records.js";
 import { limitOne } from "../database/limit-one.js";
+import { recordColumns } from "../database/record-columns.js";
 
 // Claiming a run moves it PENDING → RUNNING for exactly one caller. Both claims
 // are a single UPDATE whose WHERE re-checks status = 'PENDING', so a second
@@ -51,7 +52,7 @@ export async function claimNextPendingRun(ctx: QueryContext): Promise<WorkflowRu
     .set({ status: dialect.enumValue("Status", "RUNNING"), startedAt: now, updatedAt: now })
     .where("id", "=", next)
     .where("status", "=", pending)
-    .returningAll()
+    .returning(recordColumns(ctx.dialect, "workflow_runs"))
     .executeTakeFirst();
   return row ? toRunRecord(row, dialect) : null;
 }

@@ -5,6 +5,7 @@ import { parseInput } from "../validation/parse-input.js";
 import { createRunSchema, idSchema, statusSchema, updateRunSchema } from "../validation/input-schemas.js";
 import { toRunRecord } from "./records.js";
 import type { RunMetadataColumns } from "./run-metadata-columns.js";
+import { recordColumns } from "../database/record-columns.js";
 
 export async function createRun(
   ctx: QueryContext,
@@ -34,7 +35,7 @@ export async function createRun(
         totalCost: 0,
         totalTokens: 0,
       })
-      .returningAll()
+      .returning(recordColumns(ctx.dialect, "workflow_runs"))
       .executeTakeFirstOrThrow();
     return toRunRecord(row, dialect);
   } catch (error) {
@@ -64,7 +65,7 @@ export async function updateRun(ctx: QueryContext, id: string, data: UpdateRunIn
 
 export async function getRun(ctx: QueryContext, id: string): Promise<WorkflowRunRecord | null> {
   parseInput("getRun", "id", idSchema, id);
-  const row = await ctx.db.selectFrom("workflow_runs").selectAll().where("id", "=", id).executeTakeFirst();
+  const row = await ctx.db.selectFrom("workflow_runs").select(recordColumns(ctx.dialect, "workflow_runs")).where("id", "=", id).executeTakeFirst();
   return row ? toRunRecord(row, ctx.dialect) : null;
 }
 
@@ -79,7 +80,7 @@ export async function getRunsByStatus(ctx: QueryContext, status: Status): Promis
   parseInput("getRunsByStatus", "status", statusSchema, status);
   const rows = await ctx.db
     .selectFrom("workflow_runs")
-    .selectAll()
+    .select(recordColumns(ctx.dialect, "workflow_runs"))
     .where("status", "=", ctx.dialect.enumValue("Status", status))
     .orderBy("createdAt", "asc")
     .orderBy("id", "asc")

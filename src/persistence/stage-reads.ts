@@ -10,6 +10,7 @@ import {
 } from "../validation/input-schemas.js";
 import { toStageRecord } from "./records.js";
 import { limitOne } from "../database/limit-one.js";
+import { recordColumns } from "../database/record-columns.js";
 
 // Stages run in pipeline order: by executionGroup, then stageNumber. Every
 // ordered query breaks remaining ties by stageId (unique within a run) so the
@@ -18,7 +19,7 @@ import { limitOne } from "../database/limit-one.js";
 type Direction = "asc" | "desc";
 
 function stagesOfRun(ctx: QueryContext, workflowRunId: string) {
-  return ctx.db.selectFrom("workflow_stages").selectAll().where("workflowRunId", "=", workflowRunId);
+  return ctx.db.selectFrom("workflow_stages").select(recordColumns(ctx.dialect, "workflow_stages")).where("workflowRunId", "=", workflowRunId);
 }
 
 function inPipelineOrder<Q extends ReturnType<typeof stagesOfRun>>(query: Q, direction: Direction): Q {
@@ -37,7 +38,7 @@ export async function getStage(ctx: QueryContext, workflowRunId: string, stageId
 
 export async function getStageById(ctx: QueryContext, id: string): Promise<WorkflowStageRecord | null> {
   parseInput("getStageById", "id", idSchema, id);
-  const row = await ctx.db.selectFrom("workflow_stages").selectAll().where("id", "=", id).executeTakeFirst();
+  const row = await ctx.db.selectFrom("workflow_stages").select(recordColumns(ctx.dialect, "workflow_stages")).where("id", "=", id).executeTakeFirst();
   return row ? toStageRecord(row, ctx.dialect) : null;
 }
 
@@ -59,7 +60,7 @@ export async function getSuspendedStages(ctx: QueryContext, beforeDate: Date): P
   parseInput("getSuspendedStages", "beforeDate", dateSchema, beforeDate);
   const rows = await ctx.db
     .selectFrom("workflow_stages")
-    .selectAll()
+    .select(recordColumns(ctx.dialect, "workflow_stages"))
     .where("status", "=", ctx.dialect.enumValue("Status", "SUSPENDED"))
     .where("nextPollAt", "<=", ctx.dialect.date(beforeDate))
     .orderBy("nextPollAt", "asc")

@@ -13,6 +13,7 @@ import {
   type ParsedUpdateStage,
 } from "../validation/input-schemas.js";
 import { toStageRecord } from "./records.js";
+import { recordColumns } from "../database/record-columns.js";
 
 export async function createStage(ctx: QueryContext, data: CreateStageInput): Promise<WorkflowStageRecord> {
   const input = parseInput("createStage", "data", createStageSchema, data);
@@ -21,7 +22,7 @@ export async function createStage(ctx: QueryContext, data: CreateStageInput): Pr
     const row = await ctx.db
       .insertInto("workflow_stages")
       .values(newStageRow(ctx, input, input, { status: "PENDING", startedAt: null }, now))
-      .returningAll()
+      .returning(recordColumns(ctx.dialect, "workflow_stages"))
       .executeTakeFirstOrThrow();
     return toStageRecord(row, ctx.dialect);
   } catch (error) {
@@ -49,7 +50,7 @@ export async function upsertStage(ctx: QueryContext, data: UpsertStageInput): Pr
       .insertInto("workflow_stages")
       .values(newStageRow(ctx, input, input.create, { status: "RUNNING", startedAt: now }, now))
       .onConflict((conflict) => conflict.columns(["workflowRunId", "stageId"]).doUpdateSet(onUpdate))
-      .returningAll()
+      .returning(recordColumns(ctx.dialect, "workflow_stages"))
       .executeTakeFirstOrThrow();
     return toStageRecord(row, dialect);
   } catch (error) {

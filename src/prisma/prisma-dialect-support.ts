@@ -33,9 +33,14 @@ export function throughPrisma(base: DialectSupport): DialectSupport {
       if (value instanceof Date && !Number.isNaN(value.getTime())) return value;
       return base.readDate(value);
     },
+    // Prisma's raw API decodes a JSON column itself and rejects values it did
+    // not expect (a bare float in SQLite's JSONB column is stored as a REAL:
+    // "Cannot serialize value of type number as Json"). Read as text, decoded
+    // here, every stored value reads back, whoever wrote it.
+    selectJson: (column) => sql`cast(${sql.ref(column)} as text)`.as(column),
     readJson(value) {
-      // Already decoded, whatever its JSON type (a string value included).
-      return value;
+      if (typeof value === "string") return JSON.parse(value);
+      throw new TypeError(`Unreadable JSON through Prisma: expected text, got ${value === null ? "null" : typeof value}`);
     },
     writeTransaction: (db, work) => db.transaction().execute(work),
     async runMigrationTransaction(db, work) {

@@ -87,7 +87,7 @@ export function claimQuery(creator: QueryCreator<Database>, dialect: DialectSupp
       updatedAt: now,
     }))
     .where("id", "in", (eb) => eb.selectFrom("claimable").select("claimable.id"))
-    .returning(["id", "workflowRunId", "stageId", "priority", "attempt", "maxAttempts", "payload", "createdAt"]);
+    .returning(["id", "workflowRunId", "stageId", "priority", "attempt", "maxAttempts", dialect.selectJson("payload") as "payload", "createdAt"]);
 }
 
 /** The values every claim statement binds besides its own. */

@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import type { DialectSupport } from "../dialect-support.js";
 
-type Codecs = Pick<DialectSupport, "date" | "dateFrom" | "dateValue" | "now" | "nowFrom" | "clockValue" | "json" | "enumValue" | "float" | "boolean" | "plusSeconds" | "readDate" | "readJson">;
+type Codecs = Pick<DialectSupport, "date" | "dateFrom" | "dateValue" | "now" | "nowFrom" | "clockValue" | "json" | "enumValue" | "float" | "boolean" | "plusSeconds" | "readDate" | "readJson" | "selectJson">;
 
 /**
  * PostgreSQL values as Prisma stores them: TIMESTAMP(3) WITHOUT TIME ZONE
@@ -35,6 +35,8 @@ export const postgresCodecs: Codecs = {
     }
     throw new TypeError(`Unreadable timestamp from PostgreSQL: ${JSON.stringify(value)}`);
   },
+
+  selectJson: (column) => column,
 
   readJson(value) {
     // pg parses json/jsonb itself.

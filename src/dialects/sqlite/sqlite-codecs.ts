@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import type { DialectSupport } from "../dialect-support.js";
 
-type Codecs = Pick<DialectSupport, "date" | "dateFrom" | "dateValue" | "now" | "nowFrom" | "clockValue" | "json" | "enumValue" | "float" | "boolean" | "plusSeconds" | "readDate" | "readJson">;
+type Codecs = Pick<DialectSupport, "date" | "dateFrom" | "dateValue" | "now" | "nowFrom" | "clockValue" | "json" | "enumValue" | "float" | "boolean" | "plusSeconds" | "readDate" | "readJson" | "selectJson">;
 
 /** `YYYY-MM-DD HH:MM:SS[.fff]`, what SQLite's CURRENT_TIMESTAMP default writes (UTC). */
 const SQLITE_TIMESTAMP = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d+)?$/;
@@ -48,6 +48,8 @@ export const sqliteCodecs: Codecs = {
     if (date && !Number.isNaN(date.getTime())) return date;
     throw new TypeError(`Unreadable timestamp from SQLite: ${JSON.stringify(value)}`);
   },
+
+  selectJson: (column) => column,
 
   readJson(value) {
     if (typeof value === "string") return JSON.parse(value);
