@@ -8,8 +8,14 @@ export interface PrismaTransactionClientLike {
   $executeRawUnsafe(query: string, ...values: unknown[]): Promise<number>;
 }
 
+/**
+ * A PrismaClient, or the `tx` of `prisma.$transaction(async (tx) => …)`. A
+ * Prisma 6 transaction client has no `$transaction`: the adapter then works
+ * inside the transaction that is open, with savepoints for its own atomic
+ * steps (see PrismaDriver). A Prisma 7 `tx` that has one is used as a client.
+ */
 export interface PrismaClientLike extends PrismaTransactionClientLike {
-  $transaction<T>(work: (tx: PrismaTransactionClientLike) => Promise<T>, options?: { maxWait?: number; timeout?: number }): Promise<T>;
+  $transaction?<T>(work: (tx: PrismaTransactionClientLike) => Promise<T>, options?: { maxWait?: number; timeout?: number }): Promise<T>;
 }
 
 /** The provider the generated client was made for, when the client says (6.x and 7.x do). */

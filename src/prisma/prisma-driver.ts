@@ -24,6 +24,9 @@ const RETURNS_ROWS = /^\s*(select|with|values|pragma|explain|show)\b|\breturning
  * client while Kysely runs a transaction on it.
  */
 export class PrismaDriver implements Driver {
+  /** Numbers savepoints, so steps that overlap on one transaction client never share a name. */
+  #savepoints = 0;
+
   constructor(
     private readonly prisma: PrismaClientLike,
     private readonly options: PrismaDriverOptions = {},
@@ -45,11 +48,21 @@ export class PrismaDriver implements Driver {
       throw new Error("kysely-workflow-persistence/prisma: transaction settings are not supported through Prisma");
     }
     const target = connection as PrismaConnection;
+    if (typeof this.prisma.$transaction !== "function") {
+      // A transaction client (Prisma 6's `tx`): the application's transaction is
+      // already open and commits or rolls back as a whole. A savepoint makes this
+      // step atomic inside it, so a call that throws leaves nothing behind even
+      // when the application catches the error and goes on.
+      const name = `kwp_savepoint_${++this.#savepoints}`;
+      await this.prisma.$executeRawUnsafe(`savepoint ${name}`);
+      target.savepoint = name;
+      return;
+    }
     let ready!: (tx: PrismaTransactionClientLike) => void;
     const started = new Promise<PrismaTransactionClientLike>((resolve) => (ready = resolve));
     let finish!: { commit: () => void; rollback: (reason: unknown) => void };
     const finished = new Promise<void>((commit, rollback) => (finish = { commit, rollback }));
-    const transaction = this.prisma.$transaction(
+    const transaction = this.prisma.$transaction<void>(
       async (tx) => {
         ready(tx);
         await finished;
@@ -69,6 +82,8 @@ export class PrismaDriver implements Driver {
   }
 
   async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    const savepoint = takeSavepoint(connection as PrismaConnection);
+    if (savepoint) return void (await this.prisma.$executeRawUnsafe(`release savepoint ${savepoint}`));
     const { transaction } = connection as PrismaConnection;
     if (!transaction) throw new Error("commit without a transaction");
     (connection as PrismaConnection).transaction = undefined;
@@ -77,6 +92,12 @@ export class PrismaDriver implements Driver {
   }
 
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    const savepoint = takeSavepoint(connection as PrismaConnection);
+    if (savepoint) {
+      // Rolling back to it also ends PostgreSQL's "transaction is aborted" state.
+      await this.prisma.$executeRawUnsafe(`rollback to savepoint ${savepoint}`);
+      return void (await this.prisma.$executeRawUnsafe(`release savepoint ${savepoint}`));
+    }
     const { transaction } = connection as PrismaConnection;
     if (!transaction) return;
     (connection as PrismaConnection).transaction = undefined;
@@ -94,6 +115,12 @@ export class PrismaDriver implements Driver {
   }
 }
 
+function takeSavepoint(connection: PrismaConnection): string | undefined {
+  const { savepoint } = connection;
+  connection.savepoint = undefined;
+  return savepoint;
+}
+
 class RollbackRequested extends Error {
   constructor() {
     super("rolled back");
@@ -101,6 +128,8 @@ class RollbackRequested extends Error {
 }
 
 class PrismaConnection implements DatabaseConnection {
+  /** Set while a step runs inside an application's transaction client. */
+  savepoint: string | undefined;
   transaction:
     | {
         client: PrismaTransactionClientLike;

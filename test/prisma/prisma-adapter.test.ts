@@ -117,6 +117,52 @@ describe.each(DATABASE_TYPES)("the Prisma adapter on %s", (databaseType) => {
       expect(await persistence.getRunStatus(run.id)).toBe("RUNNING");
     });
   });
+
+  // Inside `prisma.$transaction(async (tx) => …)`, a Prisma 6 `tx` has no $transaction.
+  it("works on a transaction client: its steps join the open transaction, each atomic inside it", async () => {
+    await withPrisma(databaseType, async (prisma) => {
+      const call = { topic: "t", callType: "c", modelKey: "m", modelId: "x/m", prompt: "p", response: "r", inputTokens: 1, outputTokens: 1, cost: 0 };
+      const runId = await prisma.$transaction(async (tx: any) => {
+        expect(tx.$transaction).toBeUndefined();
+        const persistence = createPrismaWorkflowPersistence(tx);
+        const run = await persistence.createRun({ workflowId: "w", workflowName: "n", workflowType: "t", input: 1 });
+        await persistence.transaction(async (inner) => {
+          await inner.updateRun(run.id, { status: "RUNNING" });
+          await inner.createLog({ workflowRunId: run.id, level: "INFO", message: "kept" });
+        });
+        // A step that throws is undone, and the application's transaction goes on.
+        const failed = await persistence
+          .transaction(async (inner) => {
+            await inner.createLog({ workflowRunId: run.id, level: "ERROR", message: "undone" });
+            await inner.createStage({ workflowRunId: "missing", stageId: "s", stageName: "S", stageNumber: 1, executionGroup: 1 });
+          })
+          .catch((error: unknown) => error);
+        expect(failed).toBeInstanceOf(Error);
+        const logger = createPrismaAICallLogger(tx);
+        await logger.logBatchResults("batch-tx", [call, call]);
+        expect(await logger.isRecorded("batch-tx")).toBe(true);
+        const queue = createPrismaJobQueue(tx, { workerId: "w" });
+        await queue.enqueue({ workflowRunId: run.id, stageId: "s" });
+        return run.id;
+      });
+      const persistence = createPrismaWorkflowPersistence(prisma);
+      expect(await persistence.getRunStatus(runId)).toBe("RUNNING");
+      expect((await prisma.workflowLog.findMany()).map((log: { message: string }) => log.message)).toEqual(["kept"]);
+      expect(await prisma.aICall.count()).toBe(2);
+      expect(await prisma.jobQueue.count()).toBe(1);
+
+      // The application's rollback takes the library's writes with it.
+      await prisma
+        .$transaction(async (tx: any) => {
+          await createPrismaWorkflowPersistence(tx).updateRun(runId, { status: "FAILED" });
+          await createPrismaAICallLogger(tx).logBatchResults("batch-gone", [call]);
+          throw new Error("application rolls back");
+        })
+        .catch(() => {});
+      expect(await persistence.getRunStatus(runId)).toBe("RUNNING");
+      expect(await prisma.aICall.count()).toBe(2);
+    });
+  });
 });
 
 describe("one process, one SQLite library", () => {
