@@ -3,6 +3,8 @@ import { STATUSES, type QueueStats, type Status, type SuspendedJobReadyToPoll } 
 import { parseInput } from "../validation/parse-input.js";
 import { staleThresholdSchema } from "../validation/input-schemas.js";
 import type { QueueContext } from "./queue-context.js";
+import { inWriteTransaction } from "../database/query-context.js";
+import { failAbandonedWork } from "./fail-abandoned-work.js";
 
 export const DEFAULT_STALE_THRESHOLD_MS = 300_000;
 export const VANISHED_WORKER_ERROR =
@@ -12,7 +14,8 @@ export const VANISHED_WORKER_ERROR =
  * RUNNING jobs whose lock is older than the threshold belong to a worker that
  * crashed or hung. They go back to PENDING with the lock cleared, except a job
  * that has used all its attempts: it becomes FAILED, so a poison job that
- * kills every worker that takes it cannot circulate forever. One statement.
+ * kills every worker that takes it cannot circulate forever, and its stage
+ * and run become FAILED with it (failAbandonedWork), in the same transaction.
  */
 export async function releaseStaleJobs(
   ctx: QueueContext,
@@ -22,20 +25,28 @@ export async function releaseStaleJobs(
   const { dialect } = ctx;
   const now = dialect.now();
   const exhausted = sql<boolean>`"attempt" >= "maxAttempts"`;
-  const result = await ctx.db
-    .updateTable("job_queue")
-    .set({
-      status: sql`case when ${exhausted} then ${dialect.enumValue("Status", "FAILED")} else ${dialect.enumValue("Status", "PENDING")} end`,
-      lastError: sql`case when ${exhausted} then ${VANISHED_WORKER_ERROR} else "lastError" end`,
-      completedAt: sql`case when ${exhausted} then ${now} else null end`,
-      workerId: null,
-      lockedAt: null,
-      updatedAt: now,
-    })
-    .where("status", "=", dialect.enumValue("Status", "RUNNING"))
-    .where("lockedAt", "<", dialect.plusSeconds(now, -staleThresholdMs / 1000))
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows);
+  const failedStatus = dialect.enumValue("Status", "FAILED");
+  return inWriteTransaction(ctx, async (tx) => {
+    const released = await tx.db
+      .updateTable("job_queue")
+      .set({
+        status: sql`case when ${exhausted} then ${dialect.enumValue("Status", "FAILED")} else ${dialect.enumValue("Status", "PENDING")} end`,
+        lastError: sql`case when ${exhausted} then ${VANISHED_WORKER_ERROR} else "lastError" end`,
+        completedAt: sql`case when ${exhausted} then ${now} else null end`,
+        workerId: null,
+        lockedAt: null,
+        updatedAt: now,
+      })
+      .where("status", "=", dialect.enumValue("Status", "RUNNING"))
+      .where("lockedAt", "<", dialect.plusSeconds(now, -staleThresholdMs / 1000))
+      .returning(["workflowRunId", "stageId", sql<boolean>`${sql.ref("status")} = ${failedStatus}`.as("gaveUp")])
+      .execute();
+    await failAbandonedWork(
+      tx,
+      released.filter((job) => Boolean(job.gaveUp)).map((job) => ({ workflowRunId: job.workflowRunId, stageId: job.stageId })),
+    );
+    return released.length;
+  });
 }
 
 /** SUSPENDED jobs whose poll time has come, earliest first. */

@@ -260,6 +260,50 @@ describe.each(BACKENDS)("JobQueue on $name", (backend) => {
       expect(await q.releaseStaleJobs()).toBe(0); // default threshold: 5 minutes
     });
 
+    // The engine fails a run only when its worker reports the failure; a job whose
+    // workers all died is never reported, so its stage and run would stay RUNNING.
+    it("fails the stage and run of a job out of attempts, where they are still RUNNING, in the same call", async () => {
+      const persistence = fixture.persistence;
+      const newRun = async () => {
+        const run = await persistence.createRun({ workflowId: "w", workflowName: "n", workflowType: "t", input: {} });
+        await persistence.updateRun(run.id, { status: "RUNNING" });
+        return run.id;
+      };
+      const [zombie, retried, finished] = [await newRun(), await newRun(), await newRun()];
+      const start = (runId: string, stageId: string) =>
+        persistence.upsertStage({ workflowRunId: runId, stageId, create: { stageName: stageId, stageNumber: 1, executionGroup: 1 }, update: {} });
+      const zombieStage = await start(zombie, "poison");
+      const sibling = await start(zombie, "sibling");
+      const retriedStage = await start(retried, "flaky");
+      const finishedStage = await start(finished, "done-elsewhere");
+      await persistence.updateStage(finishedStage.id, { status: "COMPLETED" });
+      await persistence.updateRun(finished, { status: "CANCELLED" });
+
+      const q = queue();
+      await q.enqueueParallel([
+        job({ workflowRunId: zombie, stageId: "poison", maxAttempts: 1 }),
+        job({ workflowRunId: retried, stageId: "flaky", maxAttempts: 2 }),
+        job({ workflowRunId: finished, stageId: "done-elsewhere", maxAttempts: 1 }),
+      ]);
+      await q.dequeueBatch(3);
+      await sleep(400);
+      expect(await q.releaseStaleJobs(250)).toBe(3);
+
+      const zombieRead = (await persistence.getStageById(zombieStage.id))!;
+      expect(zombieRead.status).toBe("FAILED");
+      expect(zombieRead.errorMessage).toMatch(/exhausted its attempts on workers that vanished/);
+      expect(zombieRead.completedAt).not.toBeNull();
+      expect(await persistence.getRunStatus(zombie)).toBe("FAILED");
+      expect((await persistence.getRun(zombie))!.completedAt).not.toBeNull();
+      expect((await persistence.getStageById(sibling.id))!.status).toBe("RUNNING");
+      // Attempts left: the job goes back to the queue, and its stage and run stay as they are.
+      expect((await persistence.getStageById(retriedStage.id))!.status).toBe("RUNNING");
+      expect(await persistence.getRunStatus(retried)).toBe("RUNNING");
+      // Already ended by another path: left alone.
+      expect((await persistence.getStageById(finishedStage.id))!.status).toBe("COMPLETED");
+      expect(await persistence.getRunStatus(finished)).toBe("CANCELLED");
+    });
+
     it("leaves a job alone while its worker heart-beats, and its late ack is refused once released", async () => {
       const a = queue("a");
       const id = await a.enqueue(job());
