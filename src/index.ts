@@ -1,6 +1,9 @@
 // Public API of kysely-workflow-persistence.
 
 export { openDatabase, parseDatabaseUrl, type OpenDatabaseOptions } from "./database/open-database.js";
+export type { PostgresPoolOptions } from "./dialects/postgres/postgres-pool.js";
+export type { PostgresConnectionSettings } from "./dialects/postgres/postgres-settings.js";
+export type { SqliteConnectionOptions } from "./dialects/sqlite/sqlite-connection.js";
 export type { Database } from "./database/database.js";
 export type {
   AiCallsTable,

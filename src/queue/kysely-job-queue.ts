@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import type pg from "pg";
+import type { PostgresConnectionSettings } from "../dialects/postgres/postgres-settings.js";
 import type { Database } from "../database/database.js";
 import { createQueryContext, type QueryContextOptions } from "../database/query-context.js";
 import { poolOf } from "../dialects/postgres/postgres-pool.js";
@@ -24,7 +25,7 @@ export interface KyselyJobQueueOptions extends QueryContextOptions {
    * openDatabase() made for `db`; give pg pool settings (e.g. `{ connectionString }`)
    * for a Kysely instance you built yourself. `false` turns listening off (polling only).
    */
-  listen?: pg.PoolConfig | false;
+  listen?: PostgresConnectionSettings | false;
 }
 
 export function defaultWorkerId(): string {
@@ -62,7 +63,7 @@ export function createKyselyJobQueue(db: Kysely<Database>, options: KyselyJobQue
   };
 }
 
-function notificationsFor(ctx: QueueContext, listen: pg.PoolConfig | false | undefined): JobNotifications {
+function notificationsFor(ctx: QueueContext, listen: PostgresConnectionSettings | false | undefined): JobNotifications {
   if (ctx.dialect.databaseType !== "postgresql" || listen === false) return pollingOnly;
   const poolOptions = listen ?? (poolOf(ctx.db) as (pg.Pool & { options: pg.PoolConfig }) | undefined)?.options;
   return poolOptions ? postgresNotifications(poolOptions) : pollingOnly;

@@ -37,7 +37,11 @@ describe.skipIf(!existsSync(join(root, "dist/index.js")))("the built package", (
     const result = await runNode([inputType, "-e", body], { cwd: root });
     expect(result.stderr).toBe("");
     expect(JSON.parse(result.stdout)).toEqual(
-      expect.arrayContaining(["createPrismaWorkflowPersistence", "createPrismaJobQueue", "createPrismaAICallLogger", "createPrismaKysely"]),
+      expect.arrayContaining([
+        // The engine's own Prisma module exports these names (0.1).
+        "createPrismaWorkflowPersistence", "PrismaWorkflowPersistence", "createPrismaJobQueue", "PrismaJobQueue",
+        "createPrismaAICallLogger", "PrismaAICallLogger", "createEnumHelper", "createPrismaKysely",
+      ]),
     );
     // The application's own PrismaClient is passed in: the built code never loads @prisma/client.
     const built = readdirSync(join(root, "dist")).filter((file) => /\.(c?js)$/.test(file));

@@ -9,6 +9,10 @@ import {
   createPrismaJobQueue,
   createPrismaKysely,
   createPrismaWorkflowPersistence,
+  createEnumHelper,
+  PrismaAICallLogger,
+  PrismaJobQueue,
+  PrismaWorkflowPersistence,
 } from "../../src/prisma/index.js";
 import { createPrismaClient } from "../support/prisma-clients.js";
 import { createTestDatabase, DATABASE_TYPES, type TestDatabase } from "../support/test-databases.js";
@@ -38,6 +42,28 @@ describe.each(DATABASE_TYPES)("the Prisma adapter on %s", (databaseType) => {
       // The old string form names the worker.
       expect(createPrismaJobQueue(prisma, "worker-7").workerId).toBe("worker-7");
       expect(createPrismaKysely(prisma)).toBe(createPrismaKysely(prisma));
+    });
+  });
+
+  it("offers the engine's classes: constructible with new, instanceof holds for the factories' results too", async () => {
+    await withPrisma(databaseType, async (prisma) => {
+      const persistence = new PrismaWorkflowPersistence(prisma);
+      expect(createPrismaWorkflowPersistence(prisma)).toBeInstanceOf(PrismaWorkflowPersistence);
+      expect(createPrismaJobQueue(prisma)).toBeInstanceOf(PrismaJobQueue);
+      expect(createPrismaAICallLogger(prisma)).toBeInstanceOf(PrismaAICallLogger);
+      const run = await persistence.createRun({ workflowId: "w", workflowName: "n", workflowType: "t", input: [1] });
+      const queue = new PrismaJobQueue(prisma, { workerId: "w-1" });
+      const jobId = await queue.enqueue({ workflowRunId: run.id, stageId: "s" });
+      expect((await queue.dequeue())?.jobId).toBe(jobId);
+      const logger = new PrismaAICallLogger(prisma);
+      await logger.logBatchResults("b", [{ topic: "t", callType: "c", modelKey: "m", modelId: "x/m", prompt: "p", response: "r", inputTokens: 1, outputTokens: 2, cost: 0.5 }]);
+      expect((await logger.getStats("t")).totalOutputTokens).toBe(2);
+      // Prisma 6 clients take enum labels as strings; a client with $Enums gets its own values.
+      expect(createEnumHelper(prisma).status("RUNNING")).toBe("RUNNING");
+      const typed = { $Enums: { Status: { RUNNING: Symbol.for("RUNNING") }, LogLevel: { WARN: "WARN" } } };
+      expect(createEnumHelper(typed).status("RUNNING")).toBe(Symbol.for("RUNNING"));
+      expect(createEnumHelper(typed).artifactType("STAGE_OUTPUT")).toBe("STAGE_OUTPUT");
+      expect(createEnumHelper(typed).logLevel("toString")).toBe("toString");
     });
   });
 

@@ -1,4 +1,5 @@
 import pg from "pg";
+import type { PostgresConnectionSettings } from "./postgres-settings.js";
 
 /** OIDs of the PostgreSQL types whose default pg parsing we override. */
 const TIMESTAMP_WITHOUT_TIME_ZONE_OID = 1114;
@@ -21,14 +22,14 @@ export interface PostgresPoolOptions {
   /** Maximum connections in the pool (pg's default is 10). */
   max?: number;
   /** Extra pg.Pool settings, applied after the connection string. */
-  pool?: pg.PoolConfig;
+  pool?: PostgresConnectionSettings;
 }
 
 export function createPostgresPool(connectionString: string, options: PostgresPoolOptions = {}): pg.Pool {
   const pool = new pg.Pool({
     connectionString,
     ...(options.max !== undefined ? { max: options.max } : {}),
-    ...options.pool,
+    ...(options.pool as pg.PoolConfig | undefined),
     types: typeParsers as pg.CustomTypesConfig,
   });
   // An idle client losing its connection (server restart, network cut) emits

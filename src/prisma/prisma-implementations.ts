@@ -1,0 +1,73 @@
+import { createKyselyAICallLogger, type KyselyAICallLoggerOptions } from "../ai-calls/kysely-ai-call-logger.js";
+import { createKyselyWorkflowPersistence } from "../persistence/kysely-workflow-persistence.js";
+import { createKyselyJobQueue } from "../queue/kysely-job-queue.js";
+import type { AICallLogger, JobQueue, WorkflowPersistence } from "../types.js";
+import type { PrismaClientLike } from "./prisma-client-like.js";
+import { createPrismaKysely, type PrismaAdapterOptions } from "./prisma-kysely.js";
+
+// The engine's Prisma module exports these classes and factories; code written
+// against it compiles with only the import changed. Each class is the library's
+// one query core run through the client (its methods are the core's, copied
+// onto the instance), so `new`, `instanceof` and the factories all work.
+
+export interface PrismaWorkflowPersistenceOptions extends PrismaAdapterOptions {
+  /** See KyselyWorkflowPersistenceOptions.maxArtifactBytes. */
+  maxArtifactBytes?: number;
+}
+export interface PrismaJobQueueOptions extends PrismaAdapterOptions {
+  /** Default (also for ""): host, pid and a random suffix. */
+  workerId?: string;
+}
+export type PrismaAICallLoggerOptions = PrismaAdapterOptions & Omit<KyselyAICallLoggerOptions, "databaseType">;
+
+export interface PrismaWorkflowPersistence extends WorkflowPersistence {}
+export class PrismaWorkflowPersistence {
+  constructor(prisma: PrismaClientLike, options: PrismaWorkflowPersistenceOptions = {}) {
+    const { maxArtifactBytes } = options;
+    Object.assign(
+      this,
+      createKyselyWorkflowPersistence(createPrismaKysely(prisma, options), maxArtifactBytes !== undefined ? { maxArtifactBytes } : {}),
+    );
+  }
+}
+
+export interface PrismaJobQueue extends JobQueue {}
+export class PrismaJobQueue {
+  /** `new PrismaJobQueue(prisma, "worker-1")`, the older string form, still works. */
+  constructor(prisma: PrismaClientLike, options: PrismaJobQueueOptions | string = {}) {
+    const resolved = typeof options === "string" ? { workerId: options } : options;
+    // LISTEN needs a connection of its own, which a PrismaClient does not lend: waitForJobs polls.
+    Object.assign(
+      this,
+      createKyselyJobQueue(createPrismaKysely(prisma, resolved), {
+        ...(resolved.workerId !== undefined ? { workerId: resolved.workerId } : {}),
+        listen: false,
+      }),
+    );
+  }
+}
+
+export interface PrismaAICallLogger extends AICallLogger {}
+export class PrismaAICallLogger {
+  constructor(prisma: PrismaClientLike, options: PrismaAICallLoggerOptions = {}) {
+    const { databaseType, transactionMaxWaitMs, transactionTimeoutMs, ...loggerOptions } = options;
+    const db = createPrismaKysely(prisma, { databaseType, transactionMaxWaitMs, transactionTimeoutMs });
+    Object.assign(this, createKyselyAICallLogger(db, loggerOptions));
+  }
+}
+
+export function createPrismaWorkflowPersistence(
+  prisma: PrismaClientLike,
+  options: PrismaWorkflowPersistenceOptions = {},
+): PrismaWorkflowPersistence {
+  return new PrismaWorkflowPersistence(prisma, options);
+}
+
+/** `createPrismaJobQueue(prisma, "worker-1")`, the older string form, still works. */
+export function createPrismaJobQueue(prisma: PrismaClientLike, options: PrismaJobQueueOptions | string = {}): PrismaJobQueue {
+  return new PrismaJobQueue(prisma, options);
+}
+
+export function createPrismaAICallLogger(prisma: PrismaClientLike, options: PrismaAICallLoggerOptions = {}): PrismaAICallLogger {
+  return new PrismaAICallLogger(prisma, options);
+}

@@ -1,0 +1,54 @@
+import { Kysely } from "kysely";
+import type { Database } from "../database/database.js";
+import { registerDialectSupport } from "../database/dialect-overrides.js";
+import type { DatabaseType } from "../dialects/dialect-support.js";
+import { dialectSupportFor } from "../dialects/detect-database-type.js";
+import { ConfigurationError } from "../errors.js";
+import { prismaProvider, type PrismaClientLike } from "./prisma-client-like.js";
+import { throughPrisma } from "./prisma-dialect-support.js";
+import { PrismaDialect } from "./prisma-dialect.js";
+import type { PrismaDriverOptions } from "./prisma-driver.js";
+
+export interface PrismaAdapterOptions extends PrismaDriverOptions {
+  /** "postgresql" (the default when the client cannot tell) or "sqlite"; checked against the client. */
+  databaseType?: DatabaseType;
+}
+
+const kyselyByClient = new WeakMap<object, Map<DatabaseType, Kysely<Database>>>();
+
+/**
+ * The Kysely instance the factories use for `prisma` (one per client and
+ * database type), for applications that want typed queries of their own
+ * through the same client.
+ */
+export function createPrismaKysely(prisma: PrismaClientLike, options: PrismaAdapterOptions = {}): Kysely<Database> {
+  const databaseType = resolvePrismaDatabaseType(prisma, options.databaseType);
+  let byType = kyselyByClient.get(prisma);
+  if (!byType) kyselyByClient.set(prisma, (byType = new Map()));
+  let db = byType.get(databaseType);
+  if (!db) {
+    db = new Kysely<Database>({ dialect: new PrismaDialect(prisma, databaseType, options) });
+    registerDialectSupport(db, throughPrisma(dialectSupportFor(databaseType)));
+    byType.set(databaseType, db);
+  }
+  return db;
+}
+
+function resolvePrismaDatabaseType(prisma: PrismaClientLike, explicit: DatabaseType | undefined): DatabaseType {
+  if (explicit !== undefined && explicit !== "postgresql" && explicit !== "sqlite") {
+    throw new ConfigurationError(`databaseType must be "postgresql" or "sqlite", got ${JSON.stringify(explicit)}`);
+  }
+  const provider = prismaProvider(prisma);
+  const detected: DatabaseType | undefined =
+    provider === "postgresql" || provider === "postgres" ? "postgresql" : provider === "sqlite" ? "sqlite" : undefined;
+  if (provider !== undefined && detected === undefined) {
+    throw new ConfigurationError(`kysely-workflow-persistence supports PostgreSQL and SQLite; this PrismaClient is for ${provider}`);
+  }
+  if (explicit && detected && explicit !== detected) {
+    throw new ConfigurationError(
+      `databaseType "${explicit}" contradicts the PrismaClient, which was generated for ${detected}. ` +
+        `Pass { databaseType: "${detected}" } (or leave it out: it is read from the client).`,
+    );
+  }
+  return explicit ?? detected ?? "postgresql";
+}
