@@ -9,28 +9,40 @@ import { toArtifactRecord } from "./records.js";
 import { recordColumns } from "../database/record-columns.js";
 
 /**
- * Saves (or replaces) the artifact `key` of a run: one INSERT … ON CONFLICT
- * (workflowRunId, key) DO UPDATE. `size` defaults to the UTF-8 length of the
- * stored JSON.
+ * Saves the artifact `key` of a run: one INSERT … ON CONFLICT (workflowRunId,
+ * key) DO UPDATE. `size` defaults to the UTF-8 length of the stored JSON.
+ *
+ * On an existing key, what the call states replaces what is stored: `data`,
+ * `size` and `type` always (type is required, so it is the caller's current
+ * word; keeping a stale type, as the engine's Prisma module does, would label
+ * new data wrongly); `workflowStageId` and `metadata` only when given, as
+ * `undefined` leaves a field alone everywhere else in this library (`null`
+ * clears metadata). A re-save by code that does not know the stage keeps the
+ * artifact linked to it instead of unlinking it.
  */
 export async function saveArtifact(ctx: QueryContext, data: SaveArtifactInput, maxBytes: number): Promise<void> {
   const input = parseInput("saveArtifact", "data", saveArtifactSchema, data);
   checkArtifactSize("saveArtifact", "data.data", input.data, maxBytes);
   const { dialect } = ctx;
   const now = dialect.now();
-  const stored = {
-    workflowStageId: input.workflowStageId ?? null,
+  const replaced = {
     type: dialect.enumValue("ArtifactType", input.type),
     data: dialect.json(input.data),
     size: input.size ?? utf8ByteLength(input.data),
-    metadata: input.metadata == null ? null : dialect.json(input.metadata),
     updatedAt: now,
+  };
+  const workflowStageId = input.workflowStageId ?? null;
+  const metadata = input.metadata == null ? null : dialect.json(input.metadata);
+  const onUpdate = {
+    ...replaced,
+    ...(input.workflowStageId !== undefined ? { workflowStageId } : {}),
+    ...(input.metadata !== undefined ? { metadata } : {}),
   };
   try {
     await ctx.db
       .insertInto("workflow_artifacts")
-      .values({ id: ctx.newId(), createdAt: now, workflowRunId: input.workflowRunId, key: input.key, ...stored })
-      .onConflict((conflict) => conflict.columns(["workflowRunId", "key"]).doUpdateSet(stored))
+      .values({ id: ctx.newId(), createdAt: now, workflowRunId: input.workflowRunId, key: input.key, workflowStageId, metadata, ...replaced })
+      .onConflict((conflict) => conflict.columns(["workflowRunId", "key"]).doUpdateSet(onUpdate))
       .execute();
   } catch (error) {
     throw missingReferenceError(ctx, "saveArtifact", input, error);

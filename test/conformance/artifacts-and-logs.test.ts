@@ -25,7 +25,8 @@ describe.each(BACKENDS)("WorkflowPersistence artifacts and logs on $name", (back
 
       await p.saveArtifact({ workflowRunId: runId, key: "b", type: "STAGE_OUTPUT", data: [1, 2, 3] });
       const replaced = (await p.listArtifacts(runId)).find((a) => a.key === "b")!;
-      expect(replaced).toMatchObject({ id: listed[0]!.id, type: "STAGE_OUTPUT", data: [1, 2, 3], metadata: null });
+      // Omitted metadata is kept (README: saveArtifact on an existing key).
+      expect(replaced).toMatchObject({ id: listed[0]!.id, type: "STAGE_OUTPUT", data: [1, 2, 3], metadata: { m: true } });
       expect(replaced.createdAt.getTime()).toBe(listed[0]!.createdAt.getTime());
 
       await p.deleteArtifact(runId, "b");
@@ -33,6 +34,23 @@ describe.each(BACKENDS)("WorkflowPersistence artifacts and logs on $name", (back
       const error = await p.deleteArtifact(runId, "b").catch((e) => e);
       expect(error).toBeInstanceOf(NotFoundError);
       expect(error.id).toBe(`${runId}/b`);
+    });
+
+    it("on an existing key replaces data, size and type, and stage link and metadata only when given", async () => {
+      const runId = await newRun();
+      const p = fixture.persistence;
+      const stage = await p.createStage(stageInput(runId, "s"));
+      await p.saveArtifact({ workflowRunId: runId, workflowStageId: stage.id, key: "k", type: "ARTIFACT", data: "first", metadata: { source: "a" } });
+      await p.saveArtifact({ workflowRunId: runId, key: "k", type: "METADATA", data: { second: true } });
+      let [artifact] = await p.listArtifacts(runId);
+      expect(artifact).toMatchObject({ workflowStageId: stage.id, type: "METADATA", data: { second: true }, size: 15, metadata: { source: "a" } });
+      await p.saveArtifact({ workflowRunId: runId, key: "k", type: "METADATA", data: 3, metadata: null });
+      [artifact] = await p.listArtifacts(runId);
+      expect(artifact).toMatchObject({ workflowStageId: stage.id, data: 3, size: 1, metadata: null });
+      const other = await p.createStage(stageInput(runId, "t"));
+      await p.saveArtifact({ workflowRunId: runId, workflowStageId: other.id, key: "k", type: "ARTIFACT", data: 4, metadata: { source: "b" } });
+      [artifact] = await p.listArtifacts(runId);
+      expect(artifact).toMatchObject({ workflowStageId: other.id, type: "ARTIFACT", data: 4, metadata: { source: "b" } });
     });
 
     it("measures size as UTF-8 bytes of the stored JSON unless given", async () => {
