@@ -1,6 +1,6 @@
 // Public API of kysely-workflow-persistence.
 
-export { openDatabase, parseDatabaseUrl, type OpenDatabaseOptions } from "./database/open-database.js";
+export { openDatabase, parseDatabaseUrl, type OpenDatabaseOptions, type ParsedDatabaseUrl } from "./database/open-database.js";
 export type { PostgresPoolOptions } from "./dialects/postgres/postgres-pool.js";
 export type { PostgresConnectionSettings } from "./dialects/postgres/postgres-settings.js";
 export type { SqliteConnectionOptions } from "./dialects/sqlite/sqlite-connection.js";
@@ -24,6 +24,12 @@ export {
   type MigrateResult,
 } from "./database/migrations/migrate.js";
 export { getMigrationStatus, type MigrationStatusEntry } from "./database/migrations/migration-status.js";
+export {
+  prismaPerformanceMigration,
+  writePrismaPerformanceMigration,
+  type PrismaPerformanceMigration,
+  type PrismaPerformanceMigrationOptions,
+} from "./database/migrations/prisma-migration-folder.js";
 export { splitSqlStatements } from "./database/migrations/split-sql-statements.js";
 
 export {

@@ -6,7 +6,7 @@ import { createOutput } from "./output.js";
 import { demoCommand } from "./commands/demo-command.js";
 import { jobsCommand, runCommand, runsCommand, statsCommand } from "./commands/inspect-commands.js";
 import { pruneCommand, releaseStaleCommand } from "./commands/maintenance-commands.js";
-import { migrateCommand } from "./commands/migrate-command.js";
+import { migrateCommand, prismaMigrationCommand } from "./commands/migrate-command.js";
 
 const DEFAULT_URL = "sqlite:./workflow.db";
 
@@ -48,6 +48,13 @@ export function buildProgram(): Command {
     .option("--sql", "print the SQL for this database's dialect instead of running it")
     .option("--no-performance-indexes", "apply only the Prisma schema, not the optional migrations")
     .action((options) => run((cli) => migrateCommand(cli, options))());
+
+  program
+    .command("prisma-migration")
+    .description("write the performance indexes (and PostgreSQL's wake-up trigger) as a Prisma migration folder, for a database Prisma manages")
+    .option("--dir <path>", "Prisma's migrations directory", "prisma/migrations")
+    .option("--dry-run", "print the migration's SQL instead of writing the folder")
+    .action((options) => run((cli) => prismaMigrationCommand(cli, options))());
 
   program
     .command("demo")

@@ -1,83 +1,84 @@
 import { Kysely, PostgresDialect, SqliteDialect, type KyselyConfig } from "kysely";
 import { ConfigurationError } from "../errors.js";
-import { createPostgresPool, rememberPool, type PostgresPoolOptions } from "../dialects/postgres/postgres-pool.js";
+import { createPostgresPool, rememberListenSettings, type PostgresPoolOptions } from "../dialects/postgres/postgres-pool.js";
 import {
   openSqliteConnection,
   type SqliteConnectionOptions,
 } from "../dialects/sqlite/sqlite-connection.js";
-import type { DatabaseType } from "../dialects/dialect-support.js";
+import { dialectSupportFor } from "../dialects/detect-database-type.js";
 import { withPreparedStatements } from "../dialects/postgres/prepared-statements.js";
 import { withStatementCache } from "../dialects/sqlite/statement-cache.js";
 import type { Database } from "./database.js";
+import { parseDatabaseUrl, type ParsedDatabaseUrl } from "./database-url.js";
+import { registerDialectSupport } from "./dialect-overrides.js";
+
+export { parseDatabaseUrl, redactPassword, type ParsedDatabaseUrl } from "./database-url.js";
 
 export interface OpenDatabaseOptions {
   postgres?: PostgresPoolOptions;
   sqlite?: SqliteConnectionOptions;
-  /** Passed to Kysely (query logging, plugins). */
+  /**
+   * PostgreSQL: the schema holding the tables (default: the URL's `?schema=`,
+   * else the connection's current schema). Every query, migration and the
+   * migration bookkeeping then name it, so nothing depends on search_path.
+   */
+  schema?: string;
+  /** Passed to Kysely (query logging). */
   log?: KyselyConfig["log"];
-}
-
-export interface ParsedDatabaseUrl {
-  databaseType: DatabaseType;
-  /** The pg connection string, or the SQLite file name (`:memory:` included). */
-  target: string;
-}
-
-/**
- * Accepted forms:
- * - `postgres://…` and `postgresql://…`
- * - `sqlite:path`, `sqlite://path` (relative), `sqlite:///abs/path`, `sqlite::memory:`
- * - `:memory:` and a plain file path (`./workflow.db`, `/var/lib/app/workflow.db`)
- */
-export function parseDatabaseUrl(url: string): ParsedDatabaseUrl {
-  if (typeof url !== "string" || url.trim() === "") {
-    throw new ConfigurationError("The database URL is empty: pass postgres://… or sqlite:path");
-  }
-  if (/^postgres(ql)?:\/\//i.test(url)) {
-    return { databaseType: "postgresql", target: url };
-  }
-  const sqliteMatch = /^sqlite:(\/\/)?(.*)$/i.exec(url);
-  if (sqliteMatch) {
-    const path = sqliteMatch[2] ?? "";
-    if (path === "") throw new ConfigurationError(`The SQLite URL ${JSON.stringify(url)} names no file`);
-    return { databaseType: "sqlite", target: path };
-  }
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) {
-    throw new ConfigurationError(
-      `Unsupported database URL scheme in ${JSON.stringify(redactPassword(url))}: ` +
-        `use postgres://… / postgresql://… or sqlite:path`,
-    );
-  }
-  return { databaseType: "sqlite", target: url };
 }
 
 /**
  * Opens a `Kysely<Database>` for a PostgreSQL URL (a pg Pool) or a SQLite file
- * (better-sqlite3, with foreign keys, WAL and a busy timeout). Close it with
- * `db.destroy()`.
+ * (better-sqlite3, with foreign keys, WAL and a busy timeout). Prisma's URLs
+ * work as they are (see parseDatabaseUrl). Close it with `db.destroy()`.
  */
 export function openDatabase(url: string, options: OpenDatabaseOptions = {}): Kysely<Database> {
-  const { databaseType, target } = parseDatabaseUrl(url);
+  const parsed = parseDatabaseUrl(url);
   const log = options.log ? { log: options.log } : {};
-  if (databaseType === "postgresql") {
-    const pool = createPostgresPool(target, options.postgres);
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: withPreparedStatements(pool) }), ...log });
-    rememberPool(db, pool);
-    return db;
-  }
+  if (parsed.databaseType === "postgresql") return openPostgres(parsed, options, log);
+  if (options.schema !== undefined) throw new ConfigurationError("schema applies to PostgreSQL only; SQLite has no schemas");
   let connection;
   try {
-    connection = openSqliteConnection(target, options.sqlite);
+    connection = openSqliteConnection(parsed.target, options.sqlite);
   } catch (error) {
     throw new ConfigurationError(
-      `Cannot open SQLite database ${JSON.stringify(target)}: ${(error as Error).message}`,
+      `Cannot open SQLite database ${JSON.stringify(parsed.target)}: ${(error as Error).message}`,
       { cause: error },
     );
   }
   return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(connection) }), ...log });
 }
 
-/** The URL with its password replaced, for error messages and logs. */
-export function redactPassword(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]+:)[^@]*@/i, "$1***@");
+function openPostgres(parsed: ParsedDatabaseUrl, options: OpenDatabaseOptions, log: Pick<KyselyConfig, "log">): Kysely<Database> {
+  if (options.schema !== undefined && parsed.schema !== undefined && options.schema !== parsed.schema) {
+    throw new ConfigurationError(`The schema option (${JSON.stringify(options.schema)}) contradicts the URL's ?schema=${parsed.schema}`);
+  }
+  const schema = options.schema ?? parsed.schema;
+  const settings = options.postgres ?? {};
+  const transactionPooler = settings.transactionPooler ?? parsed.transactionPooler ?? false;
+  const poolSettings = {
+    ...settings,
+    max: settings.max ?? parsed.poolSize,
+    pool: { ...(parsed.poolTimeoutMs !== undefined ? { connectionTimeoutMillis: parsed.poolTimeoutMs } : {}), ...settings.pool },
+  };
+  const pool = createPostgresPool(parsed.target, poolSettings);
+  // Named prepared statements live on a server session; a transaction pooler
+  // hands each transaction another one ("prepared statement … does not exist").
+  const db = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool: transactionPooler ? pool : withPreparedStatements(pool) }),
+    ...log,
+  });
+  registerDialectSupport(db, dialectSupportFor("postgresql", schema));
+  rememberListenSettings(db, listenSettings(pool.options, transactionPooler, settings.directUrl));
+  return db;
+}
+
+/** LISTEN keeps a session: on the pool's server directly, never through a transaction pooler. */
+function listenSettings(poolOptions: object, transactionPooler: boolean, directUrl: string | undefined) {
+  if (directUrl !== undefined) {
+    const direct = parseDatabaseUrl(directUrl);
+    if (direct.databaseType !== "postgresql") throw new ConfigurationError("directUrl must be a postgres:// URL");
+    return { connectionString: direct.target };
+  }
+  return transactionPooler ? false : poolOptions;
 }

@@ -4,6 +4,7 @@ import { dialectSupportFor, resolveDatabaseType } from "../dialects/detect-datab
 import type { Database } from "./database.js";
 import { registeredDialectSupport } from "./dialect-overrides.js";
 import { newId } from "./ids.js";
+import { ConfigurationError } from "../errors.js";
 
 /**
  * What every query needs: the connection (or transaction), the dialect's
@@ -21,16 +22,43 @@ export interface QueryContext {
 export interface QueryContextOptions {
   /** Checked against the connection; detected when omitted. */
   databaseType?: DatabaseType;
+  /**
+   * PostgreSQL: the schema holding the tables, for a Kysely instance you built
+   * yourself (openDatabase reads it from the URL's `?schema=` or its option).
+   */
+  schema?: string;
 }
 
-export function createQueryContext(db: Kysely<Database>, options: QueryContextOptions = {}): QueryContext {
-  return { db, dialect: dialectSupportOf(db, options.databaseType), newId, inTransaction: false };
+export function createQueryContext(db: Kysely<any>, options: QueryContextOptions = {}): QueryContext {
+  const dialect = dialectSupportOf(db, options.databaseType, options.schema);
+  return { db: libraryView(db, dialect), dialect, newId, inTransaction: false };
 }
 
-/** The dialect support for `db`: one registered for it (the Prisma adapter's), else its dialect's. */
-export function dialectSupportOf(db: Kysely<any>, explicit?: DatabaseType): DialectSupport {
+/**
+ * The instance the library's queries run on: without the application's plugins
+ * (its CamelCasePlugin would rename the spec's columns, a result plugin would
+ * decode values the library decodes itself), with the tables' schema named
+ * when there is one. Accepts any application's Kysely, whatever its database type.
+ */
+export function libraryView(db: Kysely<any>, dialect: DialectSupport): Kysely<Database> {
+  const plain = db.withoutPlugins() as Kysely<Database>;
+  return dialect.schema === undefined ? plain : plain.withSchema(dialect.schema);
+}
+
+/** The dialect support for `db`: one registered for it (openDatabase's, the Prisma adapter's), else its dialect's. */
+export function dialectSupportOf(db: Kysely<any>, explicit?: DatabaseType, schema?: string): DialectSupport {
   const databaseType = resolveDatabaseType(db, explicit);
-  return registeredDialectSupport(db) ?? dialectSupportFor(databaseType);
+  const registered = registeredDialectSupport(db);
+  if (registered) {
+    if (schema !== undefined && schema !== registered.schema) {
+      throw new ConfigurationError(
+        `schema ${JSON.stringify(schema)} contradicts the database handle, which works in ` +
+          `${registered.schema === undefined ? "its connection's current schema" : JSON.stringify(registered.schema)}`,
+      );
+    }
+    return registered;
+  }
+  return dialectSupportFor(databaseType, schema);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { PostgresAdapter, SqliteAdapter, type Kysely } from "kysely";
 import { ConfigurationError } from "../errors.js";
 import type { DatabaseType, DialectSupport } from "./dialect-support.js";
-import { postgresSupport } from "./postgres/postgres-support.js";
+import { postgresSupportIn } from "./postgres/postgres-support.js";
 import { sqliteSupport } from "./sqlite/sqlite-support.js";
 
 /**
@@ -56,6 +56,11 @@ export function resolveDatabaseType(db: Kysely<any>, explicit?: DatabaseType): D
   return resolved;
 }
 
-export function dialectSupportFor(databaseType: DatabaseType): DialectSupport {
-  return databaseType === "postgresql" ? postgresSupport : sqliteSupport;
+/** `schema` names the PostgreSQL schema of the tables (see DialectSupport.schema); SQLite has none. */
+export function dialectSupportFor(databaseType: DatabaseType, schema?: string): DialectSupport {
+  if (databaseType === "sqlite") {
+    if (schema !== undefined) throw new ConfigurationError("schema applies to PostgreSQL only; SQLite has no schemas");
+    return sqliteSupport;
+  }
+  return postgresSupportIn(schema);
 }

@@ -13,6 +13,12 @@ export type DatabaseType = "postgresql" | "sqlite";
  */
 export interface DialectSupport {
   readonly databaseType: DatabaseType;
+  /**
+   * PostgreSQL: the schema the tables live in, named in every query (tables
+   * and enum types), so nothing depends on a connection's search_path, which a
+   * transaction pooler does not keep. Undefined: the connection's current schema.
+   */
+  readonly schema?: string;
 
   // --- Codecs: how values are written and read, matching Prisma's storage. ---
   // Encoders return SQL expressions rather than raw values, so a dialect can add

@@ -5,7 +5,7 @@ import type pg from "pg";
 import type { PostgresConnectionSettings } from "../dialects/postgres/postgres-settings.js";
 import type { Database } from "../database/database.js";
 import { createQueryContext, type QueryContextOptions } from "../database/query-context.js";
-import { poolOf } from "../dialects/postgres/postgres-pool.js";
+import { listenSettingsOf } from "../dialects/postgres/postgres-pool.js";
 import type { EnqueueJobInput, JobQueue } from "../types.js";
 import { nonEmptyTextSchema } from "../validation/input-schemas.js";
 import { parseInput } from "../validation/parse-input.js";
@@ -40,7 +40,7 @@ export function createKyselyJobQueue(db: Kysely<Database>, options: KyselyJobQue
   // An empty workerId means "generate one", as in the engine's own createPrismaJobQueue.
   const workerId = parseInput("createKyselyJobQueue", "workerId", nonEmptyTextSchema, options.workerId || defaultWorkerId());
   const ctx: QueueContext = { ...createQueryContext(db, options), workerId };
-  const notifications = notificationsFor(ctx, options.listen);
+  const notifications = notificationsFor(db, ctx, options.listen);
 
   return {
     workerId,
@@ -63,8 +63,8 @@ export function createKyselyJobQueue(db: Kysely<Database>, options: KyselyJobQue
   };
 }
 
-function notificationsFor(ctx: QueueContext, listen: PostgresConnectionSettings | false | undefined): JobNotifications {
+function notificationsFor(db: Kysely<any>, ctx: QueueContext, listen: PostgresConnectionSettings | false | undefined): JobNotifications {
   if (ctx.dialect.databaseType !== "postgresql" || listen === false) return pollingOnly;
-  const poolOptions = listen ?? (poolOf(ctx.db) as (pg.Pool & { options: pg.PoolConfig }) | undefined)?.options;
-  return poolOptions ? postgresNotifications(poolOptions) : pollingOnly;
+  const settings = listen ?? listenSettingsOf(db);
+  return settings ? postgresNotifications(settings as pg.PoolConfig) : pollingOnly;
 }

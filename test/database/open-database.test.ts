@@ -19,11 +19,37 @@ describe("parseDatabaseUrl", () => {
     [":memory:", "sqlite", ":memory:"],
     ["./data/w.db", "sqlite", "./data/w.db"],
     ["/var/lib/w.db", "sqlite", "/var/lib/w.db"],
+    // Prisma's SQLite URLs (its .env default is file:./dev.db); its parameters configure Prisma only.
+    ["file:./dev.db", "sqlite", "./dev.db"],
+    ["file:dev.db", "sqlite", "dev.db"],
+    ["file:/abs/dev.db?connection_limit=1", "sqlite", "/abs/dev.db"],
+    ["file:///abs/dev.db", "sqlite", "/abs/dev.db"],
   ])("%s → %s %s", (url, databaseType, target) => {
     expect(parseDatabaseUrl(url)).toEqual({ databaseType, target });
   });
 
-  it.each(["", "   ", "mysql://root@localhost/db", "sqlite:"])("refuses %j with a ConfigurationError", (url) => {
+  it("reads Prisma's PostgreSQL parameters and keeps them away from pg", () => {
+    expect(parseDatabaseUrl("postgresql://u:p@h:5432/db?schema=app&connection_limit=3&pool_timeout=2.5&pgbouncer=true&sslmode=disable")).toEqual({
+      databaseType: "postgresql",
+      target: "postgresql://u:p@h:5432/db?sslmode=disable",
+      schema: "app",
+      poolSize: 3,
+      poolTimeoutMs: 2500,
+      transactionPooler: true,
+    });
+  });
+
+  it.each([
+    ["postgres://h/db?connection_limit=0", "connection_limit"],
+    ["postgres://h/db?connection_limit=two", "connection_limit"],
+    ["postgres://h/db?pool_timeout=-1", "pool_timeout"],
+    ["postgres://h/db?pgbouncer=yes", "pgbouncer"],
+    ["postgres://h/db?schema=", "schema"],
+  ])("refuses %s naming %s", (url, parameter) => {
+    expect(() => parseDatabaseUrl(url)).toThrow(new RegExp(`invalid ${parameter}`));
+  });
+
+  it.each(["", "   ", "mysql://root@localhost/db", "sqlite:", "sqlite3:typo.db", "file:", "postgress:x"])("refuses %j with a ConfigurationError", (url) => {
     expect(() => parseDatabaseUrl(url)).toThrow(ConfigurationError);
   });
 
@@ -75,6 +101,34 @@ describe("openDatabase on PostgreSQL", () => {
       // The pool keeps `timestamp without time zone` as text; the codecs read it as UTC.
       expect(rows[0]?.ts).toBe("2024-01-02 03:04:05.678");
     } finally {
+      await database.dispose();
+    }
+  });
+});
+
+describe("openDatabase with Prisma's pool parameters", () => {
+  it("connection_limit caps the pool and pool_timeout bounds the wait for a connection", async () => {
+    const database = await createPostgresDatabase("pool");
+    const db = openDatabase(`${database.url}?connection_limit=2&pool_timeout=0.3`);
+    const name = new URL(database.url).pathname.slice(1);
+    const watcher = openDatabase(database.url);
+    try {
+      const sleeping = Array.from({ length: 2 }, () => sql`select pg_sleep(1.5)`.execute(db));
+      let most = 0;
+      for (let i = 0; i < 10; i++) {
+        const { rows } = await sql<{ n: string }>`select count(*) as n from pg_stat_activity where datname = ${name} and query like '%pg_sleep(1.5)%' and pid <> pg_backend_pid()`.execute(watcher);
+        most = Math.max(most, Number(rows[0]!.n));
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      // Both connections are busy: a third query waits 0.3 s for one, then fails.
+      const third = await sql`select 1`.execute(db).then(() => undefined, (error: Error) => error);
+      await Promise.all(sleeping);
+      expect(most).toBeLessThanOrEqual(2);
+      expect(most).toBeGreaterThan(0);
+      expect(third?.message).toMatch(/timeout/i);
+    } finally {
+      await db.destroy();
+      await watcher.destroy();
       await database.dispose();
     }
   });

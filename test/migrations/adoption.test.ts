@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { PartialSchemaError } from "../../src/errors.js";
-import { migrateToLatest, PRISMA_CLAIM_INDEX_HINT } from "../../src/database/migrations/migrate.js";
+import { ConfigurationError, PartialSchemaError } from "../../src/errors.js";
+import { migrateToLatest } from "../../src/database/migrations/migrate.js";
 import { getMigrationStatus } from "../../src/database/migrations/migration-status.js";
 import { dialectSupportFor } from "../../src/dialects/detect-database-type.js";
 import { readFileSync } from "node:fs";
@@ -24,33 +24,53 @@ describe.each(DATABASE_TYPES)("adopting an existing database on %s", (databaseTy
   }
   const ourInitSql = () => readFileSync(join(packagedMigrationsRoot(), databaseType, "0001_init.sql"), "utf8");
 
-  it.skipIf(!referenceDdlFolder)("adopts a database created by Prisma without touching its schema", async () => {
+  // Prisma reports any table it does not know (our bookkeeping included) as drift,
+  // and `prisma migrate dev` then offers to reset the schema, losing every row.
+  it.skipIf(!referenceDdlFolder)("checks a database Prisma manages and writes nothing to it, not even bookkeeping", async () => {
     const database = await fresh();
     await applyRawSql(database, referenceDdl(databaseType) + ";\n" + prismaMigrationsTableSql(databaseType));
     const before = await catalogOf(database);
     const db = database.open();
+    const tablesBefore = await dialectSupportFor(databaseType).listTables(db);
 
     const result = await migrateToLatest(db);
     expect(result).toMatchObject({ applied: [], adopted: ["0001_init"], optionalApplied: [], prismaManaged: true });
     expect(result.notices).toHaveLength(1);
-    expect(result.notices[0]).toContain(PRISMA_CLAIM_INDEX_HINT);
-    // Only the migrator's own bookkeeping was added (the catalog reader leaves it out).
+    expect(result.notices[0]).toContain("nothing was written");
+    expect(result.notices[0]).toContain("kwp prisma-migration");
+    expect(await dialectSupportFor(databaseType).listTables(db)).toEqual(tablesBefore);
     expect(catalogDiff(before, await catalogOf(database))).toEqual([]);
 
-    expect(await migrateToLatest(db)).toMatchObject({ applied: [], adopted: [], optionalApplied: [] });
+    expect(await migrateToLatest(db)).toMatchObject({ applied: [], adopted: ["0001_init"], optionalApplied: [] });
     const status = await getMigrationStatus(db);
-    expect(status.find((s) => s.name === "0001_init")).toMatchObject({ modified: false });
-    expect(status.find((s) => s.name === "0001_init")?.appliedAt).toBeInstanceOf(Date);
+    expect(status.find((s) => s.name === "0001_init")).toMatchObject({ appliedAt: null, managedByPrisma: true, modified: false });
+    expect(await dialectSupportFor(databaseType).listTables(db)).toEqual(tablesBefore);
   });
 
-  it.skipIf(!referenceDdlFolder)("creates the claim index on a Prisma database only when asked to", async () => {
+  it.skipIf(!referenceDdlFolder)("refuses performanceIndexes: true on a Prisma database, writing nothing", async () => {
     const database = await fresh();
     await applyRawSql(database, referenceDdl(databaseType) + ";\n" + prismaMigrationsTableSql(databaseType));
     const db = database.open();
-    await migrateToLatest(db);
-    const result = await migrateToLatest(db, { performanceIndexes: true });
-    expect(result.optionalApplied[0]).toBe("optional/0001_job_queue_pending_claim_index");
-    expect(result.notices).toEqual([]);
+    const tablesBefore = await dialectSupportFor(databaseType).listTables(db);
+    const error = await migrateToLatest(db, { performanceIndexes: true }).catch((e) => e);
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect(error.message).toContain("kwp prisma-migration");
+    expect(await dialectSupportFor(databaseType).listTables(db)).toEqual(tablesBefore);
+  });
+
+  it.skipIf(!referenceDdlFolder)("names the tables missing from a Prisma database instead of creating them", async () => {
+    const database = await fresh();
+    await applyRawSql(database, referenceDdl(databaseType) + `;\nDROP TABLE "ai_calls";\n` + prismaMigrationsTableSql(databaseType));
+    const error = await migrateToLatest(database.open()).catch((e) => e);
+    expect(error).toBeInstanceOf(PartialSchemaError);
+    expect(error.missingTables).toEqual(["ai_calls"]);
+  });
+
+  it("mentions bookkeeping tables an earlier version left in a Prisma database", async () => {
+    const database = await fresh();
+    await applyRawSql(database, ourInitSql() + ";\n" + prismaMigrationsTableSql(databaseType) + `;\nCREATE TABLE "kysely_migration" ("name" varchar(255) primary key, "timestamp" varchar(255) not null);`);
+    const result = await migrateToLatest(database.open());
+    expect(result.notices[1]).toMatch(/kysely_migration were left by an earlier version/);
   });
 
   it("adopts tables a DBA created from our SQL files by hand, then adds the claim index", async () => {

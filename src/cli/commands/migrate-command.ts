@@ -2,9 +2,10 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseDatabaseUrl } from "../../database/open-database.js";
 import { migrateToLatest } from "../../database/migrations/migrate.js";
-import { getMigrationStatus } from "../../database/migrations/migration-status.js";
+import { getMigrationStatus, type MigrationStatusEntry } from "../../database/migrations/migration-status.js";
 import { dialectMigrationsFolder } from "../../database/migrations/migrations-folder.js";
 import { readSqlMigrationFiles } from "../../database/migrations/sql-migration-file.js";
+import { prismaPerformanceMigration, writePrismaPerformanceMigration } from "../../database/migrations/prisma-migration-folder.js";
 import type { CliContext } from "../cli-context.js";
 import { formatDate, table } from "../output.js";
 
@@ -21,7 +22,7 @@ export async function migrateCommand(cli: CliContext, options: MigrateCommandOpt
     cli.output.result(status, () =>
       table(
         ["migration", "chain", "applied at", "state"],
-        status.map((s) => [s.name, s.chain, formatDate(s.appliedAt), s.modified ? "MODIFIED since applied" : s.appliedAt ? "applied" : "pending"]),
+        status.map((s) => [s.name, s.chain, formatDate(s.appliedAt), migrationState(s)]),
       ),
     );
     return;
@@ -32,11 +33,20 @@ export async function migrateCommand(cli: CliContext, options: MigrateCommandOpt
       `${cli.label} (${result.databaseType}):`,
       `  applied:  ${result.applied.join(", ") || "nothing (up to date)"}`,
     ];
-    if (result.adopted.length) lines.push(`  adopted:  ${result.adopted.join(", ")} (tables already existed)`);
+    if (result.adopted.length) {
+      const how = result.prismaManaged ? "checked: tables complete, nothing recorded" : "tables already existed";
+      lines.push(`  adopted:  ${result.adopted.join(", ")} (${how})`);
+    }
     if (result.optionalApplied.length) lines.push(`  optional: ${result.optionalApplied.join(", ")}`);
     for (const notice of result.notices) lines.push(`  note: ${notice}`);
     return lines.join("\n");
   });
+}
+
+function migrationState(entry: MigrationStatusEntry): string {
+  if (entry.modified) return "MODIFIED since applied";
+  if (entry.appliedAt) return "applied";
+  return entry.managedByPrisma ? "managed by Prisma (see prisma migrate status)" : "pending";
 }
 
 /** The SQL `migrate` would run for this URL's database, for DBAs who deploy it themselves. */
@@ -51,4 +61,25 @@ function printSql(cli: CliContext, includeOptional: boolean): void {
     .map((file) => `-- ===== ${databaseType}/${file.checksumKey} =====\n${readFileSync(file.path, "utf8").trimEnd()}\n`)
     .join("\n");
   cli.output.result({ databaseType, files: files.map((file) => ({ name: file.checksumKey, sql: file.sql })) }, () => text.trimEnd());
+}
+
+export interface PrismaMigrationCommandOptions {
+  dir: string;
+  dryRun?: boolean;
+}
+
+/**
+ * For a database Prisma manages: writes the optional performance migrations as
+ * a Prisma migration folder for `prisma migrate deploy`. Needs no connection:
+ * the URL only tells the dialect.
+ */
+export async function prismaMigrationCommand(cli: CliContext, options: PrismaMigrationCommandOptions): Promise<void> {
+  const { databaseType } = parseDatabaseUrl(cli.url);
+  const request = { databaseType, migrationsDir: options.dir };
+  const migration = options.dryRun ? prismaPerformanceMigration(request) : writePrismaPerformanceMigration(request);
+  cli.output.result({ databaseType, written: !options.dryRun, ...migration }, () =>
+    options.dryRun
+      ? migration.sql.trimEnd()
+      : `wrote ${migration.file}\nnext: prisma migrate deploy (or prisma migrate dev) applies and records it`,
+  );
 }

@@ -2,13 +2,15 @@ import { Migrator, type Kysely, type MigrationResultSet, type MigratorProps } fr
 import { setTimeout as sleep } from "node:timers/promises";
 import { join } from "node:path";
 import {
+  ConfigurationError,
   MigrationError,
   MigrationIntegrityError,
   WorkflowPersistenceError,
 } from "../../errors.js";
+import { checkPrismaManagedSchema, PRISMA_MIGRATIONS_TABLE, PRISMA_PERFORMANCE_REFUSAL } from "./prisma-managed-schema.js";
 import type { DatabaseType, DialectSupport } from "../../dialects/dialect-support.js";
 import { resolveDatabaseType } from "../../dialects/detect-database-type.js";
-import { dialectSupportOf } from "../query-context.js";
+import { dialectSupportOf, libraryView } from "../query-context.js";
 import { dialectMigrationsFolder, packagedMigrationsRoot } from "./migrations-folder.js";
 import { findModifiedMigrations, readChecksums } from "./migration-checksums.js";
 import { SqlFileMigrationProvider } from "./sql-file-migration-provider.js";
@@ -20,11 +22,7 @@ export const MIGRATION_LOCK_TABLE = "kysely_migration_lock";
 /** Bookkeeping for the opt-in files in `migrations/<dialect>/optional/`. */
 export const OPTIONAL_MIGRATION_TABLE = "kysely_migration_optional";
 export const OPTIONAL_MIGRATION_LOCK_TABLE = "kysely_migration_optional_lock";
-/** Prisma's bookkeeping table: its presence means `prisma migrate` manages the schema. */
-export const PRISMA_MIGRATIONS_TABLE = "_prisma_migrations";
-
-/** The `@@index` line Prisma users add instead of the optional claim index. */
-export const PRISMA_CLAIM_INDEX_HINT = "@@index([status, priority(sort: Desc), createdAt])";
+export { PRISMA_CLAIM_INDEX_HINT, PRISMA_MIGRATIONS_TABLE } from "./prisma-managed-schema.js";
 
 export interface MigrateOptions {
   /** Detected from the Kysely instance when omitted; an explicit value must agree with it. */
@@ -32,24 +30,34 @@ export interface MigrateOptions {
   /**
    * Apply the opt-in performance migrations (`migrations/<dialect>/optional/`),
    * today the job queue's claim index and the AI-call stats index (both) and
-   * the enqueue notification trigger (PostgreSQL). Default: true, unless the database is
-   * managed by Prisma (`_prisma_migrations` exists), where an index Prisma does
-   * not know about would show up as drift in `prisma migrate`.
+   * the enqueue notification trigger (PostgreSQL). Default: true. On a database
+   * managed by Prisma (`_prisma_migrations` exists) nothing is ever written:
+   * `true` is refused there, and `writePrismaPerformanceMigration` (`kwp
+   * prisma-migration`) writes them as a Prisma migration folder instead.
    */
   performanceIndexes?: boolean;
   /** A folder holding `postgresql/` and `sqlite/`; defaults to the package's own `migrations/`. */
   migrationsFolder?: string;
+  /**
+   * PostgreSQL: the schema to create the tables in (created when missing), for
+   * a Kysely instance you built yourself; openDatabase's handle already knows it.
+   */
+  schema?: string;
 }
 
 export interface MigrateResult {
   databaseType: DatabaseType;
   /** Migrations of the default chain run by this call. */
   applied: string[];
-  /** Migrations recorded as applied because their tables already existed (e.g. created by Prisma). */
+  /**
+   * Migrations recorded as applied because their tables already existed (e.g.
+   * created by a DBA from these files). On a Prisma-managed database: the
+   * migrations whose tables were all found, checked and not recorded.
+   */
   adopted: string[];
   /** Optional migrations run by this call (`optional/<name>`). */
   optionalApplied: string[];
-  /** True when `_prisma_migrations` exists. */
+  /** True when `_prisma_migrations` exists: the schema was checked and nothing was written. */
   prismaManaged: boolean;
   /** Things the caller should tell a person, e.g. the Prisma `@@index` to add. */
   notices: string[];
@@ -73,10 +81,13 @@ function migratorProps(
   db: Kysely<any>,
   provider: SqlFileMigrationProvider,
   chain: "default" | "optional",
+  schema: string | undefined,
 ): MigratorProps {
   return {
     db,
     provider,
+    // The bookkeeping lives beside the tables (Kysely creates the schema when missing).
+    ...(schema !== undefined ? { migrationTableSchema: schema } : {}),
     ...(chain === "default"
       ? { migrationTableName: MIGRATION_TABLE, migrationLockTableName: MIGRATION_LOCK_TABLE }
       : {
@@ -133,7 +144,7 @@ function migratorFor(
   chain: "default" | "optional",
   support: DialectSupport,
 ): Migrator {
-  return new ExclusiveMigrator(migratorProps(db, provider, chain), support);
+  return new ExclusiveMigrator(migratorProps(db, provider, chain, support.schema), support);
 }
 
 /**
@@ -142,16 +153,19 @@ function migratorFor(
  */
 export function createMigrator(db: Kysely<any>, options: MigrateOptions = {}): Migrator {
   const databaseType = resolveDatabaseType(db, options.databaseType);
-  const support = dialectSupportOf(db, databaseType);
+  const support = dialectSupportOf(db, databaseType, options.schema);
   const files = loadMigrationFiles(databaseType, options.migrationsFolder);
-  return migratorFor(db, new SqlFileMigrationProvider(files.defaultChain, support), "default", support);
+  return migratorFor(libraryView(db, support), new SqlFileMigrationProvider(files.defaultChain, support), "default", support);
 }
 
 /**
  * Brings the database to the latest schema: the default chain (exactly the
  * Prisma schema), adopting tables that already exist, then the optional
- * performance migrations unless they are turned off or the database is
- * managed by Prisma. Safe to call from several processes at once.
+ * performance migrations unless they are turned off. Safe to call from
+ * several processes at once. A database managed by Prisma is only checked
+ * (complete, or PartialSchemaError): `prisma migrate` owns it, and any table
+ * or index written here would be drift that Prisma offers to fix by
+ * resetting the schema.
  *
  * @throws MigrationIntegrityError when an applied file was edited since.
  * @throws PartialSchemaError when only some of a migration's tables exist.
@@ -159,9 +173,11 @@ export function createMigrator(db: Kysely<any>, options: MigrateOptions = {}): M
  */
 export async function migrateToLatest(db: Kysely<any>, options: MigrateOptions = {}): Promise<MigrateResult> {
   const databaseType = resolveDatabaseType(db, options.databaseType);
-  const support = dialectSupportOf(db, databaseType);
+  const support = dialectSupportOf(db, databaseType, options.schema);
   const files = loadMigrationFiles(databaseType, options.migrationsFolder);
-  return retryTransientLockErrors(support, () => migrateOnce(db, databaseType, support, files, options));
+  // The application's plugins never touch migrations; a named schema is named in every statement.
+  const scoped = libraryView(db, support);
+  return retryTransientLockErrors(support, () => migrateOnce(scoped, databaseType, support, files, options));
 }
 
 async function migrateOnce(
@@ -178,7 +194,12 @@ async function migrateOnce(
   );
   if (modified.length > 0) throw new MigrationIntegrityError(modified);
 
-  const prismaManaged = tables.includes(PRISMA_MIGRATIONS_TABLE);
+  if (tables.includes(PRISMA_MIGRATIONS_TABLE)) {
+    if (options.performanceIndexes === true) throw new ConfigurationError(PRISMA_PERFORMANCE_REFUSAL);
+    const checked = checkPrismaManagedSchema(databaseType, tables, files.defaultChain);
+    return { databaseType, applied: [], optionalApplied: [], prismaManaged: true, ...checked };
+  }
+
   const defaultProvider = new SqlFileMigrationProvider(files.defaultChain, support);
   const defaultResults = await runMigrator(migratorFor(db, defaultProvider, "default", support));
   const adopted = new Set(defaultProvider.adopted);
@@ -187,26 +208,14 @@ async function migrateOnce(
     applied: defaultResults.filter((name) => !adopted.has(name)),
     adopted: [...adopted],
     optionalApplied: [],
-    prismaManaged,
+    prismaManaged: false,
     notices: [],
   };
 
-  const wantOptional = options.performanceIndexes ?? !prismaManaged;
-  if (wantOptional && files.optional.length > 0) {
+  if ((options.performanceIndexes ?? true) && files.optional.length > 0) {
     const optionalProvider = new SqlFileMigrationProvider(files.optional, support);
     const applied = await runMigrator(migratorFor(db, optionalProvider, "optional", support));
     result.optionalApplied = applied.map((name) => `optional/${name}`);
-  } else if (prismaManaged && options.performanceIndexes === undefined) {
-    result.notices.push(
-      "This database is managed by Prisma (_prisma_migrations exists), so the job queue's claim " +
-        "index was not created: it would show up as drift in `prisma migrate`. Add " +
-        `\`${PRISMA_CLAIM_INDEX_HINT}\` to model JobQueue in schema.prisma and run ` +
-        "`prisma migrate dev`, or pass { performanceIndexes: true } to create it here, together with " +
-        "the AI-call stats index" +
-        (databaseType === "postgresql"
-          ? " and the enqueue notification trigger (without it idle workers poll)."
-          : "."),
-    );
   }
   return result;
 }

@@ -2,10 +2,11 @@ import type { Kysely } from "kysely";
 import { join } from "node:path";
 import type { DatabaseType } from "../../dialects/dialect-support.js";
 import { resolveDatabaseType } from "../../dialects/detect-database-type.js";
-import { dialectSupportOf } from "../query-context.js";
+import { dialectSupportOf, libraryView } from "../query-context.js";
 import { readChecksums } from "./migration-checksums.js";
 import { dialectMigrationsFolder, packagedMigrationsRoot } from "./migrations-folder.js";
 import { MIGRATION_TABLE, OPTIONAL_MIGRATION_TABLE } from "./migrate.js";
+import { PRISMA_MIGRATIONS_TABLE } from "./prisma-managed-schema.js";
 import { readSqlMigrationFiles } from "./sql-migration-file.js";
 
 export interface MigrationStatusEntry {
@@ -16,17 +17,26 @@ export interface MigrationStatusEntry {
   appliedAt: Date | null;
   /** The file changed after it was applied. */
   modified: boolean;
+  /**
+   * The database is managed by Prisma (`_prisma_migrations` exists): the
+   * library records nothing there, so no migration shows as applied; `prisma
+   * migrate status` is the authority.
+   */
+  managedByPrisma: boolean;
 }
 
 /** Every migration file for the database's dialect, applied or pending, in order. */
 export async function getMigrationStatus(
   db: Kysely<any>,
-  options: { databaseType?: DatabaseType; migrationsFolder?: string } = {},
+  options: { databaseType?: DatabaseType; migrationsFolder?: string; schema?: string } = {},
 ): Promise<MigrationStatusEntry[]> {
   const databaseType = resolveDatabaseType(db, options.databaseType);
-  const tables = await dialectSupportOf(db, databaseType).listTables(db);
+  const support = dialectSupportOf(db, databaseType, options.schema);
+  db = libraryView(db, support);
+  const tables = await support.listTables(db);
   const folder = dialectMigrationsFolder(databaseType, options.migrationsFolder ?? packagedMigrationsRoot());
   const checksums = await readChecksums(db, tables);
+  const managedByPrisma = tables.includes(PRISMA_MIGRATIONS_TABLE);
 
   const chains = [
     { chain: "default" as const, table: MIGRATION_TABLE, files: readSqlMigrationFiles(folder) },
@@ -51,6 +61,7 @@ export async function getMigrationStatus(
         chain,
         appliedAt: timestamp === undefined ? null : new Date(timestamp),
         modified: timestamp !== undefined && recorded !== undefined && recorded !== file.checksum,
+        managedByPrisma,
       });
     }
   }

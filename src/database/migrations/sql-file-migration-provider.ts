@@ -41,6 +41,11 @@ export class SqlFileMigrationProvider implements MigrationProvider {
     if (await this.#adoptExistingTables(db, file)) {
       this.#adopted.push(file.name);
     } else {
+      // The files name no schema (they are what a DBA runs with psql): within the
+      // migration's transaction, unqualified names resolve to the handle's schema.
+      if (this.#support.schema !== undefined) {
+        await sql`set local search_path to ${sql.id(this.#support.schema)}`.execute(db);
+      }
       for (const statement of file.statements) {
         await sql.raw(statement).execute(db);
       }

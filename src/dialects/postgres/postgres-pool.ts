@@ -19,10 +19,22 @@ const typeParsers = {
 };
 
 export interface PostgresPoolOptions {
-  /** Maximum connections in the pool (pg's default is 10). */
+  /** Maximum connections in the pool (pg's default is 10; the URL's `connection_limit` when given). */
   max?: number;
   /** Extra pg.Pool settings, applied after the connection string. */
   pool?: PostgresConnectionSettings;
+  /**
+   * The URL reaches a transaction-mode pooler (PgBouncer `pool_mode =
+   * transaction`, hosted poolers; `?pgbouncer=true` in the URL says the same).
+   * Each transaction may then run on another server session, so nothing may
+   * rely on session state: no named prepared statements, and no LISTEN on it.
+   */
+  transactionPooler?: boolean;
+  /**
+   * A URL that reaches the server directly (Prisma's `directUrl`): behind a
+   * transaction pooler, `waitForJobs` LISTENs there; without it, it polls.
+   */
+  directUrl?: string;
 }
 
 export function createPostgresPool(connectionString: string, options: PostgresPoolOptions = {}): pg.Pool {
@@ -39,13 +51,16 @@ export function createPostgresPool(connectionString: string, options: PostgresPo
   return pool;
 }
 
-/** Pools opened by openDatabase, by Kysely instance: the job queue borrows one for LISTEN. */
-const poolsByDatabase = new WeakMap<object, pg.Pool>();
+/**
+ * Where the job queue may LISTEN for a database handle openDatabase made: its
+ * pool's settings, a direct URL behind a transaction pooler, or nowhere (false).
+ */
+const listenSettingsByDatabase = new WeakMap<object, pg.PoolConfig | false>();
 
-export function rememberPool(db: object, pool: pg.Pool): void {
-  poolsByDatabase.set(db, pool);
+export function rememberListenSettings(db: object, settings: pg.PoolConfig | false): void {
+  listenSettingsByDatabase.set(db, settings);
 }
 
-export function poolOf(db: object): pg.Pool | undefined {
-  return poolsByDatabase.get(db);
+export function listenSettingsOf(db: object): pg.PoolConfig | false | undefined {
+  return listenSettingsByDatabase.get(db);
 }

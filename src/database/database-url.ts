@@ -1,0 +1,101 @@
+import { ConfigurationError } from "../errors.js";
+import type { DatabaseType } from "../dialects/dialect-support.js";
+
+export interface ParsedDatabaseUrl {
+  databaseType: DatabaseType;
+  /** The pg connection string (Prisma's own parameters removed), or the SQLite file name (`:memory:` included). */
+  target: string;
+  /** PostgreSQL: `?schema=` (Prisma's convention for the schema holding the tables). */
+  schema?: string;
+  /** PostgreSQL: `?connection_limit=` (Prisma's pool size). */
+  poolSize?: number;
+  /** PostgreSQL: `?pool_timeout=` (Prisma's, in seconds) in ms: the longest wait for a pooled connection. */
+  poolTimeoutMs?: number;
+  /** PostgreSQL: `?pgbouncer=true`: the URL reaches a transaction-mode pooler. */
+  transactionPooler?: boolean;
+}
+
+/** Prisma's parameters in a PostgreSQL URL, which pg does not know and must not receive. */
+const PRISMA_PARAMETERS = ["schema", "connection_limit", "pool_timeout", "pgbouncer"] as const;
+
+/**
+ * Accepted forms:
+ * - `postgres://…` and `postgresql://…`, with Prisma's `schema`, `connection_limit`,
+ *   `pool_timeout` and `pgbouncer` parameters honoured (and not passed on to pg)
+ * - `sqlite:path`, `sqlite://path` (relative), `sqlite:///abs/path`, `sqlite::memory:`
+ * - Prisma's SQLite form `file:./dev.db` / `file:dev.db` / `file:/abs/dev.db` (its
+ *   parameters ignored: they configure Prisma's own connection)
+ * - `:memory:` and a plain file path (`./workflow.db`, `/var/lib/app/workflow.db`)
+ *
+ * A relative SQLite path is resolved against the process's working directory.
+ * Any other `scheme:` is refused, so a typo never becomes a file name.
+ */
+export function parseDatabaseUrl(url: string): ParsedDatabaseUrl {
+  if (typeof url !== "string" || url.trim() === "") {
+    throw new ConfigurationError("The database URL is empty: pass postgres://… or sqlite:path");
+  }
+  if (/^postgres(ql)?:\/\//i.test(url)) return parsePostgresUrl(url);
+  const sqliteMatch = /^(sqlite|file):(\/\/)?(.*)$/i.exec(url);
+  if (sqliteMatch) {
+    const isPrismaFile = sqliteMatch[1]!.toLowerCase() === "file";
+    let path = sqliteMatch[3] ?? "";
+    if (isPrismaFile) {
+      path = path.replace(/\?.*$/, "");
+      // file:///abs/dev.db is an absolute path; file://dev.db a relative one.
+      if (sqliteMatch[2] && path.startsWith("/")) path = `/${path.replace(/^\/+/, "")}`;
+    }
+    if (path === "") throw new ConfigurationError(`The SQLite URL ${JSON.stringify(url)} names no file`);
+    return { databaseType: "sqlite", target: path };
+  }
+  // Two or more letters before the colon: a scheme (a Windows drive letter has one).
+  if (/^[a-z][a-z0-9+.-]+:/i.test(url)) {
+    throw new ConfigurationError(
+      `Unsupported database URL scheme in ${JSON.stringify(redactPassword(url))}: ` +
+        `use postgres://… / postgresql://…, sqlite:path or file:path`,
+    );
+  }
+  return { databaseType: "sqlite", target: url };
+}
+
+function parsePostgresUrl(url: string): ParsedDatabaseUrl {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return { databaseType: "postgresql", target: url }; // pg reports what it cannot read
+  }
+  const present = PRISMA_PARAMETERS.filter((name) => parsed.searchParams.has(name));
+  if (present.length === 0) return { databaseType: "postgresql", target: url };
+  const value = (name: string) => parsed.searchParams.get(name)!;
+  const result: ParsedDatabaseUrl = { databaseType: "postgresql", target: "" };
+  if (parsed.searchParams.has("schema")) {
+    if (value("schema") === "") throw invalidParameter(url, "schema", "must name a schema");
+    result.schema = value("schema");
+  }
+  if (parsed.searchParams.has("connection_limit")) {
+    const size = Number(value("connection_limit"));
+    if (!Number.isInteger(size) || size < 1) throw invalidParameter(url, "connection_limit", "must be a whole number of at least 1");
+    result.poolSize = size;
+  }
+  if (parsed.searchParams.has("pool_timeout")) {
+    const seconds = Number(value("pool_timeout"));
+    if (!Number.isFinite(seconds) || seconds < 0) throw invalidParameter(url, "pool_timeout", "must be a number of seconds (0: no limit)");
+    result.poolTimeoutMs = Math.round(seconds * 1000);
+  }
+  if (parsed.searchParams.has("pgbouncer")) {
+    if (!["true", "false"].includes(value("pgbouncer"))) throw invalidParameter(url, "pgbouncer", 'must be "true" or "false"');
+    result.transactionPooler = value("pgbouncer") === "true";
+  }
+  for (const name of present) parsed.searchParams.delete(name);
+  result.target = parsed.toString();
+  return result;
+}
+
+function invalidParameter(url: string, name: string, reason: string): ConfigurationError {
+  return new ConfigurationError(`The database URL ${JSON.stringify(redactPassword(url))} has an invalid ${name}: it ${reason}`);
+}
+
+/** The URL with its password replaced, for error messages and logs. */
+export function redactPassword(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]+:)[^@]*@/i, "$1***@");
+}

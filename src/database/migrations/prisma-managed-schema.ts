@@ -1,0 +1,53 @@
+import { PartialSchemaError } from "../../errors.js";
+import type { DatabaseType } from "../../dialects/dialect-support.js";
+import type { SqlMigrationFile } from "./sql-migration-file.js";
+
+/** Prisma's bookkeeping table: its presence means `prisma migrate` manages the schema. */
+export const PRISMA_MIGRATIONS_TABLE = "_prisma_migrations";
+
+/** The `@@index` line Prisma users can add to model JobQueue (a non-partial form of the claim index). */
+export const PRISMA_CLAIM_INDEX_HINT = "@@index([status, priority(sort: Desc), createdAt])";
+
+/** This library's own bookkeeping tables, which earlier versions created in Prisma-managed databases too. */
+const OUR_BOOKKEEPING = /^kysely_migration/;
+
+export const PRISMA_PERFORMANCE_REFUSAL =
+  "This database is managed by Prisma (_prisma_migrations exists): the library writes nothing to its " +
+  "schema, so performanceIndexes: true is refused. Write the performance indexes as a Prisma migration " +
+  "instead (`kwp prisma-migration`, or writePrismaPerformanceMigration) and apply it with `prisma migrate deploy`.";
+
+/**
+ * On a database `prisma migrate` manages, migrating only checks: every table
+ * of the default chain must exist, or a PartialSchemaError names what is
+ * missing. Nothing is created, not even the migrator's bookkeeping: Prisma
+ * reports any table it does not know as drift, and its prompt then offers to
+ * reset the schema, losing every row.
+ */
+export function checkPrismaManagedSchema(
+  databaseType: DatabaseType,
+  tables: readonly string[],
+  defaultChain: readonly SqlMigrationFile[],
+): { adopted: string[]; notices: string[] } {
+  const existing = new Set(tables);
+  for (const file of defaultChain) {
+    const missing = file.createdTables.filter((table) => !existing.has(table));
+    if (missing.length > 0) {
+      throw new PartialSchemaError(file.name, file.createdTables.filter((table) => existing.has(table)), missing);
+    }
+  }
+  const notices = [
+    "This database is managed by Prisma (_prisma_migrations exists): its tables were checked and found " +
+      "complete, and nothing was written. For the performance indexes" +
+      (databaseType === "postgresql" ? " and the trigger that wakes idle workers" : "") +
+      ", run `kwp prisma-migration` (it writes prisma/migrations/<timestamp>_kwp_performance) and " +
+      "`prisma migrate deploy`.",
+  ];
+  const leftovers = tables.filter((table) => OUR_BOOKKEEPING.test(table));
+  if (leftovers.length > 0) {
+    notices.push(
+      `Tables ${leftovers.join(", ")} were left by an earlier version of this library; Prisma reports them ` +
+        "as drift. They hold only migration bookkeeping and may be dropped.",
+    );
+  }
+  return { adopted: defaultChain.map((file) => file.name), notices };
+}
