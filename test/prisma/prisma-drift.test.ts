@@ -1,0 +1,75 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { migrateToLatest } from "../../src/database/migrations/migrate.js";
+import { writePrismaPerformanceMigration } from "../../src/database/migrations/prisma-migration-folder.js";
+import { dialectSupportFor } from "../../src/dialects/detect-database-type.js";
+import { createKyselyJobQueue } from "../../src/queue/kysely-job-queue.js";
+import { createKyselyWorkflowPersistence } from "../../src/persistence/kysely-workflow-persistence.js";
+import { catalogDiff } from "../support/catalog-diff.js";
+import { catalogOf } from "../support/catalog-of.js";
+import { PrismaCliProject } from "../support/prisma-cli-project.js";
+import { createTestDatabase, DATABASE_TYPES } from "../support/test-databases.js";
+
+const UP_TO_DATE = /Database schema is up to date!/;
+
+// A Prisma user's database, managed by `prisma migrate`: after this library's
+// migrator and after the performance migration folder it writes, Prisma's own
+// CLI sees no drift.
+describe.each(DATABASE_TYPES)("Prisma's tools on a database Prisma manages (%s)", (databaseType) => {
+  const cleanup: Array<() => unknown> = [];
+  afterEach(async () => {
+    while (cleanup.length) await cleanup.pop()!();
+  });
+
+  async function prismaProject() {
+    const database = await createTestDatabase[databaseType]("drift");
+    cleanup.push(() => database.dispose());
+    const project = new PrismaCliProject(database);
+    cleanup.push(() => project.dispose());
+    await project.writeInitialMigration();
+    await project.deploy();
+    return { database, project };
+  }
+
+  it("sees no drift after migrateToLatest and the library's use, nor after the kwp_performance folder is deployed", { timeout: 180_000 }, async () => {
+    const { database, project } = await prismaProject();
+    expect(await project.prisma("migrate", "status")).toMatch(UP_TO_DATE);
+    const catalogBefore = await catalogOf(database);
+    const introspect = () => project.prisma("db", "pull", "--print");
+    const introspectedBefore = databaseType === "sqlite" ? await introspect() : undefined;
+
+    let db = database.open();
+    const support = dialectSupportFor(databaseType);
+    const tablesBefore = await support.listTables(db);
+    const result = await migrateToLatest(db);
+    expect(result).toMatchObject({ prismaManaged: true, applied: [], optionalApplied: [] });
+    const persistence = createKyselyWorkflowPersistence(db);
+    const run = await persistence.createRun({ workflowId: "w", workflowName: "n", workflowType: "t", input: {} });
+    await createKyselyJobQueue(db, { listen: false }).enqueue({ workflowRunId: run.id, stageId: "s" });
+
+    expect(await support.listTables(db)).toEqual(tablesBefore);
+    expect(catalogDiff(catalogBefore, await catalogOf(database))).toEqual([]);
+    expect(await project.prisma("migrate", "status")).toMatch(UP_TO_DATE);
+    if (introspectedBefore !== undefined) expect(await introspect()).toBe(introspectedBefore);
+
+    // Prisma's SQLite schema engine cannot apply a migration while another
+    // connection has the file open in WAL mode (it fails with "SocketTimeout"):
+    // a Prisma user runs `prisma migrate deploy` with the application stopped.
+    await db.destroy();
+
+    // The performance indexes, the Prisma way.
+    const migration = writePrismaPerformanceMigration({ databaseType, migrationsDir: project.migrationsDir });
+    expect(project.migrationNames()).toEqual(["20240101000000_init", migration.folder.split("/").pop()]);
+    await project.deploy();
+    expect(await project.prisma("migrate", "status")).toMatch(UP_TO_DATE);
+    expect(JSON.stringify(await catalogOf(database))).toContain("job_queue_pending_claim_idx");
+
+    // The same migrations deployed by Prisma alone give the same database.
+    const { database: prismaOnly, project: prismaOnlyProject } = await prismaProject();
+    writePrismaPerformanceMigration({ databaseType, migrationsDir: prismaOnlyProject.migrationsDir });
+    await prismaOnlyProject.deploy();
+    expect(catalogDiff(await catalogOf(prismaOnly), await catalogOf(database))).toEqual([]);
+    if (databaseType === "sqlite") expect(await introspect()).toBe(await prismaOnlyProject.prisma("db", "pull", "--print"));
+    db = database.open();
+    expect(await migrateToLatest(db)).toMatchObject({ prismaManaged: true, applied: [], optionalApplied: [] });
+  });
+});
