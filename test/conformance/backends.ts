@@ -1,5 +1,5 @@
 import { sql, type Kysely } from "kysely";
-import { afterAll, beforeAll, beforeEach } from "vitest";
+import { afterAll, beforeAll, beforeEach, inject } from "vitest";
 import type { Database } from "../../src/database/database.js";
 import { migrateToLatest } from "../../src/database/migrations/migrate.js";
 import type { DatabaseType } from "../../src/dialects/dialect-support.js";
@@ -101,12 +101,41 @@ const prismaBackend = (databaseType: DatabaseType): Backend => ({
   },
 });
 
+/** The test database reached through PgBouncer in transaction mode, as `?pgbouncer=true` marks it. */
+export function throughPgBouncer(database: TestDatabase): string {
+  const url = new URL(inject("pgbouncerUrl"));
+  url.pathname = new URL(database.url).pathname;
+  url.searchParams.set("pgbouncer", "true");
+  return url.toString();
+}
+
+/**
+ * The direct implementation behind a transaction pooler (global-setup starts
+ * PgBouncer with fewer server connections than clients): no named prepared
+ * statements, and LISTEN on the direct URL (Prisma's `directUrl`).
+ */
+const pgBouncerBackend: Backend = {
+  name: "kysely/postgresql through PgBouncer (transaction mode)",
+  databaseType: "postgresql",
+  kind: "kysely",
+  async connect(database) {
+    const pooled = openDatabase(throughPgBouncer(database), { postgres: { directUrl: database.url } });
+    return {
+      persistence: createKyselyWorkflowPersistence(pooled),
+      jobQueue: (options) => createKyselyJobQueue(pooled, options),
+      aiCallLogger: (options) => createKyselyAICallLogger(pooled, options),
+      close: () => pooled.destroy(),
+    };
+  },
+};
+
 export const BACKENDS: readonly Backend[] = [
   kyselyBackend("sqlite"),
   kyselyBackend("postgresql"),
   prismaBackend("sqlite"),
   prismaBackend("postgresql"),
   leastPrivilegeBackend,
+  ...(inject("pgbouncerUrl") ? [pgBouncerBackend] : []),
 ];
 
 /** Suites that exercise the direct connection itself (processes, pools) run on these only. */

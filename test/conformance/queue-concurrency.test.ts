@@ -1,13 +1,13 @@
 import { spawn } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { describe, expect, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import type { Kysely } from "kysely";
 import type { Database } from "../../src/database/database.js";
 import { openDatabase } from "../../src/database/open-database.js";
 import { createKyselyJobQueue } from "../../src/queue/kysely-job-queue.js";
 import { runChild } from "../support/spawn-child.js";
-import { KYSELY_BACKENDS, sleep, useBackend } from "./backends.js";
+import { KYSELY_BACKENDS, sleep, throughPgBouncer, useBackend } from "./backends.js";
 
 const childScript = join(dirname(fileURLToPath(import.meta.url)), "../support/children/queue-worker.ts");
 
@@ -70,6 +70,25 @@ describe.each(KYSELY_BACKENDS)("JobQueue under concurrency on $name", (backend) 
     }
     const stats = await createKyselyJobQueue(fixture.db, { listen: false }).getQueueStats();
     expect(stats).toMatchObject({ COMPLETED: count, PENDING: 0, RUNNING: 0 });
+  });
+
+  // Before the pooler mode, 8 workers draining 400 jobs through PgBouncer got
+  // `prepared statement "kwp_5" already exists` / `does not exist`, and claimed
+  // jobs whose completion failed were left RUNNING.
+  it.runIf(backend.databaseType === "postgresql" && inject("pgbouncerUrl") !== "").each([
+    { chained: false, how: "dequeue + complete" },
+    { chained: true, how: "completeAndDequeue" },
+  ])("16 workers through PgBouncer in transaction mode drain 2,000 jobs exactly once ($how)", { timeout: 240_000 }, async ({ chained }) => {
+    const enqueued = await enqueueMany(createKyselyJobQueue(fixture.db, { listen: false }), 2_000);
+    const connections = Array.from({ length: 16 }, () => openDatabase(throughPgBouncer(fixture.database), { postgres: { max: 2 } }));
+    try {
+      const completedPerWorker = await Promise.all(connections.map((db, index) => drainOnConnection(db, `worker-${index}`, chained)));
+      expectExactlyOnce(completedPerWorker, enqueued);
+    } finally {
+      await Promise.all(connections.map((db) => db.destroy()));
+    }
+    const stats = await createKyselyJobQueue(fixture.db, { listen: false }).getQueueStats();
+    expect(stats).toMatchObject({ COMPLETED: 2_000, PENDING: 0, RUNNING: 0 });
   });
 
   it.runIf(backend.databaseType === "sqlite")(

@@ -1,10 +1,26 @@
 import type { TestProject } from "vitest/node";
 import { findPostgresServer } from "./find-postgres-server.js";
 import { generatePrismaClient } from "./prisma-clients.js";
+import { findPgBouncer, startPgBouncer } from "./pgbouncer.js";
+
+/** PgBouncer for the transaction-pooler tests: required in CI (.ci/run installs it), optional elsewhere. */
+async function startPooler(serverUrl: string) {
+  const program = findPgBouncer();
+  if (!program) {
+    if (process.env.CI) throw new Error("pgbouncer is not installed: .ci/run installs Debian's pgbouncer package");
+    console.log("[tests] pgbouncer not installed: the transaction-pooler tests are skipped (apt-get install pgbouncer)");
+    return undefined;
+  }
+  const pooler = await startPgBouncer(program, serverUrl);
+  console.log(`[tests] PgBouncer (transaction mode) on ${new URL(pooler.url).port}`);
+  return pooler;
+}
 
 declare module "vitest" {
   export interface ProvidedContext {
     postgresUrl: string;
+    /** A PgBouncer in transaction mode in front of postgresUrl's server; "" where none is installed. */
+    pgbouncerUrl: string;
   }
 }
 
@@ -15,5 +31,10 @@ export default async function setup(project: TestProject) {
   const server = await findPostgresServer();
   console.log(`[tests] PostgreSQL from ${server.source}`);
   project.provide("postgresUrl", server.url);
-  return () => server.stop();
+  const pgbouncer = await startPooler(server.url);
+  project.provide("pgbouncerUrl", pgbouncer?.url ?? "");
+  return async () => {
+    await pgbouncer?.stop();
+    await server.stop();
+  };
 }
