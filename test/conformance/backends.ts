@@ -8,7 +8,7 @@ import { createKyselyJobQueue, type KyselyJobQueueOptions } from "../../src/queu
 import { createKyselyAICallLogger, type KyselyAICallLoggerOptions } from "../../src/ai-calls/kysely-ai-call-logger.js";
 import { createPrismaAICallLogger, createPrismaJobQueue, createPrismaWorkflowPersistence } from "../../src/prisma/index.js";
 import type { AICallLogger, JobQueue, WorkflowPersistence } from "../../src/types.js";
-import { createPrismaClient } from "../support/prisma-clients.js";
+import { createPrismaClient, type PrismaMajor } from "../support/prisma-clients.js";
 import { openDatabase } from "../../src/database/open-database.js";
 import { createTestDatabase, type TestDatabase } from "../support/test-databases.js";
 
@@ -86,12 +86,12 @@ const leastPrivilegeBackend: Backend = {
   },
 };
 
-const prismaBackend = (databaseType: DatabaseType): Backend => ({
-  name: `prisma6/${databaseType}`,
+const prismaBackend = (databaseType: DatabaseType, major: PrismaMajor): Backend => ({
+  name: `prisma${major}/${databaseType}`,
   databaseType,
   kind: "prisma",
   async connect(database) {
-    const prisma = await createPrismaClient(databaseType, database.url);
+    const prisma = await createPrismaClient(databaseType, database.url, { major });
     return {
       persistence: createPrismaWorkflowPersistence(prisma, { databaseType }),
       jobQueue: (options) => createPrismaJobQueue(prisma, { databaseType, ...(options?.workerId !== undefined ? { workerId: options.workerId } : {}) }),
@@ -132,8 +132,10 @@ const pgBouncerBackend: Backend = {
 export const BACKENDS: readonly Backend[] = [
   kyselyBackend("sqlite"),
   kyselyBackend("postgresql"),
-  prismaBackend("sqlite"),
-  prismaBackend("postgresql"),
+  prismaBackend("sqlite", 6),
+  prismaBackend("postgresql", 6),
+  prismaBackend("sqlite", 7),
+  prismaBackend("postgresql", 7),
   leastPrivilegeBackend,
   ...(inject("pgbouncerUrl") ? [pgBouncerBackend] : []),
 ];

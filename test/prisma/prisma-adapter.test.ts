@@ -14,14 +14,18 @@ import {
   PrismaJobQueue,
   PrismaWorkflowPersistence,
 } from "../../src/prisma/index.js";
-import { createPrismaClient } from "../support/prisma-clients.js";
+import { createPrismaClient, PRISMA_MAJORS, type PrismaMajor } from "../support/prisma-clients.js";
 import { createTestDatabase, DATABASE_TYPES, type TestDatabase } from "../support/test-databases.js";
 
-async function withPrisma(databaseType: (typeof DATABASE_TYPES)[number], work: (prisma: any, database: TestDatabase) => Promise<void>) {
+async function withPrisma(
+  databaseType: (typeof DATABASE_TYPES)[number],
+  major: PrismaMajor,
+  work: (prisma: any, database: TestDatabase) => Promise<void>,
+) {
   const database = await createTestDatabase[databaseType]("prisma");
   const db = database.open();
   await migrateToLatest(db, { performanceIndexes: false });
-  const prisma = await createPrismaClient(databaseType, database.url);
+  const prisma = await createPrismaClient(databaseType, database.url, { major });
   try {
     await work(prisma, database);
   } finally {
@@ -30,9 +34,11 @@ async function withPrisma(databaseType: (typeof DATABASE_TYPES)[number], work: (
   }
 }
 
-describe.each(DATABASE_TYPES)("the Prisma adapter on %s", (databaseType) => {
+const MATRIX = DATABASE_TYPES.flatMap((databaseType) => PRISMA_MAJORS.map((major) => [databaseType, major] as const));
+
+describe.each(MATRIX)("the Prisma adapter on %s with Prisma %s", (databaseType, major) => {
   it("reads the client's provider: no databaseType needed, a contradicting one refused", async () => {
-    await withPrisma(databaseType, async (prisma) => {
+    await withPrisma(databaseType, major, async (prisma) => {
       const other = databaseType === "postgresql" ? "sqlite" : "postgresql";
       expect(() => createPrismaWorkflowPersistence(prisma, { databaseType: other })).toThrow(ConfigurationError);
       expect(() => createPrismaJobQueue(prisma, { databaseType: other })).toThrow(/contradicts the PrismaClient/);
@@ -46,7 +52,7 @@ describe.each(DATABASE_TYPES)("the Prisma adapter on %s", (databaseType) => {
   });
 
   it("offers the engine's classes: constructible with new, instanceof holds for the factories' results too", async () => {
-    await withPrisma(databaseType, async (prisma) => {
+    await withPrisma(databaseType, major, async (prisma) => {
       const persistence = new PrismaWorkflowPersistence(prisma);
       expect(createPrismaWorkflowPersistence(prisma)).toBeInstanceOf(PrismaWorkflowPersistence);
       expect(createPrismaJobQueue(prisma)).toBeInstanceOf(PrismaJobQueue);
@@ -68,7 +74,7 @@ describe.each(DATABASE_TYPES)("the Prisma adapter on %s", (databaseType) => {
   });
 
   it("reads what Prisma's own model API wrote, exactly as the direct implementation does", async () => {
-    await withPrisma(databaseType, async (prisma, database) => {
+    await withPrisma(databaseType, major, async (prisma, database) => {
       const startedAt = new Date("2024-02-03T04:05:06.789Z");
       const run = await prisma.workflowRun.create({
         data: { workflowId: "w", workflowName: "n", workflowType: "t", input: { list: [1, "two"] }, startedAt, status: "RUNNING", totalCost: 0.125 },
@@ -106,7 +112,7 @@ describe.each(DATABASE_TYPES)("the Prisma adapter on %s", (databaseType) => {
   });
 
   it("writes what Prisma's own model API reads back with the right types", async () => {
-    await withPrisma(databaseType, async (prisma) => {
+    await withPrisma(databaseType, major, async (prisma) => {
       const persistence = createPrismaWorkflowPersistence(prisma);
       const run = await persistence.createRun({ workflowId: "w", workflowName: "n", workflowType: "t", input: { a: [1, { b: null }] }, priority: 3 });
       const completedAt = new Date("2025-06-07T08:09:10.011Z");
@@ -127,7 +133,7 @@ describe.each(DATABASE_TYPES)("the Prisma adapter on %s", (databaseType) => {
   });
 
   it("runs persistence.transaction() as one Prisma interactive transaction", async () => {
-    await withPrisma(databaseType, async (prisma) => {
+    await withPrisma(databaseType, major, async (prisma) => {
       const persistence = createPrismaWorkflowPersistence(prisma);
       const run = await persistence.createRun({ workflowId: "w", workflowName: "n", workflowType: "t", input: 1 });
       await persistence
@@ -146,10 +152,10 @@ describe.each(DATABASE_TYPES)("the Prisma adapter on %s", (databaseType) => {
 
   // Inside `prisma.$transaction(async (tx) => …)`, a Prisma 6 `tx` has no $transaction.
   it("works on a transaction client: its steps join the open transaction, each atomic inside it", async () => {
-    await withPrisma(databaseType, async (prisma) => {
+    await withPrisma(databaseType, major, async (prisma) => {
       const call = { topic: "t", callType: "c", modelKey: "m", modelId: "x/m", prompt: "p", response: "r", inputTokens: 1, outputTokens: 1, cost: 0 };
       const runId = await prisma.$transaction(async (tx: any) => {
-        expect(tx.$transaction).toBeUndefined();
+        if (major === 6) expect(tx.$transaction).toBeUndefined();
         const persistence = createPrismaWorkflowPersistence(tx);
         const run = await persistence.createRun({ workflowId: "w", workflowName: "n", workflowType: "t", input: 1 });
         await persistence.transaction(async (inner) => {

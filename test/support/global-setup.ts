@@ -1,6 +1,6 @@
 import type { TestProject } from "vitest/node";
 import { findPostgresServer } from "./find-postgres-server.js";
-import { generatePrismaClient } from "./prisma-clients.js";
+import { generatePrismaClient, PRISMA_MAJORS } from "./prisma-clients.js";
 import { findPgBouncer, startPgBouncer } from "./pgbouncer.js";
 
 /** PgBouncer for the transaction-pooler tests: required in CI (.ci/run installs it), optional elsewhere. */
@@ -26,8 +26,10 @@ declare module "vitest" {
 
 export default async function setup(project: TestProject) {
   // Generated once here, before test files run in parallel and might race to generate.
-  generatePrismaClient("postgresql");
-  generatePrismaClient("sqlite");
+  for (const major of PRISMA_MAJORS) {
+    generatePrismaClient("postgresql", major);
+    generatePrismaClient("sqlite", major);
+  }
   const server = await findPostgresServer();
   console.log(`[tests] PostgreSQL from ${server.source}`);
   project.provide("postgresUrl", server.url);
