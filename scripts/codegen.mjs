@@ -21,11 +21,16 @@ const serverUrl =
   "postgres://postgres@127.0.0.1:5432/postgres";
 
 const databaseName = `kwp_codegen_${process.pid}_${Date.now()}`;
-const admin = new pg.Client({ connectionString: serverUrl });
+const adminUrl = new URL(serverUrl);
+for (const name of ["schema", "connection_limit", "pool_timeout", "pgbouncer"]) adminUrl.searchParams.delete(name);
+const admin = new pg.Client({ connectionString: adminUrl.toString() });
 await admin.connect();
 await admin.query(`create database "${databaseName}"`);
 const url = new URL(serverUrl);
 url.pathname = `/${databaseName}`;
+// Prisma's URL parameters (`?schema=`, `connection_limit`, …) mean nothing to pg or to
+// this throw-away database: the generated types are the same in any schema.
+for (const name of ["schema", "connection_limit", "pool_timeout", "pgbouncer"]) url.searchParams.delete(name);
 
 let exitCode = 0;
 try {

@@ -21,8 +21,12 @@ export const pollingOnly: JobNotifications = {
  * settings (so it does not take a connection from the pool for good). When the
  * connection drops, waiting degrades to the timeout and the next wait
  * reconnects; a missed notification only costs one poll interval.
+ *
+ * The channel is database-wide; the trigger names the schema of the table in
+ * its payload (optional/0004), so a queue working in a named schema wakes only
+ * for that schema (or for an empty payload, sent by the older trigger of 0002).
  */
-export function postgresNotifications(poolOptions: pg.PoolConfig): JobNotifications {
+export function postgresNotifications(poolOptions: pg.PoolConfig, schema?: string): JobNotifications {
   let client: pg.Client | undefined;
   let connecting: Promise<pg.Client | undefined> | undefined;
   let closed = false;
@@ -42,7 +46,9 @@ export function postgresNotifications(poolOptions: pg.PoolConfig): JobNotificati
       };
       next.on("error", drop);
       next.on("end", drop);
-      next.on("notification", wakeAll);
+      next.on("notification", (message) => {
+        if (schema === undefined || !message.payload || message.payload === schema) wakeAll();
+      });
       try {
         await next.connect();
         await next.query(`LISTEN "${JOB_QUEUE_CHANNEL}"`);

@@ -66,5 +66,5 @@ export function createKyselyJobQueue(db: Kysely<Database>, options: KyselyJobQue
 function notificationsFor(db: Kysely<any>, ctx: QueueContext, listen: PostgresConnectionSettings | false | undefined): JobNotifications {
   if (ctx.dialect.databaseType !== "postgresql" || listen === false) return pollingOnly;
   const settings = listen ?? listenSettingsOf(db);
-  return settings ? postgresNotifications(settings as pg.PoolConfig) : pollingOnly;
+  return settings ? postgresNotifications(settings as pg.PoolConfig, ctx.dialect.schema) : pollingOnly;
 }

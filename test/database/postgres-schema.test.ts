@@ -93,6 +93,28 @@ describe("PostgreSQL tables in a schema other than public", () => {
     expect((await woken) - enqueuedAt).toBeLessThan(10_000);
   });
 
+  // NOTIFY channels are database-wide; the trigger names the table's schema.
+  it("wakes a waiting worker only for jobs enqueued in its own schema", async () => {
+    const database = await databaseWithAppTable();
+    const inA = open(database.url, { schema: "a" });
+    const inB = open(database.url, { schema: "b" });
+    await migrateToLatest(inA);
+    await migrateToLatest(inB);
+    const waiter = createKyselyJobQueue(inA, { workerId: "waiter" });
+    cleanup.push(() => waiter.close());
+    await waiter.waitForJobs(1); // connects the listener
+    let woken = false;
+    const waiting = waiter.waitForJobs(30_000).then(() => (woken = true));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await createKyselyJobQueue(inB, { listen: false }).enqueue({ workflowRunId: "r", stageId: "in-b" });
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    expect(woken).toBe(false);
+    const enqueuedAt = Date.now();
+    await createKyselyJobQueue(inA, { listen: false }).enqueue({ workflowRunId: "r", stageId: "in-a" });
+    await waiting;
+    expect(Date.now() - enqueuedAt).toBeLessThan(15_000);
+  });
+
   it("refuses a schema option that contradicts the URL, and a schema for SQLite", () => {
     expect(() => openDatabase("postgres://localhost/db?schema=app", { schema: "other" })).toThrow(ConfigurationError);
     expect(() => openDatabase(":memory:", { schema: "app" })).toThrow(/PostgreSQL only/);

@@ -14,7 +14,7 @@ const NOTIFY_TRIGGER = "optional/0002_job_queue_notify_trigger";
 /** The optional migrations each dialect has. */
 const OPTIONAL = {
   sqlite: [CLAIM_INDEX, "optional/0002_ai_calls_stats_index"],
-  postgresql: [CLAIM_INDEX, NOTIFY_TRIGGER, "optional/0003_ai_calls_stats_index"],
+  postgresql: [CLAIM_INDEX, NOTIFY_TRIGGER, "optional/0003_ai_calls_stats_index", "optional/0004_job_queue_notify_schema"],
 } as const;
 const SPEC_TABLES = ["ai_calls", "job_queue", "workflow_artifacts", "workflow_logs", "workflow_runs", "workflow_stages"];
 
