@@ -93,6 +93,7 @@ export function buildProgram(): Command {
     .description("delete finished runs (cascading) and finished jobs, in batches")
     .requiredOption("--completed-before <duration>", "age of the finished work to delete (e.g. 30d)")
     .option("--dry-run", "only count what would be deleted")
+    .option("--yes", "delete without asking (required when not on a terminal)")
     .action((options) => run((cli) => pruneCommand(cli, options))());
 
   return program;

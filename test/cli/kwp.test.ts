@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/database/open-database.js";
 import { createKyselyJobQueue } from "../../src/queue/kysely-job-queue.js";
-import { json, kwp } from "../support/kwp.js";
+import { json, kwp, kwpOnTerminal } from "../support/kwp.js";
 import { createTestDatabase, DATABASE_TYPES } from "../support/test-databases.js";
 
 describe.each(DATABASE_TYPES)("kwp on %s", (databaseType) => {
@@ -70,13 +70,25 @@ describe.each(DATABASE_TYPES)("kwp on %s", (databaseType) => {
       expect(json(await kwp(url, "--json", "release-stale"))).toEqual({ released: 0 });
 
       const dryRun = json(await kwp(url, "--json", "prune", "--completed-before", "0s", "--dry-run"));
-      expect(dryRun).toMatchObject({ dryRun: true, runs: 2, jobs: 14 });
+      expect(dryRun).toMatchObject({ dryRun: true, deleted: false, runs: 2, jobs: 14 });
+      // Not on a terminal and not confirmed: refused, after saying what would go.
+      const unconfirmed = await kwp(url, "prune", "--completed-before", "0s");
+      expect(unconfirmed.code).toBe(2);
+      expect(unconfirmed.stderr).toContain("will delete 2 finished run(s)");
+      expect(unconfirmed.stderr).toMatch(/pass --yes/);
       expect(json(await kwp(url, "--json", "runs"))).toHaveLength(2);
-      const pruned = json(await kwp(url, "--json", "prune", "--completed-before", "0s"));
-      expect(pruned).toMatchObject({ dryRun: false, runs: 2, jobs: 14 });
+      // On a terminal it asks; anything but yes keeps everything.
+      const declined = await kwpOnTerminal(url, "n\n", "prune", "--completed-before", "0s");
+      expect(declined.stdout).toContain("will delete 2 finished run(s)");
+      expect(declined.stdout).toContain("nothing deleted");
+      expect(declined.code).toBe(1);
+      expect(json(await kwp(url, "--json", "runs"))).toHaveLength(2);
+      const accepted = await kwpOnTerminal(url, "y\n", "prune", "--completed-before", "0s");
+      expect(accepted.stdout).toContain("deleted 2 finished run(s)");
+      expect(accepted.code).toBe(0);
       expect(json(await kwp(url, "--json", "runs"))).toEqual([]);
       expect(json(await kwp(url, "--json", "jobs")).counts).toMatchObject({ COMPLETED: 0, PENDING: 1 });
-      expect(json(await kwp(url, "--json", "prune", "--completed-before", "30d")).runs).toBe(0);
+      expect(json(await kwp(url, "--json", "prune", "--completed-before", "30d", "--yes")).runs).toBe(0);
     } finally {
       await database.dispose();
     }
@@ -94,6 +106,9 @@ describe("kwp errors", () => {
       [["--url", ":memory:", "release-stale", "--older-than", "soon"], 2, /--older-than: "soon" is not a duration/],
       [["--url", ":memory:", "demo", "--runs", "0"], 2, /--runs must be a positive whole number/],
       [["--url", ":memory:", "prune"], 2, /required option '--completed-before/],
+      // A bare number once meant milliseconds, and `prune --completed-before 30` deleted everything finished.
+      [["--url", ":memory:", "prune", "--completed-before", "30"], 2, /"30" has no unit; give one of ms, s, m, h, d/],
+      [["--url", ":memory:", "release-stale", "--older-than", "300"], 2, /"300" has no unit/],
     ];
     for (const [args, code, message] of cases) {
       const result = await kwp(undefined, ...args);

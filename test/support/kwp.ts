@@ -1,13 +1,46 @@
+import { spawn } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runNode, type ChildResult } from "./spawn-child.js";
 
-const main = join(dirname(fileURLToPath(import.meta.url)), "../../src/cli/main.ts");
+/**
+ * The built command (`npm test` builds first): no TypeScript compiler starts
+ * in each of the many processes these tests run, so they keep their pace on a
+ * loaded machine.
+ */
+export const KWP_BIN = join(dirname(fileURLToPath(import.meta.url)), "../../dist/cli.js");
 
 /** Runs `kwp <args>` as a user would, in its own process, against `url`. */
 export function kwp(url: string | undefined, ...args: string[]): Promise<ChildResult> {
-  return runNode(["--import", "tsx", main, ...(url ? ["--url", url] : []), ...args], {
+  return runNode([KWP_BIN, ...(url ? ["--url", url] : []), ...args], {
     env: { DATABASE_URL: "", NO_COLOR: "1" },
+  });
+}
+
+/**
+ * Runs `kwp <args>` on a pseudo-terminal (util-linux `script`), typing `input`
+ * once it asks: what a person at a terminal sees and answers.
+ */
+export function kwpOnTerminal(url: string, input: string, ...args: string[]): Promise<ChildResult> {
+  const command = [process.execPath, KWP_BIN, "--url", url, ...args].map((part) => `'${part.replace(/'/g, "'\\''")}'`).join(" ");
+  return new Promise((resolve, reject) => {
+    const child = spawn("script", ["-qefc", command, "/dev/null"], {
+      env: { ...process.env, DATABASE_URL: "", NO_COLOR: "1" },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let answered = false;
+    child.stdout.on("data", (chunk) => {
+      stdout += chunk;
+      if (!answered && stdout.includes("[y/N]")) {
+        answered = true;
+        child.stdin.write(input);
+      }
+    });
+    let stderr = "";
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    child.once("error", reject);
+    child.once("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
 }
 
