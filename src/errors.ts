@@ -70,6 +70,31 @@ export class PartialSchemaError extends WorkflowPersistenceError {
   }
 }
 
+/**
+ * A table a migration creates exists, but not in the shape the migration
+ * gives it (a column missing, of another type or nullability, or an index
+ * missing): it belongs to something else, and adopting it would record a
+ * migration the database does not match. Nothing was recorded.
+ */
+export class IncompatibleSchemaError extends WorkflowPersistenceError {
+  readonly migration: string;
+  readonly table: string;
+  /** The column or index that does not match. */
+  readonly item: string;
+
+  constructor(migration: string, table: string, item: string, problem: string) {
+    super(
+      "INCOMPATIBLE_SCHEMA",
+      `Cannot adopt migration ${migration}: table "${table}" exists but ${problem}. ` +
+        `It is not this library's table (or not at this schema version); nothing was recorded. ` +
+        `Rename or drop it, or point the library at another database or schema.`,
+    );
+    this.migration = migration;
+    this.table = table;
+    this.item = item;
+  }
+}
+
 /** Migration files that were already applied have since been edited. */
 export class MigrationIntegrityError extends WorkflowPersistenceError {
   readonly modifiedMigrations: readonly string[];

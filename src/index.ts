@@ -56,6 +56,7 @@ export {
   NotFoundError,
   ConfigurationError,
   PartialSchemaError,
+  IncompatibleSchemaError,
   MigrationIntegrityError,
   MigrationError,
   JobLeaseLostError,

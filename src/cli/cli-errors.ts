@@ -4,6 +4,7 @@ import {
   MigrationIntegrityError,
   NotFoundError,
   PartialSchemaError,
+  IncompatibleSchemaError,
   ValidationError,
 } from "../errors.js";
 
@@ -34,13 +35,17 @@ export function describeError(error: unknown, databaseLabel: string): { message:
     return { message: error.message, code: EXIT.usage };
   }
   if (error instanceof NotFoundError) return { message: error.message, code: EXIT.notFound };
-  if (error instanceof PartialSchemaError || error instanceof MigrationIntegrityError || error instanceof MigrationError) {
+  if (error instanceof PartialSchemaError || error instanceof IncompatibleSchemaError || error instanceof MigrationIntegrityError || error instanceof MigrationError) {
     return { message: error.message, code: EXIT.failure };
   }
   const code = (error as { code?: unknown })?.code;
   const message = (error as Error)?.message ?? String(error);
   if (["ECONNREFUSED", "ENOTFOUND", "EHOSTUNREACH", "ETIMEDOUT", "ECONNRESET", "3D000", "28P01", "28000"].includes(String(code))) {
     return { message: `cannot connect to ${databaseLabel}: ${message || String(code)}`, code: EXIT.unreachable };
+  }
+  // PostgreSQL's insufficient_privilege: the tables are there, this role may not use them.
+  if (code === "42501") {
+    return { message: `the role connecting to ${databaseLabel} lacks privileges: ${message}`, code: EXIT.unreachable };
   }
   if (code === "42P01" || /no such table/i.test(message)) {
     return { message: `${databaseLabel} is not migrated (${message}); run \`kwp migrate\` first`, code: EXIT.notMigrated };

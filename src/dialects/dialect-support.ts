@@ -3,6 +3,13 @@ import type { AliasedExpression, Expression, Kysely, SelectQueryBuilder, SqlBool
 /** The enum types of the schema (real types on PostgreSQL, TEXT on SQLite). */
 export type EnumTypeName = "Status" | "LogLevel" | "ArtifactType";
 
+/** A column as the catalog describes it; `type` in the form `normalizeDeclaredType` gives. */
+export interface CatalogColumn {
+  name: string;
+  type: string;
+  notNull: boolean;
+}
+
 /** The two databases this library runs on. Names match the spec's `databaseType` option. */
 export type DatabaseType = "postgresql" | "sqlite";
 
@@ -72,6 +79,12 @@ export interface DialectSupport {
 
   /** Column names of a table in the connection's schema. */
   listColumns(db: Kysely<any>, table: string): Promise<string[]>;
+  /** Columns of a table with their types and nullability (from the catalog, which any role may read). */
+  describeColumns(db: Kysely<any>, table: string): Promise<CatalogColumn[]>;
+  /** Names of the indexes in the schema. */
+  listIndexes(db: Kysely<any>): Promise<string[]>;
+  /** A type as a migration file declares it (`TIMESTAMP(3)`, `"Status"`), in the form describeColumns reports. */
+  normalizeDeclaredType(declared: string): string;
 
   /**
    * Runs `work` in a transaction that writes. SQLite: BEGIN IMMEDIATE, taking
@@ -110,13 +123,16 @@ export interface DialectSupport {
 
   /**
    * Runs `work` (a Kysely Migrator run) so that it is atomic and exclusive
-   * across processes. PostgreSQL: Kysely's migrator already runs in a
-   * transaction under an advisory lock, so `work` runs as is. SQLite: Kysely
-   * runs migrations outside any transaction and takes no lock, so `work` runs
-   * inside BEGIN IMMEDIATE on one connection, committed only when it says so.
+   * across processes: inside one transaction on one connection, committed
+   * only when it says so. PostgreSQL: BEGIN, then a transaction-level advisory
+   * lock; SQLite: BEGIN IMMEDIATE. A failed run then leaves nothing behind,
+   * Kysely's bookkeeping tables included. `inTransaction` tells the migrator
+   * whether `db` already is that transaction (it must not open its own); the
+   * Prisma adapter, which cannot hand out a connection, passes false and lets
+   * the migrator open a Prisma interactive transaction where Kysely does so.
    */
   runMigrationTransaction<T>(
     db: Kysely<any>,
-    work: (db: Kysely<any>) => Promise<{ value: T; commit: boolean }>,
+    work: (db: Kysely<any>, inTransaction: boolean) => Promise<{ value: T; commit: boolean }>,
   ): Promise<T>;
 }

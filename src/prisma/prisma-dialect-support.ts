@@ -43,25 +43,18 @@ export function throughPrisma(base: DialectSupport): DialectSupport {
       throw new TypeError(`Unreadable JSON through Prisma: expected text, got ${value === null ? "null" : typeof value}`);
     },
     writeTransaction: (db, work) => db.transaction().execute(work),
+    // Prisma lends no connection to open a transaction on by hand, and a
+    // migrator inside Prisma's interactive transaction cannot get the
+    // connection() Kysely's migrator asks for. So the migrator runs as Kysely
+    // runs it: on PostgreSQL in a transaction it opens (a Prisma interactive
+    // one) after creating its bookkeeping tables; on SQLite without one.
+    // Databases Prisma manages are only checked, never migrated.
     async runMigrationTransaction(db, work) {
-      if (base.databaseType === "postgresql") return base.runMigrationTransaction(db, work);
-      // SQLite: Kysely runs migrations without a transaction; give it Prisma's.
-      let result: { value: unknown; commit: boolean } | undefined;
-      await db
-        .transaction()
-        .execute(async (tx) => {
-          result = await work(tx);
-          if (!result.commit) throw new RollbackForResult();
-        })
-        .catch((error: unknown) => {
-          if (!(error instanceof RollbackForResult)) throw error;
-        });
-      return result!.value as never;
+      return (await work(db, false)).value;
     },
   };
 }
 
-class RollbackForResult extends Error {}
 
 interface DriverAdapterErrorCause {
   kind?: string;

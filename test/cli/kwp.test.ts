@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/database/open-database.js";
 import { createKyselyJobQueue } from "../../src/queue/kysely-job-queue.js";
@@ -128,6 +129,25 @@ describe("kwp errors", () => {
       expect(missing.stderr).toMatch(/^error: .*"no-such-run" not found\n$/);
       const verbose = await kwp(database.url, "--verbose", "run", "no-such-run");
       expect(verbose.stderr).toMatch(/\n\s+at /);
+    } finally {
+      await database.dispose();
+    }
+  });
+
+  it("says a PostgreSQL role lacks privileges instead of calling every migration pending", async () => {
+    const database = await createTestDatabase.postgresql("cli-privileges");
+    try {
+      await kwp(database.url, "migrate");
+      const db = openDatabase(database.url);
+      await sql`do $$ begin create role kwp_no_access login; exception when duplicate_object or unique_violation then null; end $$`.execute(db);
+      await db.destroy();
+      const url = new URL(database.url);
+      url.username = "kwp_no_access";
+      url.password = "";
+      const status = await kwp(url.toString(), "migrate", "--status");
+      expect(status.stdout).not.toContain("pending");
+      expect(status.stderr).toMatch(/lacks privileges: permission denied/);
+      expect(status.code).toBe(3);
     } finally {
       await database.dispose();
     }

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { ConfigurationError, PartialSchemaError } from "../../src/errors.js";
+import { ConfigurationError, IncompatibleSchemaError, PartialSchemaError } from "../../src/errors.js";
 import { migrateToLatest } from "../../src/database/migrations/migrate.js";
 import { getMigrationStatus } from "../../src/database/migrations/migration-status.js";
 import { dialectSupportFor } from "../../src/dialects/detect-database-type.js";
@@ -80,6 +80,44 @@ describe.each(DATABASE_TYPES)("adopting an existing database on %s", (databaseTy
     const result = await migrateToLatest(db);
     expect(result).toMatchObject({ applied: [], adopted: ["0001_init"], prismaManaged: false, notices: [] });
     expect(result.optionalApplied[0]).toBe("optional/0001_job_queue_pending_claim_index");
+  });
+
+  const TABLES_IN_FILE_ORDER = ["workflow_runs", "workflow_stages", "workflow_logs", "workflow_artifacts", "job_queue", "ai_calls"];
+
+  it("refuses tables that merely share our names, naming table and column, and writes nothing", async () => {
+    const database = await fresh();
+    await applyRawSql(database, TABLES_IN_FILE_ORDER.map((table) => `CREATE TABLE "${table}" ("x" integer);`).join("\n"));
+    const db = database.open();
+    const tablesBefore = await dialectSupportFor(databaseType).listTables(db);
+    const error = await migrateToLatest(db).catch((e) => e);
+    expect(error).toBeInstanceOf(IncompatibleSchemaError);
+    expect(error).toMatchObject({ migration: "0001_init", table: "workflow_runs", item: "id" });
+    expect(error.message).toContain('table "workflow_runs" exists but has no column "id"');
+    expect(await dialectSupportFor(databaseType).listTables(db)).toEqual(tablesBefore);
+    expect((await getMigrationStatus(db)).every((s) => s.appliedAt === null)).toBe(true);
+    // A later run still refuses: nothing was recorded as applied.
+    await expect(migrateToLatest(db)).rejects.toBeInstanceOf(IncompatibleSchemaError);
+  });
+
+  it.each([
+    ["a column of another type", (sql: string) => sql.replace(/"priority"(\s+)INTEGER NOT NULL DEFAULT 5/, '"priority"$1TEXT NOT NULL DEFAULT 5'), "workflow_runs", "priority", /is text|is TEXT/],
+    ["a nullable column that must not be", (sql: string) => sql.replace(/"stageName"(\s+)TEXT NOT NULL/, '"stageName"$1TEXT'), "workflow_stages", "stageName", /is nullable, not NOT NULL/],
+    ["a missing index", (sql: string) => sql + ';\nDROP INDEX "job_queue_workflowRunId_idx";', "job_queue", "job_queue_workflowRunId_idx", /has no index/],
+  ])("refuses %s, naming it", async (_what, edit, table, item, problem) => {
+    const database = await fresh();
+    await applyRawSql(database, edit(ourInitSql()));
+    const db = database.open();
+    const error = await migrateToLatest(db).catch((e) => e);
+    expect(error).toBeInstanceOf(IncompatibleSchemaError);
+    expect(error).toMatchObject({ table, item });
+    expect(error.message).toMatch(problem);
+    expect((await getMigrationStatus(db)).every((s) => s.appliedAt === null)).toBe(true);
+  });
+
+  it("checks the shape of a Prisma-managed database's tables too", async () => {
+    const database = await fresh();
+    await applyRawSql(database, TABLES_IN_FILE_ORDER.map((table) => `CREATE TABLE "${table}" ("x" integer);`).join("\n") + prismaMigrationsTableSql(databaseType));
+    await expect(migrateToLatest(database.open())).rejects.toBeInstanceOf(IncompatibleSchemaError);
   });
 
   it("refuses a half-created database, naming the missing tables, and records nothing", async () => {

@@ -131,8 +131,8 @@ class ExclusiveMigrator extends Migrator {
   }
 
   #exclusively(run: (migrator: Migrator) => Promise<MigrationResultSet>): Promise<MigrationResultSet> {
-    return this.#support.runMigrationTransaction(this.#props.db, async (db) => {
-      const resultSet = await run(new Migrator({ ...this.#props, db }));
+    return this.#support.runMigrationTransaction(this.#props.db, async (db, inTransaction) => {
+      const resultSet = await run(new Migrator({ ...this.#props, db, disableTransactions: inTransaction }));
       return { value: resultSet, commit: resultSet.error === undefined };
     });
   }
@@ -196,7 +196,7 @@ async function migrateOnce(
 
   if (tables.includes(PRISMA_MIGRATIONS_TABLE)) {
     if (options.performanceIndexes === true) throw new ConfigurationError(PRISMA_PERFORMANCE_REFUSAL);
-    const checked = checkPrismaManagedSchema(databaseType, tables, files.defaultChain);
+    const checked = await checkPrismaManagedSchema(db, support, tables, files.defaultChain);
     return { databaseType, applied: [], optionalApplied: [], prismaManaged: true, ...checked };
   }
 

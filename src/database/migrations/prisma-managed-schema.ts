@@ -1,5 +1,7 @@
 import { PartialSchemaError } from "../../errors.js";
-import type { DatabaseType } from "../../dialects/dialect-support.js";
+import type { Kysely } from "kysely";
+import type { DialectSupport } from "../../dialects/dialect-support.js";
+import { checkExistingSchema } from "./expected-schema.js";
 import type { SqlMigrationFile } from "./sql-migration-file.js";
 
 /** Prisma's bookkeeping table: its presence means `prisma migrate` manages the schema. */
@@ -18,22 +20,25 @@ export const PRISMA_PERFORMANCE_REFUSAL =
 
 /**
  * On a database `prisma migrate` manages, migrating only checks: every table
- * of the default chain must exist, or a PartialSchemaError names what is
- * missing. Nothing is created, not even the migrator's bookkeeping: Prisma
+ * of the default chain must exist (PartialSchemaError names what is missing)
+ * with its columns and indexes (IncompatibleSchemaError). Nothing is created, not even the migrator's bookkeeping: Prisma
  * reports any table it does not know as drift, and its prompt then offers to
  * reset the schema, losing every row.
  */
-export function checkPrismaManagedSchema(
-  databaseType: DatabaseType,
+export async function checkPrismaManagedSchema(
+  db: Kysely<any>,
+  support: DialectSupport,
   tables: readonly string[],
   defaultChain: readonly SqlMigrationFile[],
-): { adopted: string[]; notices: string[] } {
+): Promise<{ adopted: string[]; notices: string[] }> {
+  const databaseType = support.databaseType;
   const existing = new Set(tables);
   for (const file of defaultChain) {
     const missing = file.createdTables.filter((table) => !existing.has(table));
     if (missing.length > 0) {
       throw new PartialSchemaError(file.name, file.createdTables.filter((table) => existing.has(table)), missing);
     }
+    await checkExistingSchema(db, support, file);
   }
   const notices = [
     "This database is managed by Prisma (_prisma_migrations exists): its tables were checked and found " +

@@ -3,6 +3,7 @@ import { PartialSchemaError } from "../../errors.js";
 import type { DialectSupport } from "../../dialects/dialect-support.js";
 import { recordChecksum } from "./migration-checksums.js";
 import type { SqlMigrationFile } from "./sql-migration-file.js";
+import { checkExistingSchema } from "./expected-schema.js";
 
 /**
  * A Kysely MigrationProvider over plain `.sql` files, so that the files a DBA
@@ -11,8 +12,10 @@ import type { SqlMigrationFile } from "./sql-migration-file.js";
  * A migration that creates tables is *adopted* instead of run when every table it
  * creates already exists: a database made by `prisma migrate` (or by a DBA from
  * the same files) is recorded as migrated rather than failing with "already
- * exists". When only some of its tables exist, the database is in a state neither
- * path can trust, and migrating stops with a PartialSchemaError naming them.
+ * exists", after their columns and indexes were compared with the file's
+ * (IncompatibleSchemaError otherwise). When only some of its tables exist, the
+ * database is in a state neither path can trust, and migrating stops with a
+ * PartialSchemaError naming them.
  */
 export class SqlFileMigrationProvider implements MigrationProvider {
   readonly #files: readonly SqlMigrationFile[];
@@ -37,7 +40,25 @@ export class SqlFileMigrationProvider implements MigrationProvider {
     return migrations;
   }
 
+  /**
+   * Under a savepoint: when a statement fails, PostgreSQL aborts the whole
+   * transaction, and the migrator's own statements after it (recording the
+   * failure, releasing its lock) would fail too and hide which migration broke.
+   * Rolled back to the savepoint, the run ends cleanly, names the migration,
+   * and is then rolled back whole.
+   */
   async #up(db: Kysely<any>, file: SqlMigrationFile): Promise<void> {
+    await sql`savepoint kwp_migration`.execute(db);
+    try {
+      await this.#apply(db, file);
+    } catch (error) {
+      await sql`rollback to savepoint kwp_migration`.execute(db).catch(() => {});
+      throw error;
+    }
+    await sql`release savepoint kwp_migration`.execute(db);
+  }
+
+  async #apply(db: Kysely<any>, file: SqlMigrationFile): Promise<void> {
     if (await this.#adoptExistingTables(db, file)) {
       this.#adopted.push(file.name);
     } else {
@@ -58,7 +79,11 @@ export class SqlFileMigrationProvider implements MigrationProvider {
     const existing = new Set(await this.#support.listTables(db));
     const present = file.createdTables.filter((table) => existing.has(table));
     if (present.length === 0) return false;
-    if (present.length === file.createdTables.length) return true;
+    if (present.length === file.createdTables.length) {
+      // Same names are not the same tables: compare before recording anything.
+      await checkExistingSchema(db, this.#support, file);
+      return true;
+    }
     const missing = file.createdTables.filter((table) => !existing.has(table));
     throw new PartialSchemaError(file.name, present, missing);
   }

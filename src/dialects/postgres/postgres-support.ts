@@ -1,11 +1,13 @@
 import { sql, type Kysely, type SelectQueryBuilder, type SqlBool } from "kysely";
 import type { DialectSupport } from "../dialect-support.js";
 import { postgresCodecs } from "./postgres-codecs.js";
+import { manualTransaction } from "../manual-transaction.js";
 
 /** The schema a catalog query looks in: the named one, else the connection's current schema. */
 const schemaOf = (schema: string | undefined) => (schema === undefined ? sql`current_schema()` : sql`${schema}`);
 
 const bySchema = new Map<string, DialectSupport>();
+
 
 /**
  * PostgreSQL support with every table and enum type qualified by `schema`
@@ -36,12 +38,15 @@ function createPostgresSupport(schema: string | undefined): DialectSupport {
     lockForClaim: <QB extends SelectQueryBuilder<any, any, any>>(query: QB) => query.forUpdate().skipLocked() as QB,
 
     async listTables(db: Kysely<any>): Promise<string[]> {
-      // current_schema() rather than 'public' when no schema is named: an
-      // application may keep these tables in its own schema through search_path.
+      // pg_catalog, not information_schema: the latter hides tables the role may
+      // not use, and a role without privileges would see every migration "pending".
+      // current_schema() when no schema is named: an application may keep these
+      // tables in its own schema through search_path.
       const { rows } = await sql<{ table_name: string }>`
-        select table_name::text as table_name from information_schema.tables
-        where table_schema = ${schemaOf(schema)} and table_type = 'BASE TABLE'
-        order by table_name`.execute(db);
+        select c.relname::text as table_name
+        from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+        where n.nspname = ${schemaOf(schema)} and c.relkind in ('r', 'p')
+        order by 1`.execute(db);
       return rows.map((row) => row.table_name);
     },
 
@@ -72,12 +77,48 @@ function createPostgresSupport(schema: string | undefined): DialectSupport {
       return rows.map((row) => row.column_name);
     },
 
+    // pg_catalog rather than information_schema: it shows every table whatever
+    // the role's privileges (information_schema hides what a role cannot use).
+    async describeColumns(db, table) {
+      const { rows } = await sql<{ name: string; type: string; not_null: boolean }>`
+        select a.attname::text as name,
+               case when t.typtype = 'e' then t.typname::text else format_type(a.atttypid, a.atttypmod) end as type,
+               a.attnotnull as not_null
+        from pg_catalog.pg_attribute a
+        join pg_catalog.pg_class c on c.oid = a.attrelid
+        join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+        join pg_catalog.pg_type t on t.oid = a.atttypid
+        where n.nspname = ${schemaOf(schema)} and c.relname = ${table} and a.attnum > 0 and not a.attisdropped
+        order by a.attnum`.execute(db);
+      return rows.map((row) => ({ name: row.name, type: row.type, notNull: row.not_null === true }));
+    },
+
+    async listIndexes(db) {
+      const { rows } = await sql<{ name: string }>`
+        select indexname::text as name from pg_catalog.pg_indexes where schemaname = ${schemaOf(schema)}`.execute(db);
+      return rows.map((row) => row.name);
+    },
+
+    normalizeDeclaredType(declared) {
+      if (declared.startsWith('"')) return declared.slice(1, -1); // an enum type, by name
+      const lower = declared.toLowerCase();
+      return /^timestamp(\(\d+\))?$/.test(lower) ? `${lower} without time zone` : lower;
+    },
+
     writeTransaction(db, work) {
       return db.transaction().execute(work);
     },
 
-    async runMigrationTransaction(db, work) {
-      return (await work(db)).value;
+    // The whole run, Kysely's bookkeeping tables included, is one transaction:
+    // a failed run leaves the database as it found it (Kysely alone creates its
+    // tables before its transaction and keeps them). A transaction-level
+    // advisory lock taken first serialises concurrent runs, so two processes
+    // never race to create those tables. Kysely's own session-level lock then
+    // runs inside the same transaction, so both of its calls reach the same
+    // server session even behind a transaction pooler.
+    runMigrationTransaction(db, work) {
+      const lock = sql`select pg_advisory_xact_lock(hashtext('kysely-workflow-persistence migrations'))`;
+      return manualTransaction(db, sql`begin`, [lock], (connection) => work(connection, true));
     },
   };
 }

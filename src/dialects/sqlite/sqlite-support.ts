@@ -1,6 +1,7 @@
 import { sql, type Kysely, type SqlBool } from "kysely";
 import type { DialectSupport } from "../dialect-support.js";
 import { sqliteCodecs } from "./sqlite-codecs.js";
+import { manualTransaction } from "../manual-transaction.js";
 
 export const sqliteSupport: DialectSupport = {
   databaseType: "sqlite",
@@ -48,6 +49,21 @@ export const sqliteSupport: DialectSupport = {
     return rows.map((row) => row.name);
   },
 
+  async describeColumns(db, table) {
+    const { rows } = await sql<{ name: string; type: string; notnull: number; pk: number }>`
+      select name, type, "notnull", pk from pragma_table_info(${table})`.execute(db);
+    // An INTEGER PRIMARY KEY aside, SQLite lets a PRIMARY KEY column hold NULL
+    // unless it says NOT NULL; the files always say it, Prisma's DDL too.
+    return rows.map((row) => ({ name: row.name, type: row.type.toUpperCase(), notNull: Number(row.notnull) === 1 }));
+  },
+
+  async listIndexes(db) {
+    const { rows } = await sql<{ name: string }>`select name from sqlite_master where type = 'index'`.execute(db);
+    return rows.map((row) => row.name);
+  },
+
+  normalizeDeclaredType: (declared) => declared.replace(/"/g, "").toUpperCase(),
+
   writeTransaction(db, work) {
     return immediateTransaction(db, async (connection) => ({ value: await work(connection), commit: true }));
   },
@@ -55,27 +71,18 @@ export const sqliteSupport: DialectSupport = {
   runMigrationTransaction(db, work) {
     // IMMEDIATE takes the write lock up front: a second migrating process
     // waits on the busy timeout here instead of failing half-way through.
-    return immediateTransaction(db, work);
+    return immediateTransaction(db, (connection) => work(connection, true));
   },
 };
 
 /**
- * BEGIN IMMEDIATE … COMMIT on one connection; rolled back when `work` throws
- * or asks for it. Kysely's own transaction() issues a deferred BEGIN.
+ * BEGIN IMMEDIATE … COMMIT on one connection. Kysely's own transaction()
+ * issues a deferred BEGIN, which fails with SQLITE_BUSY when another process
+ * wrote between this one's first read and its first write.
  */
 function immediateTransaction<T>(
   db: Kysely<any>,
   work: (connection: Kysely<any>) => Promise<{ value: T; commit: boolean }>,
 ): Promise<T> {
-  return db.connection().execute(async (connection) => {
-    await sql`begin immediate`.execute(connection);
-    try {
-      const { value, commit } = await work(connection);
-      await sql.raw(commit ? "commit" : "rollback").execute(connection);
-      return value;
-    } catch (error) {
-      await sql`rollback`.execute(connection).catch(() => {});
-      throw error;
-    }
-  });
+  return manualTransaction(db, sql`begin immediate`, [], work);
 }
