@@ -4,6 +4,9 @@ import { openDatabase, redactPassword } from "../database/open-database.js";
 import { createQueryContext, type QueryContext } from "../database/query-context.js";
 import type { Output } from "./output.js";
 
+/** The database when neither --url nor DATABASE_URL names one. */
+export const DEFAULT_URL = "sqlite:./workflow.db";
+
 /** What every command gets: where the database is, how to print, and a lazily opened connection. */
 export class CliContext {
   #db: Kysely<Database> | undefined;
@@ -17,6 +20,17 @@ export class CliContext {
   /** The URL without its password, for messages. */
   get label(): string {
     return redactPassword(this.url);
+  }
+
+  /**
+   * How to run `kwp` again on the same database, for hints a person can copy:
+   * `npx kwp`, with `--url` unless it is the default or DATABASE_URL already
+   * says it (a password stays out: the hint says where to put it).
+   */
+  commandPrefix(): string {
+    if (this.url === DEFAULT_URL || this.url === process.env.DATABASE_URL) return "npx kwp";
+    const quoted = `'${this.label.replace(/'/g, "'\\''")}'`;
+    return `npx kwp --url ${quoted}`;
   }
 
   get db(): Kysely<Database> {

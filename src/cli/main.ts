@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
-import { CliContext } from "./cli-context.js";
+import { CliContext, DEFAULT_URL } from "./cli-context.js";
 import { describeError, EXIT } from "./cli-errors.js";
 import { createOutput } from "./output.js";
 import { demoCommand } from "./commands/demo-command.js";
@@ -8,7 +8,6 @@ import { jobsCommand, runCommand, runsCommand, statsCommand } from "./commands/i
 import { pruneCommand, releaseStaleCommand } from "./commands/maintenance-commands.js";
 import { migrateCommand, prismaMigrationCommand } from "./commands/migrate-command.js";
 
-const DEFAULT_URL = "sqlite:./workflow.db";
 
 const positiveInteger = (name: string) => (value: string) => {
   const number = Number(value);

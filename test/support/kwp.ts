@@ -17,11 +17,20 @@ export function kwp(url: string | undefined, ...args: string[]): Promise<ChildRe
   });
 }
 
+/** What to type on the terminal, and when: once the output shows `after`, `delayMs` later. */
+export interface TerminalInput {
+  after: string;
+  input: string;
+  delayMs?: number;
+}
+
 /**
  * Runs `kwp <args>` on a pseudo-terminal (util-linux `script`), typing `input`
- * once it asks: what a person at a terminal sees and answers.
+ * once it asks (or as `typed` says; "\x03" is Ctrl-C): what a person at a
+ * terminal sees and does.
  */
-export function kwpOnTerminal(url: string, input: string, ...args: string[]): Promise<ChildResult> {
+export function kwpOnTerminal(url: string, typed: string | TerminalInput, ...args: string[]): Promise<ChildResult> {
+  const { after, input, delayMs = 0 } = typeof typed === "string" ? { after: "[y/N]", input: typed } : typed;
   const command = [process.execPath, KWP_BIN, "--url", url, ...args].map((part) => `'${part.replace(/'/g, "'\\''")}'`).join(" ");
   return new Promise((resolve, reject) => {
     const child = spawn("script", ["-qefc", command, "/dev/null"], {
@@ -32,9 +41,9 @@ export function kwpOnTerminal(url: string, input: string, ...args: string[]): Pr
     let answered = false;
     child.stdout.on("data", (chunk) => {
       stdout += chunk;
-      if (!answered && stdout.includes("[y/N]")) {
+      if (!answered && stdout.includes(after)) {
         answered = true;
-        child.stdin.write(input);
+        setTimeout(() => child.stdin.write(input), delayMs);
       }
     });
     let stderr = "";

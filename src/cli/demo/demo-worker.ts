@@ -3,22 +3,14 @@ import { ConflictError } from "../../errors.js";
 import type { AICallLogger, DequeueResult, JobQueue, WorkflowPersistence, WorkflowRunRecord } from "../../types.js";
 import { DEMO_MODELS, DEMO_PIPELINE, LAST_GROUP, demoStage, stagesOfGroup, type DemoStage } from "./demo-pipeline.js";
 
-export interface DemoCounters {
-  runsStarted: number;
-  runsCompleted: number;
-  jobsCompleted: number;
-  retries: number;
-  suspended: number;
-  resumed: number;
-  aiCalls: number;
-}
-
 export interface DemoWorkerDeps {
   persistence: WorkflowPersistence;
   queue: JobQueue;
   aiCalls: AICallLogger;
-  counters: DemoCounters;
-  totalRuns: number;
+  /** This demo's runs not claimed yet, shared by its workers (another demo's runs are not ours to start). */
+  unclaimed: string[];
+  /** True once every run of this demo has finished (counted by the database). */
+  isDone: () => boolean;
   /** How long the review stage stays suspended. */
   reviewDelayMs: number;
   /** Simulated work per stage. */
@@ -27,22 +19,24 @@ export interface DemoWorkerDeps {
 
 /**
  * One worker loop of the demo, using only the library's public interfaces as
- * an engine would: claim pending runs, resume suspended jobs whose time has
- * come, and execute stage jobs, advancing each run group by group.
+ * an engine would: claim this demo's pending runs, resume suspended jobs whose
+ * time has come, and execute stage jobs (any run's, as engine workers do),
+ * advancing each run group by group. Stops claiming once `signal` aborts; the
+ * job in hand is finished first.
  */
 export async function runDemoWorker(deps: DemoWorkerDeps, signal: AbortSignal): Promise<void> {
-  const { persistence, queue, counters } = deps;
-  while (!signal.aborted && counters.runsCompleted < deps.totalRuns) {
-    const run = await persistence.claimNextPendingRun();
-    if (run) {
-      counters.runsStarted++;
-      await persistence.createLog({ workflowRunId: run.id, level: "INFO", message: `run claimed by ${queue.workerId}` });
-      await enqueueGroup(deps, run.id, 1);
+  const { persistence, queue } = deps;
+  while (!signal.aborted && !deps.isDone()) {
+    const runId = deps.unclaimed.shift();
+    if (runId !== undefined) {
+      if (await persistence.claimPendingRun(runId)) {
+        await persistence.createLog({ workflowRunId: runId, level: "INFO", message: `run claimed by ${queue.workerId}` });
+        await enqueueGroup(deps, runId, 1);
+      }
       continue;
     }
     for (const ready of await queue.getSuspendedJobsReadyToPoll()) {
       if (await queue.resume(ready.jobId)) {
-        counters.resumed++;
         await persistence.updateStageByRunAndStageId(ready.workflowRunId, ready.stageId, { resumeData: { approved: true, by: "demo-reviewer" } });
       }
     }
@@ -81,7 +75,7 @@ async function enqueueGroup(deps: DemoWorkerDeps, runId: string, group: number):
 }
 
 async function executeJob(deps: DemoWorkerDeps, job: DequeueResult): Promise<void> {
-  const { persistence, queue, counters } = deps;
+  const { persistence, queue } = deps;
   const definition = demoStage(job.stageId);
   const current = await persistence.getStage(job.workflowRunId, job.stageId);
   const resumedFromReview = current?.status === "SUSPENDED";
@@ -98,7 +92,6 @@ async function executeJob(deps: DemoWorkerDeps, job: DequeueResult): Promise<voi
     await persistence.updateStage(stage.id, { status: "SUSPENDED", nextPollAt, pollInterval: deps.reviewDelayMs, suspendedState: { waitingFor: "review" } });
     await persistence.createLog({ workflowRunId: job.workflowRunId, workflowStageId: stage.id, level: "INFO", message: "waiting for review" });
     await queue.suspend(job.jobId, nextPollAt);
-    counters.suspended++;
     return;
   }
   logAICalls(deps, job.workflowRunId, definition);
@@ -106,7 +99,6 @@ async function executeJob(deps: DemoWorkerDeps, job: DequeueResult): Promise<voi
     await persistence.updateStage(stage.id, { errorMessage: "model overloaded (simulated); retrying" });
     await persistence.createLog({ workflowRunId: job.workflowRunId, workflowStageId: stage.id, level: "WARN", message: "attempt 1 failed; will retry" });
     await queue.fail(job.jobId, "model overloaded (simulated)", true);
-    counters.retries++;
     return;
   }
 
@@ -117,7 +109,6 @@ async function executeJob(deps: DemoWorkerDeps, job: DequeueResult): Promise<voi
     await tx.createLog({ workflowRunId: job.workflowRunId, workflowStageId: stage.id, level: "INFO", message: `${definition.stageName} done` });
   });
   await queue.complete(job.jobId);
-  counters.jobsCompleted++;
   await advance(deps, job.workflowRunId, definition.executionGroup);
 }
 
@@ -151,7 +142,6 @@ async function finishRun(deps: DemoWorkerDeps, runId: string): Promise<void> {
     });
     await tx.createLog({ workflowRunId: runId, level: "INFO", message: "run completed" });
   });
-  deps.counters.runsCompleted++;
 }
 
 function logAICalls(deps: DemoWorkerDeps, runId: string, stage: DemoStage): void {
@@ -171,6 +161,5 @@ function logAICalls(deps: DemoWorkerDeps, runId: string, stage: DemoStage): void
       cost: inputTokens * model.input + outputTokens * model.output,
       metadata: { stage: stage.stageId },
     });
-    deps.counters.aiCalls++;
   }
 }
