@@ -15,6 +15,12 @@ export class CliContext {
     readonly url: string,
     readonly output: Output,
     readonly verbose: boolean,
+    /**
+     * "read": the command only reads, so a missing SQLite file is an error
+     * rather than a new empty file. `readonly` (--readonly) opens the database
+     * read-only: SQLite's read-only mode, PostgreSQL's read-only transactions.
+     */
+    readonly access: { reads: boolean; readonly: boolean } = { reads: false, readonly: false },
   ) {}
 
   /** The URL without its password, for messages. */
@@ -34,7 +40,10 @@ export class CliContext {
   }
 
   get db(): Kysely<Database> {
-    this.#db ??= openDatabase(this.url);
+    this.#db ??= openDatabase(this.url, {
+      sqlite: { fileMustExist: this.access.reads || this.access.readonly, readonly: this.access.readonly },
+      ...(this.access.readonly ? { postgres: { pool: { options: "-c default_transaction_read_only=on" } } } : {}),
+    });
     return this.#db;
   }
 

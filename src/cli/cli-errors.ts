@@ -31,6 +31,11 @@ export class CliError extends Error {
 /** One line for a person, and the exit code that goes with it. */
 export function describeError(error: unknown, databaseLabel: string): { message: string; code: number } {
   if (error instanceof CliError) return { message: error.message, code: error.code };
+  const openFailure = (error as { cause?: { code?: unknown } } | null)?.cause?.code;
+  if (error instanceof ConfigurationError && /^SQLITE_(CANTOPEN|PERM|READONLY)/.test(String(openFailure))) {
+    // The file is missing (a reading command never creates one) or this user may not open it.
+    return { message: `cannot open ${databaseLabel}: ${error.message}`, code: EXIT.unreachable };
+  }
   if (error instanceof ConfigurationError || error instanceof ValidationError) {
     return { message: error.message, code: EXIT.usage };
   }
@@ -50,7 +55,7 @@ export function describeError(error: unknown, databaseLabel: string): { message:
   if (code === "42P01" || /no such table/i.test(message)) {
     return { message: `${databaseLabel} is not migrated (${message}); run \`kwp migrate\` first`, code: EXIT.notMigrated };
   }
-  if (String(code).startsWith("SQLITE_CANTOPEN")) {
+  if (/^SQLITE_(CANTOPEN|PERM)/.test(String(code)) || code === "EACCES") {
     return { message: `cannot open ${databaseLabel}: ${message}`, code: EXIT.unreachable };
   }
   return { message, code: EXIT.failure };

@@ -22,12 +22,15 @@ export function buildProgram(): Command {
     .addOption(new Option("--url <url>", "database: postgres://… or sqlite:path").env("DATABASE_URL").default(DEFAULT_URL))
     .option("--json", "print results as JSON")
     .option("--verbose", "print stack traces with errors")
+    .option("--readonly", "open the database read-only (SQLite read-only mode, PostgreSQL read-only transactions)")
     .showHelpAfterError()
     .exitOverride();
 
-  const run = (action: (cli: CliContext) => Promise<void>) => async () => {
-    const options = program.opts<{ url: string; json?: boolean; verbose?: boolean }>();
-    const cli = new CliContext(options.url, createOutput(options.json === true), options.verbose === true);
+  /** `reads`: the command only reads (a missing SQLite file is then an error, never created). */
+  const run = (action: (cli: CliContext) => Promise<void>, reads = false) => async () => {
+    const options = program.opts<{ url: string; json?: boolean; verbose?: boolean; readonly?: boolean }>();
+    const access = { reads, readonly: options.readonly === true };
+    const cli = new CliContext(options.url, createOutput(options.json === true), options.verbose === true, access);
     try {
       await action(cli);
     } catch (error) {
@@ -46,7 +49,7 @@ export function buildProgram(): Command {
     .option("--status", "list applied and pending migrations")
     .option("--sql", "print the SQL for this database's dialect instead of running it")
     .option("--no-performance-indexes", "apply only the Prisma schema, not the optional migrations")
-    .action((options) => run((cli) => migrateCommand(cli, options))());
+    .action((options) => run((cli) => migrateCommand(cli, options), options.status === true)());
 
   program
     .command("prisma-migration")
@@ -67,19 +70,19 @@ export function buildProgram(): Command {
     .description("list workflow runs, newest first")
     .option("--status <status>", "only runs with this status")
     .option("--limit <n>", "how many", positiveInteger("--limit"), 20)
-    .action((options) => run((cli) => runsCommand(cli, options))());
+    .action((options) => run((cli) => runsCommand(cli, options), true)());
 
   program
     .command("run <id>")
     .description("one run: its stages, artifacts and last logs")
-    .action((id: string) => run((cli) => runCommand(cli, id))());
+    .action((id: string) => run((cli) => runCommand(cli, id), true)());
 
-  program.command("jobs").description("job queue: counts by status, oldest pending, stale RUNNING").action(() => run(jobsCommand)());
+  program.command("jobs").description("job queue: counts by status, oldest pending, stale RUNNING").action(() => run(jobsCommand, true)());
 
   program
     .command("stats <topicPrefix>")
     .description("AI calls, tokens and cost per model for a topic prefix")
-    .action((prefix: string) => run((cli) => statsCommand(cli, prefix))());
+    .action((prefix: string) => run((cli) => statsCommand(cli, prefix), true)());
 
   program
     .command("release-stale")

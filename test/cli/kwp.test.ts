@@ -1,4 +1,5 @@
 import { sql } from "kysely";
+import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/database/open-database.js";
 import { createKyselyJobQueue } from "../../src/queue/kysely-job-queue.js";
@@ -117,6 +118,32 @@ describe("kwp errors", () => {
       expect(result.stderr).toMatch(message);
       expect(result.stderr + result.stdout).not.toContain("s3cret-pw");
       if (!args.includes("--verbose")) expect(result.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+
+  it("never creates a file to read from: a missing SQLite file or an unknown scheme is an error, and --readonly writes nothing", async () => {
+    const database = await createTestDatabase.sqlite("cli-readonly");
+    try {
+      const path = database.url.slice("sqlite:".length);
+      const missing = `${path}.missing`;
+      for (const command of [["runs"], ["jobs"], ["stats", "x"], ["run", "id"], ["migrate", "--status"]]) {
+        const result = await kwp(`sqlite:${missing}`, ...command);
+        expect(result.code, command.join(" ")).toBe(3);
+        expect(result.stderr).toMatch(/cannot open sqlite:.*unable to open database file/);
+      }
+      const typo = await kwp(`sqlite3:${missing}`, "runs");
+      expect(typo.code).toBe(2);
+      expect(typo.stderr).toMatch(/Unsupported database URL scheme/);
+      expect(existsSync(missing)).toBe(false);
+      expect(existsSync(`sqlite3:${missing}`)).toBe(false);
+
+      await kwp(database.url, "migrate");
+      expect((await kwp(database.url, "--readonly", "jobs")).code).toBe(0);
+      const write = await kwp(database.url, "--readonly", "release-stale", "--older-than", "1s");
+      expect(write.code).toBe(1);
+      expect(write.stderr).toMatch(/readonly database/);
+    } finally {
+      await database.dispose();
     }
   });
 

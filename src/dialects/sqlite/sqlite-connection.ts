@@ -5,6 +5,8 @@ export interface SqliteConnectionOptions {
   busyTimeoutMs?: number;
   /** Open the file read-only. */
   readonly?: boolean;
+  /** Fail when the file does not exist instead of creating an empty one (what a reader wants). */
+  fileMustExist?: boolean;
 }
 
 /**
@@ -22,6 +24,7 @@ export function openSqliteConnection(
 ): BetterSqlite3.Database {
   const database = new BetterSqlite3(filename, {
     ...(options.readonly ? { readonly: true } : {}),
+    ...(options.fileMustExist ? { fileMustExist: true } : {}),
     timeout: options.busyTimeoutMs ?? 5000,
   });
   database.pragma("foreign_keys = ON");
