@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../database/database.js";
 import { createQueryContext, inWriteTransaction, type QueryContextOptions } from "../database/query-context.js";
+import { beforeDestroy } from "../database/database-handle.js";
 import { ValidationError, WorkflowPersistenceError } from "../errors.js";
 import type { AICallLogger, CreateAICallInput } from "../types.js";
 import { createAICallSchema, createAICallsSchema, nonEmptyTextSchema, textSchema } from "../validation/input-schemas.js";
@@ -34,6 +35,12 @@ export function createKyselyAICallLogger(db: Kysely<Database>, options: KyselyAI
   });
   const onError = options.onError ?? reportToStderr;
   let closed = false;
+  // The engine's interface has no close(): an application shuts down with
+  // `await db.destroy()`, which flushes this buffer first (handles from openDatabase).
+  const forgetDestroyHook = beforeDestroy(db, async () => {
+    closed = true;
+    await buffer.flush();
+  });
   const pending = (call: ParsedAICall): PendingAICall => ({ id: ctx.newId(), loggedAt: new Date(), call });
 
   return {
@@ -75,6 +82,7 @@ export function createKyselyAICallLogger(db: Kysely<Database>, options: KyselyAI
 
     async close() {
       closed = true;
+      forgetDestroyHook();
       await buffer.flush();
     },
   };

@@ -1,4 +1,5 @@
-import { Kysely, PostgresDialect, SqliteDialect, type KyselyConfig } from "kysely";
+import { PostgresDialect, SqliteDialect, type Kysely, type KyselyConfig } from "kysely";
+import { DatabaseHandle } from "./database-handle.js";
 import { ConfigurationError } from "../errors.js";
 import { createPostgresPool, rememberListenSettings, type PostgresPoolOptions } from "../dialects/postgres/postgres-pool.js";
 import {
@@ -46,7 +47,7 @@ export function openDatabase(url: string, options: OpenDatabaseOptions = {}): Ky
       { cause: error },
     );
   }
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(connection) }), ...log });
+  return new DatabaseHandle<Database>({ dialect: new SqliteDialect({ database: withStatementCache(connection) }), ...log });
 }
 
 function openPostgres(parsed: ParsedDatabaseUrl, options: OpenDatabaseOptions, log: Pick<KyselyConfig, "log">): Kysely<Database> {
@@ -64,7 +65,7 @@ function openPostgres(parsed: ParsedDatabaseUrl, options: OpenDatabaseOptions, l
   const pool = createPostgresPool(parsed.target, poolSettings);
   // Named prepared statements live on a server session; a transaction pooler
   // hands each transaction another one ("prepared statement … does not exist").
-  const db = new Kysely<Database>({
+  const db = new DatabaseHandle<Database>({
     dialect: new PostgresDialect({ pool: transactionPooler ? pool : withPreparedStatements(pool) }),
     ...log,
   });

@@ -83,6 +83,54 @@ export function postgresNotifications(poolOptions: pg.PoolConfig, schema?: strin
   };
 }
 
+interface SharedListener {
+  notifications: JobNotifications;
+  users: number;
+}
+
+const listenersByHandle = new WeakMap<object, Map<string, SharedListener>>();
+
+/**
+ * One LISTEN connection per database handle (and schema), shared by every
+ * queue on it: eight workers in one process hold one listening connection,
+ * not eight. Each queue's close() gives its share back; the connection ends
+ * with the last share, or when the handle is destroyed (`beforeDestroy`).
+ */
+export function sharedPostgresNotifications(
+  handle: object,
+  settings: pg.PoolConfig,
+  schema: string | undefined,
+  onHandleDestroy: (close: () => Promise<void>) => () => void,
+): JobNotifications {
+  let byKey = listenersByHandle.get(handle);
+  if (!byKey) listenersByHandle.set(handle, (byKey = new Map()));
+  const key = schema ?? "";
+  let shared = byKey.get(key);
+  if (!shared) {
+    const created: SharedListener = { notifications: postgresNotifications(settings, schema), users: 0 };
+    const unregister = onHandleDestroy(async () => {
+      byKey!.delete(key);
+      await created.notifications.close();
+    });
+    const close = created.notifications.close;
+    created.notifications = { ...created.notifications, close: async () => (unregister(), close()) };
+    byKey.set(key, (shared = created));
+  }
+  const entry = shared;
+  entry.users++;
+  let released = false;
+  return {
+    wait: (timeoutMs, signal) => entry.notifications.wait(timeoutMs, signal),
+    async close() {
+      if (released) return;
+      released = true;
+      if (--entry.users > 0) return;
+      if (byKey!.get(key) === entry) byKey!.delete(key);
+      await entry.notifications.close();
+    },
+  };
+}
+
 function sleep(timeoutMs: number, signal: AbortSignal | undefined, waiters: Array<() => void>): Promise<void> {
   return new Promise((resolve) => {
     if (signal?.aborted) return resolve();

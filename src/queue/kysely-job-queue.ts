@@ -13,7 +13,8 @@ import { complete, completeMany, fail, heartbeat, resume, suspend } from "./ackn
 import { dequeue, dequeueBatch } from "./claim-jobs.js";
 import { completeAndDequeue } from "./complete-and-claim.js";
 import { enqueue, enqueueParallel } from "./enqueue.js";
-import { pollingOnly, postgresNotifications, type JobNotifications } from "./job-notifications.js";
+import { pollingOnly, sharedPostgresNotifications, type JobNotifications } from "./job-notifications.js";
+import { beforeDestroy } from "../database/database-handle.js";
 import { getQueueStats, getSuspendedJobsReadyToPoll, releaseStaleJobs } from "./queue-maintenance.js";
 import type { QueueContext } from "./queue-context.js";
 
@@ -66,5 +67,6 @@ export function createKyselyJobQueue(db: Kysely<Database>, options: KyselyJobQue
 function notificationsFor(db: Kysely<any>, ctx: QueueContext, listen: PostgresConnectionSettings | false | undefined): JobNotifications {
   if (ctx.dialect.databaseType !== "postgresql" || listen === false) return pollingOnly;
   const settings = listen ?? listenSettingsOf(db);
-  return settings ? postgresNotifications(settings as pg.PoolConfig, ctx.dialect.schema) : pollingOnly;
+  if (!settings) return pollingOnly;
+  return sharedPostgresNotifications(db, settings as pg.PoolConfig, ctx.dialect.schema, (close) => beforeDestroy(db, close));
 }

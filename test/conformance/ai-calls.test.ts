@@ -159,6 +159,21 @@ describe.each(BACKENDS)("AICallLogger on $name", (backend) => {
       expect(result.code).toBe(0);
       expect((await fixture.counts()).ai_calls).toBe(10_000);
     });
+
+    // The engine's AICallLogger has no close(): applications shut down with db.destroy().
+    it.runIf(backend.kind === "kysely")("loses nothing when a process only destroys its database handle", { timeout: 60_000 }, async () => {
+      const result = await runChild("log-ai-calls", [fixture.database.url, "100", "destroy"]);
+      expect(result.stderr).toBe("");
+      expect(result.code).toBe(0);
+      expect((await fixture.counts()).ai_calls).toBe(100);
+    });
+
+    // SQLite only: a PostgreSQL pool keeps a process alive for its idle timeout (10 s) anyway.
+    it.runIf(backend.kind === "kysely" && backend.databaseType === "sqlite")("loses nothing when a process simply ends", { timeout: 60_000 }, async () => {
+      const result = await runChild("log-ai-calls", [fixture.database.url, "100", "none"]);
+      expect(result.code).toBe(0);
+      expect((await fixture.counts()).ai_calls).toBe(100);
+    });
   });
 
   describe("logBatchResults and isRecorded", () => {

@@ -5,6 +5,7 @@ import type { JobQueue } from "../../src/types.js";
 import { createKyselyJobQueue } from "../../src/queue/kysely-job-queue.js";
 import { dialectSupportFor } from "../../src/dialects/detect-database-type.js";
 import { BACKENDS, sleep, useBackend } from "./backends.js";
+import { runChild } from "../support/spawn-child.js";
 
 describe.each(BACKENDS)("JobQueue on $name", (backend) => {
   const fixture = useBackend(backend);
@@ -344,6 +345,32 @@ describe.each(BACKENDS)("JobQueue on $name", (backend) => {
       setTimeout(() => controller.abort(), 20);
       await q.waitForJobs(10_000, controller.signal);
       expect(Date.now() - start).toBeLessThan(2_000);
+    });
+
+    it.runIf(backend.name === "kysely/postgresql")("shares one LISTEN connection among the queues of a handle", async () => {
+      const handle = fixture.database.open();
+      const waiters = Array.from({ length: 8 }, (_, i) => createKyselyJobQueue(handle, { workerId: `waiter-${i}` }));
+      try {
+        await Promise.all(waiters.map((waiter) => waiter.waitForJobs(50)));
+        const database = new URL(fixture.database.url).pathname.slice(1);
+        const listening = async () =>
+          Number((await sql<{ n: string }>`select count(*) as n from pg_stat_activity where datname = ${database} and query ilike 'LISTEN%'`.execute(fixture.db)).rows[0]!.n);
+        expect(await listening()).toBe(1);
+        await Promise.all(waiters.slice(1).map((waiter) => waiter.close()));
+        expect(await listening()).toBe(1); // one queue still uses it
+        await waiters[0]!.close();
+        for (let i = 0; i < 50 && (await listening()) > 0; i++) await sleep(20);
+        expect(await listening()).toBe(0);
+      } finally {
+        await handle.destroy();
+      }
+    });
+
+    it.runIf(backend.name === "kysely/postgresql")("lets the process end after db.destroy(), with no queue.close()", { timeout: 60_000 }, async () => {
+      const result = await runChild("wait-then-destroy", [fixture.database.url]);
+      expect(result.stderr).toBe("");
+      expect(result.stdout).toContain("destroyed");
+      expect(result.code).toBe(0);
     });
 
     it.runIf(backend.databaseType === "postgresql" && backend.kind === "kysely")("wakes up as soon as a job is enqueued (LISTEN/NOTIFY)", async () => {
