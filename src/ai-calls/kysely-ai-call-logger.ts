@@ -1,5 +1,4 @@
 import type { Kysely } from "kysely";
-import type { Database } from "../database/database.js";
 import { createQueryContext, inWriteTransaction, type QueryContextOptions } from "../database/query-context.js";
 import { beforeDestroy } from "../database/database-handle.js";
 import { ValidationError, WorkflowPersistenceError } from "../errors.js";
@@ -24,7 +23,7 @@ export class LoggerClosedError extends WorkflowPersistenceError {
  * (see CallBuffer); reads flush the buffer first, so they see every call
  * logged before them.
  */
-export function createKyselyAICallLogger(db: Kysely<Database>, options: KyselyAICallLoggerOptions = {}): AICallLogger {
+export function createKyselyAICallLogger(db: Kysely<any>, options: KyselyAICallLoggerOptions = {}): AICallLogger {
   const ctx = createQueryContext(db, options);
   const buffer = new CallBuffer(ctx, {
     flushIntervalMs: options.flushIntervalMs ?? 1_000,

@@ -20,7 +20,7 @@ export class CliContext {
      * rather than a new empty file. `readonly` (--readonly) opens the database
      * read-only: SQLite's read-only mode, PostgreSQL's read-only transactions.
      */
-    readonly access: { reads: boolean; readonly: boolean } = { reads: false, readonly: false },
+    readonly access: { reads: boolean; readonly: boolean; schema?: string } = { reads: false, readonly: false },
   ) {}
 
   /** The URL without its password, for messages. */
@@ -39,8 +39,14 @@ export class CliContext {
     return `npx kwp --url ${quoted}`;
   }
 
+  /** `--schema`, as openDatabase's option. */
+  schemaOption(): { schema?: string } {
+    return this.access.schema !== undefined ? { schema: this.access.schema } : {};
+  }
+
   get db(): Kysely<Database> {
     this.#db ??= openDatabase(this.url, {
+      ...this.schemaOption(),
       sqlite: { fileMustExist: this.access.reads || this.access.readonly, readonly: this.access.readonly },
       ...(this.access.readonly ? { postgres: { pool: { options: "-c default_transaction_read_only=on" } } } : {}),
     });

@@ -23,13 +23,14 @@ export function buildProgram(): Command {
     .option("--json", "print results as JSON")
     .option("--verbose", "print stack traces with errors")
     .option("--readonly", "open the database read-only (SQLite read-only mode, PostgreSQL read-only transactions)")
+    .option("--schema <name>", "PostgreSQL schema holding the tables (or ?schema= in the URL)")
     .showHelpAfterError()
     .exitOverride();
 
   /** `reads`: the command only reads (a missing SQLite file is then an error, never created). */
   const run = (action: (cli: CliContext) => Promise<void>, reads = false) => async () => {
-    const options = program.opts<{ url: string; json?: boolean; verbose?: boolean; readonly?: boolean }>();
-    const access = { reads, readonly: options.readonly === true };
+    const options = program.opts<{ url: string; json?: boolean; verbose?: boolean; readonly?: boolean; schema?: string }>();
+    const access = { reads, readonly: options.readonly === true, ...(options.schema !== undefined ? { schema: options.schema } : {}) };
     const cli = new CliContext(options.url, createOutput(options.json === true), options.verbose === true, access);
     try {
       await action(cli);

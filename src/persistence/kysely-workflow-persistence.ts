@@ -1,5 +1,4 @@
 import type { Kysely } from "kysely";
-import type { Database } from "../database/database.js";
 import { ConfigurationError } from "../errors.js";
 import {
   createQueryContext,
@@ -42,7 +41,9 @@ export interface KyselyWorkflowPersistenceOptions extends QueryContextOptions {
  * is one statement unless stated otherwise.
  */
 export function createKyselyWorkflowPersistence(
-  db: Kysely<Database>,
+  // Any application's instance (its own tables, plugins, Kysely's invariant
+  // database type): the library's queries run on a view without its plugins.
+  db: Kysely<any>,
   options: KyselyWorkflowPersistenceOptions = {},
 ): WorkflowPersistence {
   const maxArtifactBytes = options.maxArtifactBytes ?? artifacts.DEFAULT_MAX_ARTIFACT_BYTES;

@@ -3,7 +3,6 @@ import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import type pg from "pg";
 import type { PostgresConnectionSettings } from "../dialects/postgres/postgres-settings.js";
-import type { Database } from "../database/database.js";
 import { createQueryContext, type QueryContextOptions } from "../database/query-context.js";
 import { listenSettingsOf } from "../dialects/postgres/postgres-pool.js";
 import type { EnqueueJobInput, JobQueue } from "../types.js";
@@ -37,7 +36,7 @@ export function defaultWorkerId(): string {
  * JobQueue over a Kysely instance (PostgreSQL or SQLite, detected). Claims are
  * one statement each; acknowledgements are fenced to the worker holding the job.
  */
-export function createKyselyJobQueue(db: Kysely<Database>, options: KyselyJobQueueOptions = {}): JobQueue {
+export function createKyselyJobQueue(db: Kysely<any>, options: KyselyJobQueueOptions = {}): JobQueue {
   // An empty workerId means "generate one", as in the engine's own createPrismaJobQueue.
   const workerId = parseInput("createKyselyJobQueue", "workerId", nonEmptyTextSchema, options.workerId || defaultWorkerId());
   const ctx: QueueContext = { ...createQueryContext(db, options), workerId };

@@ -161,6 +161,19 @@ describe("kwp errors", () => {
     }
   });
 
+  it("works in the PostgreSQL schema --schema names", { timeout: 120_000 }, async () => {
+    const database = await createTestDatabase.postgresql("cli-schema");
+    try {
+      expect(json(await kwp(database.url, "--schema", "tenant_a", "--json", "migrate")).applied).toEqual(["0001_init"]);
+      expect(json(await kwp(database.url, "--schema", "tenant_a", "--json", "demo", "--runs", "1", "--workers", "1")).runsCompleted).toBe(1);
+      expect(json(await kwp(database.url, "--schema", "tenant_a", "--json", "runs"))).toHaveLength(1);
+      // public holds nothing of it
+      expect((await kwp(database.url, "runs")).code).toBe(4);
+    } finally {
+      await database.dispose();
+    }
+  });
+
   it("says a PostgreSQL role lacks privileges instead of calling every migration pending", async () => {
     const database = await createTestDatabase.postgresql("cli-privileges");
     try {

@@ -31,7 +31,7 @@ export interface DemoOptions {
  */
 export async function demoCommand(cli: CliContext, options: DemoOptions): Promise<void> {
   // Enough connections for every worker loop at once on PostgreSQL.
-  const db = openDatabase(cli.url, { postgres: { max: options.workers + 2 } });
+  const db = openDatabase(cli.url, { postgres: { max: options.workers + 2 }, ...cli.schemaOption() });
   const ctx = createQueryContext(db);
   const started = Date.now();
   const persistence = createKyselyWorkflowPersistence(db);

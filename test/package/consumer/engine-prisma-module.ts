@@ -60,3 +60,31 @@ const db = openDatabase("sqlite::memory:", { postgres: { max: 4, pool: { applica
 createKyselyJobQueue(db, { listen: { connectionString: "postgres://localhost/db" } });
 
 export { constructed, isInstance, queue, queueInstance, logger, pending, inAppTransaction };
+
+// An application's own Kysely instance, with its own tables and plugins, goes
+// to the factories and the migrator as it is: no cast.
+import { CamelCasePlugin, Kysely, SqliteDialect } from "kysely";
+import {
+  createKyselyAICallLogger,
+  createKyselyWorkflowPersistence,
+  migrateToLatest,
+  type Database,
+} from "kysely-workflow-persistence";
+
+interface AppDatabase {
+  invoices: { id: string; amountCents: number };
+}
+declare const dialect: SqliteDialect;
+const appDb = new Kysely<AppDatabase>({ dialect, plugins: [new CamelCasePlugin()] });
+const combinedDb = new Kysely<AppDatabase & Database>({ dialect });
+async function fromAppInstances(): Promise<void> {
+  await migrateToLatest(appDb);
+  createKyselyWorkflowPersistence(appDb);
+  createKyselyJobQueue(appDb, { workerId: "app" });
+  createKyselyAICallLogger(combinedDb);
+  createKyselyWorkflowPersistence(combinedDb);
+  await combinedDb.transaction().execute(async (trx) => {
+    createKyselyJobQueue(trx);
+  });
+}
+export { fromAppInstances };
