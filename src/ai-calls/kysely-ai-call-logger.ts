@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import { createQueryContext, inWriteTransaction, type QueryContextOptions } from "../database/query-context.js";
 import { beforeDestroy } from "../database/database-handle.js";
-import { ValidationError, WorkflowPersistenceError } from "../errors.js";
+import { ConfigurationError, ValidationError, WorkflowPersistenceError } from "../errors.js";
 import type { AICallLogger, CreateAICallInput } from "../types.js";
 import { createAICallSchema, createAICallsSchema, nonEmptyTextSchema, textSchema } from "../validation/input-schemas.js";
 import { parseInput } from "../validation/parse-input.js";
@@ -24,6 +24,13 @@ export class LoggerClosedError extends WorkflowPersistenceError {
  * logged before them.
  */
 export function createKyselyAICallLogger(db: Kysely<any>, options: KyselyAICallLoggerOptions = {}): AICallLogger {
+  if (db.isTransaction) {
+    // Its buffered writes happen later, after the transaction has ended.
+    throw new ConfigurationError(
+      "createKyselyAICallLogger on a transaction: logCall writes in the background, after the transaction ends; " +
+        "make the logger from the database handle",
+    );
+  }
   const ctx = createQueryContext(db, options);
   const buffer = new CallBuffer(ctx, {
     flushIntervalMs: options.flushIntervalMs ?? 1_000,

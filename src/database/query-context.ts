@@ -31,7 +31,9 @@ export interface QueryContextOptions {
 
 export function createQueryContext(db: Kysely<any>, options: QueryContextOptions = {}): QueryContext {
   const dialect = dialectSupportOf(db, options.databaseType, options.schema);
-  return { db: libraryView(db, dialect), dialect, newId, inTransaction: false };
+  // Made on the application's own transaction: every call joins it, and the
+  // library's atomic steps (transaction(), logBatchResults) run inside it.
+  return { db: libraryView(db, dialect), dialect, newId, inTransaction: db.isTransaction };
 }
 
 /**

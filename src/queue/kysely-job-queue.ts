@@ -14,6 +14,7 @@ import { completeAndDequeue } from "./complete-and-claim.js";
 import { enqueue, enqueueParallel } from "./enqueue.js";
 import { pollingOnly, sharedPostgresNotifications, type JobNotifications } from "./job-notifications.js";
 import { beforeDestroy } from "../database/database-handle.js";
+import { ConfigurationError } from "../errors.js";
 import { getQueueStats, getSuspendedJobsReadyToPoll, releaseStaleJobs } from "./queue-maintenance.js";
 import type { QueueContext } from "./queue-context.js";
 
@@ -58,7 +59,17 @@ export function createKyselyJobQueue(db: Kysely<any>, options: KyselyJobQueueOpt
     getSuspendedJobsReadyToPoll: () => getSuspendedJobsReadyToPoll(ctx),
     releaseStaleJobs: (staleThresholdMs?: number) => releaseStaleJobs(ctx, staleThresholdMs),
     getQueueStats: () => getQueueStats(ctx),
-    waitForJobs: (timeoutMs: number, signal?: AbortSignal) => notifications.wait(timeoutMs, signal),
+    waitForJobs: (timeoutMs: number, signal?: AbortSignal) => {
+      if (db.isTransaction) {
+        return Promise.reject(
+          new ConfigurationError(
+            "waitForJobs on a queue made from a transaction would keep the transaction open while it waits " +
+              "(and a job enqueued elsewhere is not visible to it before it ends); wait on a queue made from the database handle",
+          ),
+        );
+      }
+      return notifications.wait(timeoutMs, signal);
+    },
     close: () => notifications.close(),
   };
 }
