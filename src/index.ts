@@ -1,7 +1,7 @@
 // Public API of kysely-workflow-persistence.
 
 export { openDatabase, parseDatabaseUrl, type OpenDatabaseOptions, type ParsedDatabaseUrl } from "./database/open-database.js";
-export type { PostgresPoolOptions } from "./dialects/postgres/postgres-pool.js";
+export type { PostgresPoolOptions } from "./dialects/postgres/postgres-settings.js";
 export type { PostgresConnectionSettings } from "./dialects/postgres/postgres-settings.js";
 export type { SqliteConnectionOptions } from "./dialects/sqlite/sqlite-connection.js";
 export type { Database } from "./database/database.js";

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { CliContext, DEFAULT_URL } from "./cli-context.js";
+import { packageVersion } from "./package-version.js";
+import { WorkflowPersistenceError } from "../errors.js";
 import { describeError, EXIT } from "./cli-errors.js";
 import { createOutput } from "./output.js";
 import { demoCommand } from "./commands/demo-command.js";
@@ -17,15 +19,19 @@ const positiveInteger = (name: string) => (value: string) => {
 
 /** Builds the `kwp` program; `run` executes one command against a CliContext and sets the exit code. */
 export function buildProgram(): Command {
+  const json = process.argv.includes("--json");
   const program = new Command("kwp")
+    .version(packageVersion(), "--version", "print the version")
     .description("kysely-workflow-persistence: migrate, run the demo, and inspect a workflow database")
     .addOption(new Option("--url <url>", "database: postgres://… or sqlite:path").env("DATABASE_URL").default(DEFAULT_URL))
     .option("--json", "print results as JSON")
     .option("--verbose", "print stack traces with errors")
     .option("--readonly", "open the database read-only (SQLite read-only mode, PostgreSQL read-only transactions)")
     .option("--schema <name>", "PostgreSQL schema holding the tables (or ?schema= in the URL)")
-    .showHelpAfterError()
-    .exitOverride();
+    .showHelpAfterError(!json)
+    .exitOverride()
+    // With --json, usage errors are JSON on stdout too (see main below).
+    .configureOutput({ writeErr: (text) => void (json ? undefined : process.stderr.write(text)) });
 
   /** `reads`: the command only reads (a missing SQLite file is then an error, never created). */
   const run = (action: (cli: CliContext) => Promise<void>, reads = false) => async () => {
@@ -36,7 +42,8 @@ export function buildProgram(): Command {
       await action(cli);
     } catch (error) {
       const { message, code } = describeError(error, cli.label);
-      process.stderr.write(`error: ${message}\n`);
+      if (cli.output.json) printJsonError(error, message, code);
+      else process.stderr.write(`error: ${message}\n`);
       if (cli.verbose && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
       process.exitCode = code;
     } finally {
@@ -102,6 +109,17 @@ export function buildProgram(): Command {
   return program;
 }
 
+/** Under --json an error is JSON on stdout, so `kwp --json … | jq` always gets JSON. */
+function printJsonError(error: unknown, message: string, exitCode: number): void {
+  // The library's own error codes (VALIDATION_ERROR, NOT_FOUND, …), else the exit code's name.
+  const code = error instanceof WorkflowPersistenceError ? error.code : (EXIT_NAMES[exitCode] ?? "FAILURE");
+  process.stdout.write(`${JSON.stringify({ error: { code, message, exitCode } })}\n`);
+}
+
+const EXIT_NAMES: Record<number, string> = Object.fromEntries(
+  Object.entries(EXIT).map(([name, value]) => [value, name.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()]),
+);
+
 export async function main(argv: string[]): Promise<void> {
   try {
     await buildProgram().parseAsync(argv);
@@ -109,6 +127,7 @@ export async function main(argv: string[]): Promise<void> {
     if (error instanceof CommanderError) {
       // Help and version print and exit 0; everything else is a usage error.
       process.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+      if (error.exitCode !== 0 && argv.includes("--json")) printJsonError(error, error.message.replace(/^error: /, ""), EXIT.usage);
       return;
     }
     throw error;

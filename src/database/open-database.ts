@@ -1,7 +1,8 @@
 import { PostgresDialect, SqliteDialect, type Kysely, type KyselyConfig } from "kysely";
 import { DatabaseHandle } from "./database-handle.js";
 import { ConfigurationError } from "../errors.js";
-import { createPostgresPool, rememberListenSettings, type PostgresPoolOptions } from "../dialects/postgres/postgres-pool.js";
+import { createPostgresPool, rememberListenSettings } from "../dialects/postgres/postgres-pool.js";
+import type { PostgresPoolOptions } from "../dialects/postgres/postgres-settings.js";
 import {
   openSqliteConnection,
   type SqliteConnectionOptions,
@@ -42,6 +43,7 @@ export function openDatabase(url: string, options: OpenDatabaseOptions = {}): Ky
   try {
     connection = openSqliteConnection(parsed.target, options.sqlite);
   } catch (error) {
+    if (error instanceof ConfigurationError) throw error; // e.g. better-sqlite3 not installed
     throw new ConfigurationError(
       `Cannot open SQLite database ${JSON.stringify(parsed.target)}: ${(error as Error).message}`,
       { cause: error },

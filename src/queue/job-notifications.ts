@@ -1,4 +1,5 @@
-import pg from "pg";
+import type pg from "pg";
+import { loadPg } from "../dialects/postgres/postgres-pool.js";
 
 /** The channel the optional trigger (migrations/postgresql/optional/0002_…) notifies on each enqueue. */
 export const JOB_QUEUE_CHANNEL = "kwp_job_queue";
@@ -39,7 +40,7 @@ export function postgresNotifications(poolOptions: pg.PoolConfig, schema?: strin
   const connect = (): Promise<pg.Client | undefined> => {
     if (client || closed) return Promise.resolve(client);
     connecting ??= (async () => {
-      const next = new pg.Client({ ...poolOptions });
+      const next = new (loadPg().Client)({ ...poolOptions });
       const drop = () => {
         if (client === next) client = undefined;
         next.end().catch(() => {});

@@ -1,5 +1,7 @@
 import { sql } from "kysely";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/database/open-database.js";
 import { createKyselyJobQueue } from "../../src/queue/kysely-job-queue.js";
@@ -144,6 +146,23 @@ describe("kwp errors", () => {
       expect(write.stderr).toMatch(/readonly database/);
     } finally {
       await database.dispose();
+    }
+  });
+
+  it("prints its version, and under --json prints errors as JSON on stdout with the exit code", async () => {
+    const version = await kwp(undefined, "--version");
+    expect(version.stdout.trim()).toBe(JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), "../../package.json"), "utf8")).version);
+    const cases: Array<[string[], number, string]> = [
+      [["--url", "sqlite3:typo.db", "--json", "runs"], 2, "CONFIGURATION_ERROR"],
+      [["--json", "prune"], 2, "USAGE"],
+      [["--url", ":memory:", "--json", "runs"], 4, "NOT_MIGRATED"],
+      [["--url", ":memory:", "--json", "prune", "--completed-before", "30"], 2, "USAGE"],
+    ];
+    for (const [args, exitCode, code] of cases) {
+      const result = await kwp(undefined, ...args);
+      expect(result.code, args.join(" ")).toBe(exitCode);
+      expect(JSON.parse(result.stdout), args.join(" ")).toMatchObject({ error: { code, exitCode, message: expect.any(String) } });
+      expect(result.stderr).toBe("");
     }
   });
 

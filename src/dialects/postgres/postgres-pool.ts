@@ -1,5 +1,6 @@
-import pg from "pg";
-import type { PostgresConnectionSettings } from "./postgres-settings.js";
+import type pg from "pg";
+import { loadDriver } from "../../database/optional-driver.js";
+import type { PostgresPoolOptions } from "./postgres-settings.js";
 
 /** OIDs of the PostgreSQL types whose default pg parsing we override. */
 const TIMESTAMP_WITHOUT_TIME_ZONE_OID = 1114;
@@ -9,40 +10,28 @@ const TIMESTAMP_WITHOUT_TIME_ZONE_OID = 1114;
  * time zone` in the process's local time zone, but the columns hold UTC (Prisma's
  * convention); keeping the text lets the codec read it as UTC on any machine.
  */
-const typeParsers = {
-  getTypeParser(oid: number, format?: "text" | "binary") {
-    if (oid === TIMESTAMP_WITHOUT_TIME_ZONE_OID && format !== "binary") {
-      return (value: string) => value;
-    }
-    return pg.types.getTypeParser(oid, format as "text");
-  },
-};
-
-export interface PostgresPoolOptions {
-  /** Maximum connections in the pool (pg's default is 10; the URL's `connection_limit` when given). */
-  max?: number;
-  /** Extra pg.Pool settings, applied after the connection string. */
-  pool?: PostgresConnectionSettings;
-  /**
-   * The URL reaches a transaction-mode pooler (PgBouncer `pool_mode =
-   * transaction`, hosted poolers; `?pgbouncer=true` in the URL says the same).
-   * Each transaction may then run on another server session, so nothing may
-   * rely on session state: no named prepared statements, and no LISTEN on it.
-   */
-  transactionPooler?: boolean;
-  /**
-   * A URL that reaches the server directly (Prisma's `directUrl`): behind a
-   * transaction pooler, `waitForJobs` LISTENs there; without it, it polls.
-   */
-  directUrl?: string;
+function typeParsers(driver: typeof pg) {
+  return {
+    getTypeParser(oid: number, format?: "text" | "binary") {
+      if (oid === TIMESTAMP_WITHOUT_TIME_ZONE_OID && format !== "binary") {
+        return (value: string) => value;
+      }
+      return driver.types.getTypeParser(oid, format as "text");
+    },
+  };
 }
 
+/** `pg`, loaded on first use (an optional peer dependency). */
+export const loadPg = () => loadDriver<typeof pg>("pg", "A PostgreSQL database");
+
+
 export function createPostgresPool(connectionString: string, options: PostgresPoolOptions = {}): pg.Pool {
-  const pool = new pg.Pool({
+  const driver = loadPg();
+  const pool = new driver.Pool({
     connectionString,
     ...(options.max !== undefined ? { max: options.max } : {}),
     ...(options.pool as pg.PoolConfig | undefined),
-    types: typeParsers as pg.CustomTypesConfig,
+    types: typeParsers(driver) as pg.CustomTypesConfig,
   });
   // An idle client losing its connection (server restart, network cut) emits
   // 'error' on the pool; unhandled, that would crash the process. The pool drops

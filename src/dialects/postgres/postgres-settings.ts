@@ -21,3 +21,22 @@ export interface PostgresConnectionSettings {
   /** Any other pg.PoolConfig setting, passed through as given. */
   [setting: string]: unknown;
 }
+
+export interface PostgresPoolOptions {
+  /** Maximum connections in the pool (pg's default is 10; the URL's `connection_limit` when given). */
+  max?: number;
+  /** Extra pg.Pool settings, applied after the connection string. */
+  pool?: PostgresConnectionSettings;
+  /**
+   * The URL reaches a transaction-mode pooler (PgBouncer `pool_mode =
+   * transaction`, hosted poolers; `?pgbouncer=true` in the URL says the same).
+   * Each transaction may then run on another server session, so nothing may
+   * rely on session state: no named prepared statements, and no LISTEN on it.
+   */
+  transactionPooler?: boolean;
+  /**
+   * A URL that reaches the server directly (Prisma's `directUrl`): behind a
+   * transaction pooler, `waitForJobs` LISTENs there; without it, it polls.
+   */
+  directUrl?: string;
+}

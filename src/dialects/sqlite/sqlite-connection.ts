@@ -1,4 +1,5 @@
-import BetterSqlite3 from "better-sqlite3";
+import type BetterSqlite3 from "better-sqlite3";
+import { loadDriver } from "../../database/optional-driver.js";
 
 export interface SqliteConnectionOptions {
   /** How long a writer waits for another connection's lock, in ms (default 5000). */
@@ -22,7 +23,8 @@ export function openSqliteConnection(
   filename: string,
   options: SqliteConnectionOptions = {},
 ): BetterSqlite3.Database {
-  const database = new BetterSqlite3(filename, {
+  const Database = loadDriver<typeof BetterSqlite3>("better-sqlite3", "A SQLite database");
+  const database = new Database(filename, {
     ...(options.readonly ? { readonly: true } : {}),
     ...(options.fileMustExist ? { fileMustExist: true } : {}),
     timeout: options.busyTimeoutMs ?? 5000,
