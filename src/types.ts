@@ -199,45 +199,7 @@ export interface SaveArtifactInput {
 }
 
 /** The engine's view of the database: runs, stages, logs and artifacts. */
-export interface WorkflowPersistence {
-  createRun(data: CreateRunInput): Promise<WorkflowRunRecord>;
-  updateRun(id: string, data: UpdateRunInput): Promise<void>;
-  getRun(id: string): Promise<WorkflowRunRecord | null>;
-  getRunStatus(id: string): Promise<Status | null>;
-  getRunsByStatus(status: Status): Promise<WorkflowRunRecord[]>;
-  /** Atomically PENDING → RUNNING; true only for the one caller that won. */
-  claimPendingRun(id: string): Promise<boolean>;
-  /** Claims the highest-priority, oldest PENDING run, or returns null. */
-  claimNextPendingRun(): Promise<WorkflowRunRecord | null>;
-
-  createStage(data: CreateStageInput): Promise<WorkflowStageRecord>;
-  upsertStage(data: UpsertStageInput): Promise<WorkflowStageRecord>;
-  updateStage(id: string, data: UpdateStageInput): Promise<void>;
-  updateStageByRunAndStageId(workflowRunId: string, stageId: string, data: UpdateStageInput): Promise<void>;
-  getStage(workflowRunId: string, stageId: string): Promise<WorkflowStageRecord | null>;
-  getStageById(id: string): Promise<WorkflowStageRecord | null>;
-  getStagesByRun(workflowRunId: string, options?: GetStagesByRunOptions): Promise<WorkflowStageRecord[]>;
-  getSuspendedStages(beforeDate: Date): Promise<WorkflowStageRecord[]>;
-  getFirstSuspendedStageReadyToResume(workflowRunId: string): Promise<WorkflowStageRecord | null>;
-  getFirstFailedStage(workflowRunId: string): Promise<WorkflowStageRecord | null>;
-  getLastCompletedStage(workflowRunId: string): Promise<WorkflowStageRecord | null>;
-  getLastCompletedStageBefore(workflowRunId: string, executionGroup: number): Promise<WorkflowStageRecord | null>;
-  deleteStage(id: string): Promise<void>;
-
-  createLog(data: CreateLogInput): Promise<void>;
-
-  saveArtifact(data: SaveArtifactInput): Promise<void>;
-  loadArtifact(workflowRunId: string, key: string): Promise<unknown>;
-  hasArtifact(workflowRunId: string, key: string): Promise<boolean>;
-  deleteArtifact(workflowRunId: string, key: string): Promise<void>;
-  listArtifacts(workflowRunId: string): Promise<WorkflowArtifactRecord[]>;
-  getStageIdForArtifact(workflowRunId: string, stageId: string): Promise<string | null>;
-
-  saveStageOutput(workflowRunId: string, workflowType: string, stageId: string, output: unknown): Promise<string>;
-
-  /** Runs `work` atomically: every call made through `tx` commits together or not at all. */
-  transaction<T>(work: (tx: WorkflowPersistence) => Promise<T>): Promise<T>;
-}
+export type { WorkflowPersistence } from "./interfaces/workflow-persistence.js";
 
 // --- Job queue -------------------------------------------------------------
 
@@ -275,46 +237,7 @@ export interface SuspendedJobReadyToPoll {
 /** Jobs per status (every status present, zero when none). */
 export type QueueStats = Record<Status, number>;
 
-export interface JobQueue {
-  /** The id of the worker this queue claims jobs for. */
-  readonly workerId: string;
-  enqueue(options: EnqueueJobInput): Promise<string>;
-  /** One multi-row insert, all or nothing; ids in input order. */
-  enqueueParallel(jobs: EnqueueJobInput[]): Promise<string[]>;
-  /** Claims the next runnable job, or null when there is none. Database errors are thrown. */
-  dequeue(): Promise<DequeueResult | null>;
-  /** Claims up to `limit` runnable jobs in one statement, in claim order. */
-  dequeueBatch(limit: number): Promise<DequeueResult[]>;
-  complete(jobId: string): Promise<void>;
-  /** Completes several jobs this worker holds in one statement. */
-  completeMany(jobIds: string[]): Promise<void>;
-  /**
-   * `complete(jobId)` then `dequeue()` as one step: on PostgreSQL one statement
-   * and one commit instead of two. The next job is claimed only once the
-   * completion succeeded; a lost or missing job throws as `complete` does.
-   */
-  completeAndDequeue(jobId: string): Promise<DequeueResult | null>;
-  suspend(jobId: string, nextPollAt: Date): Promise<void>;
-  /**
-   * Makes a SUSPENDED job runnable again (PENDING, due now). True only for the
-   * one caller that resumed it, so several pollers never resume a job twice.
-   */
-  resume(jobId: string): Promise<boolean>;
-  fail(jobId: string, error: string, shouldRetry?: boolean): Promise<void>;
-  /** Renews the lock on a long-running job; false when this worker no longer holds it. */
-  heartbeat(jobId: string): Promise<boolean>;
-  getSuspendedJobsReadyToPoll(): Promise<SuspendedJobReadyToPoll[]>;
-  /** Returns RUNNING jobs locked longer than the threshold to PENDING (or FAILED when out of attempts). */
-  releaseStaleJobs(staleThresholdMs?: number): Promise<number>;
-  getQueueStats(): Promise<QueueStats>;
-  /**
-   * Resolves when new jobs may be runnable: on PostgreSQL as soon as a job is
-   * enqueued (LISTEN/NOTIFY, when available), otherwise after `timeoutMs`.
-   */
-  waitForJobs(timeoutMs: number, signal?: AbortSignal): Promise<void>;
-  /** Releases the listening connection, if one was opened. */
-  close(): Promise<void>;
-}
+export type { JobQueue } from "./interfaces/job-queue.js";
 
 // --- AI-call ledger ---------------------------------------------------------
 
@@ -347,22 +270,4 @@ export interface AIHelperStats {
   perModel: Record<string, AIModelStats>;
 }
 
-export interface AICallLogger {
-  /**
-   * Records a call without waiting: buffered and written in batches. Never
-   * throws: a call that cannot be taken (a ValidationError naming the field,
-   * or LoggerClosedError after close) goes to `onError` with that call, like a
-   * write that failed for good, and nothing of it is stored.
-   */
-  logCall(call: CreateAICallInput): void;
-  /** Records a batch's results in one atomic insert; each row's metadata gains `{ batchId }`. */
-  logBatchResults(batchId: string, results: CreateAICallInput[]): Promise<void>;
-  /** Totals for every call whose topic starts with `topicPrefix` (literally). */
-  getStats(topicPrefix: string): Promise<AIHelperStats>;
-  /** Whether results for `batchId` were recorded. */
-  isRecorded(batchId: string): Promise<boolean>;
-  /** Resolves when every call logged so far is in the database (or handed to onError). */
-  flush(): Promise<void>;
-  /** Flushes, then stops; a later logCall is reported to onError as LoggerClosedError. */
-  close(): Promise<void>;
-}
+export type { AICallLogger } from "./interfaces/ai-call-logger.js";

@@ -15,6 +15,7 @@ export interface PrismaEnumHelper {
   logLevel(value: (typeof LOG_LEVELS)[number] | (string & {})): unknown;
 }
 
+/** The helper for `prisma` (any client; only its `$Enums` is read). */
 export function createEnumHelper(prisma: unknown): PrismaEnumHelper {
   const resolve = (enumName: string, value: string): unknown => {
     const enums = (prisma as { $Enums?: Record<string, Record<string, unknown> | undefined> } | null)?.$Enums;

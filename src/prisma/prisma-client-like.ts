@@ -4,7 +4,9 @@
  * own client is passed in.
  */
 export interface PrismaTransactionClientLike {
+  /** Runs a statement that returns rows. */
   $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T>;
+  /** Runs a statement; resolves with the number of rows it changed. */
   $executeRawUnsafe(query: string, ...values: unknown[]): Promise<number>;
 }
 
@@ -15,6 +17,7 @@ export interface PrismaTransactionClientLike {
  * steps (see PrismaDriver). A Prisma 7 `tx` that has one is used as a client.
  */
 export interface PrismaClientLike extends PrismaTransactionClientLike {
+  /** An interactive transaction (absent on a Prisma 6 transaction client). */
   $transaction?<T>(work: (tx: PrismaTransactionClientLike) => Promise<T>, options?: { maxWait?: number; timeout?: number }): Promise<T>;
 }
 

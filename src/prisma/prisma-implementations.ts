@@ -56,6 +56,7 @@ export class PrismaAICallLogger {
   }
 }
 
+/** The engine's factory: `new PrismaWorkflowPersistence(prisma, options)`. */
 export function createPrismaWorkflowPersistence(
   prisma: PrismaClientLike,
   options: PrismaWorkflowPersistenceOptions = {},
@@ -68,6 +69,7 @@ export function createPrismaJobQueue(prisma: PrismaClientLike, options: PrismaJo
   return new PrismaJobQueue(prisma, options);
 }
 
+/** The engine's factory: `new PrismaAICallLogger(prisma, options)`. */
 export function createPrismaAICallLogger(prisma: PrismaClientLike, options: PrismaAICallLoggerOptions = {}): PrismaAICallLogger {
   return new PrismaAICallLogger(prisma, options);
 }

@@ -29,6 +29,7 @@ export interface KyselyJobQueueOptions extends QueryContextOptions {
   listen?: PostgresConnectionSettings | false;
 }
 
+/** A worker id unique enough across machines and restarts: `host:pid:random`. */
 export function defaultWorkerId(): string {
   return `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
 }

@@ -26,6 +26,9 @@ describe.skipIf(!existsSync(join(root, "dist/index.d.ts")))("the published types
     symlinkSync(join(root, "node_modules/kysely"), join(project, "node_modules/kysely"));
     symlinkSync(join(root, "node_modules/@types/node"), join(project, "node_modules/@types/node"));
     cpSync(join(root, "test/package/consumer/engine-prisma-module.ts"), join(project, "engine-prisma-module.ts"));
+    // The README's Prisma example, against a @prisma/client shaped like a generated one.
+    cpSync(join(root, "examples/prisma-drop-in.ts"), join(project, "prisma-drop-in.ts"));
+    cpSync(join(root, "test/package/consumer/prisma-client.d.ts"), join(project, "prisma-client.d.ts"));
   });
   afterAll(() => rmSync(project, { recursive: true, force: true }));
 
@@ -36,8 +39,8 @@ describe.skipIf(!existsSync(join(root, "dist/index.d.ts")))("the published types
   ])("compiles under %s with skipLibCheck off and no @types/pg", { timeout: 120_000 }, async (_name, resolution, type) => {
     writeFileSync(join(project, "package.json"), JSON.stringify({ name: "consumer", private: true, type }));
     const config = {
-      compilerOptions: { ...resolution, target: "es2022", strict: true, skipLibCheck: false, noEmit: true, types: ["node"] },
-      files: ["engine-prisma-module.ts"],
+      compilerOptions: { ...resolution, target: "es2022", module: resolution.module, strict: true, skipLibCheck: false, noEmit: true, types: ["node"] },
+      files: ["engine-prisma-module.ts", "prisma-drop-in.ts", "prisma-client.d.ts"],
     };
     writeFileSync(join(project, "tsconfig.json"), JSON.stringify(config));
     expect(existsSync(join(project, "node_modules/@types/pg"))).toBe(false);

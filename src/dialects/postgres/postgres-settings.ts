@@ -8,6 +8,7 @@ export interface PostgresConnectionSettings {
   host?: string;
   port?: number;
   user?: string;
+  /** The password, or a function that returns it (e.g. a short-lived cloud token). */
   password?: string | (() => string | Promise<string>);
   database?: string;
   ssl?: boolean | Record<string, unknown>;
