@@ -1,4 +1,5 @@
-import { PostgresDialect, SqliteDialect, type Kysely, type KyselyConfig } from "kysely";
+import { PostgresDialect, type Kysely, type KyselyConfig } from "kysely";
+import { FairSqliteDialect } from "../dialects/sqlite/fair-sqlite-dialect.js";
 import { DatabaseHandle } from "./database-handle.js";
 import { ConfigurationError } from "../errors.js";
 import { createPostgresPool, rememberListenSettings } from "../dialects/postgres/postgres-pool.js";
@@ -49,7 +50,7 @@ export function openDatabase(url: string, options: OpenDatabaseOptions = {}): Ky
       { cause: error },
     );
   }
-  return new DatabaseHandle<Database>({ dialect: new SqliteDialect({ database: withStatementCache(connection) }), ...log });
+  return new DatabaseHandle<Database>({ dialect: new FairSqliteDialect({ database: withStatementCache(connection) }), ...log });
 }
 
 function openPostgres(parsed: ParsedDatabaseUrl, options: OpenDatabaseOptions, log: Pick<KyselyConfig, "log">): Kysely<Database> {
