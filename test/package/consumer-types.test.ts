@@ -1,11 +1,8 @@
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { cpSync, existsSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { consumerProject, repositoryRoot as root, type ConsumerProject } from "../support/consumer-project.js";
 import { runNode } from "../support/spawn-child.js";
-
-const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
 
 /**
  * The published declarations, compiled as an application would: the package
@@ -15,22 +12,17 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
  * applications use.
  */
 describe.skipIf(!existsSync(join(root, "dist/index.d.ts")))("the published types in a consumer project", () => {
+  let consumer: ConsumerProject;
   let project: string;
   beforeAll(() => {
-    project = mkdtempSync(join(tmpdir(), "kwp-consumer-"));
-    const installed = join(project, "node_modules/kysely-workflow-persistence");
-    mkdirSync(installed, { recursive: true });
-    cpSync(join(root, "package.json"), join(installed, "package.json"));
-    cpSync(join(root, "dist"), join(installed, "dist"), { recursive: true, filter: (source) => !source.endsWith(".map") });
-    mkdirSync(join(project, "node_modules/@types"), { recursive: true });
-    symlinkSync(join(root, "node_modules/kysely"), join(project, "node_modules/kysely"));
-    symlinkSync(join(root, "node_modules/@types/node"), join(project, "node_modules/@types/node"));
+    consumer = consumerProject("consumer", ["kysely", "@types/node"]);
+    project = consumer.folder;
     cpSync(join(root, "test/package/consumer/engine-prisma-module.ts"), join(project, "engine-prisma-module.ts"));
     // The README's Prisma example, against a @prisma/client shaped like a generated one.
     cpSync(join(root, "examples/prisma-drop-in.ts"), join(project, "prisma-drop-in.ts"));
     cpSync(join(root, "test/package/consumer/prisma-client.d.ts"), join(project, "prisma-client.d.ts"));
   });
-  afterAll(() => rmSync(project, { recursive: true, force: true }));
+  afterAll(() => consumer.remove());
 
   it.each([
     ["nodenext (ESM)", { module: "nodenext", moduleResolution: "nodenext" }, "module"],
