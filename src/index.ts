@@ -24,7 +24,10 @@ export {
   type MigrateResult,
 } from "./database/migrations/migrate.js";
 export { getMigrationStatus, type MigrationStatusEntry } from "./database/migrations/migration-status.js";
+export { CONTRACT_VERSIONS, type ContractVersion } from "./database/migrations/contract-versions.js";
 export {
+  prismaContractMigration,
+  writePrismaContractMigration,
   prismaPerformanceMigration,
   writePrismaPerformanceMigration,
   type PrismaPerformanceMigration,

@@ -57,6 +57,7 @@ export function buildProgram(): Command {
     .option("--status", "list applied and pending migrations")
     .option("--sql", "print the SQL for this database's dialect instead of running it")
     .option("--no-performance-indexes", "apply only the Prisma schema, not the optional migrations")
+    .option("--target <version>", "the engine contract's schema: 0.1 (default) or 0.12 (upgrades a 0.1 database, rows kept)")
     .action((options) => run((cli) => migrateCommand(cli, options), options.status === true)());
 
   program
@@ -64,6 +65,7 @@ export function buildProgram(): Command {
     .description("write the performance indexes (and PostgreSQL's wake-up trigger) as a Prisma migration folder, for a database Prisma manages")
     .option("--dir <path>", "Prisma's migrations directory", "prisma/migrations")
     .option("--dry-run", "print the migration's SQL instead of writing the folder")
+    .option("--target <version>", "write the upgrade to this engine contract version (0.12) instead")
     .action((options) => run((cli) => prismaMigrationCommand(cli, options))());
 
   program

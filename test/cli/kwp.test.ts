@@ -212,6 +212,27 @@ describe("kwp errors", () => {
     }
   });
 
+  it("migrates to the 0.12 contract on request, prints its SQL, and writes it as a Prisma migration", async () => {
+    const database = await createTestDatabase.sqlite("cli-contract");
+    try {
+      expect(json(await kwp(database.url, "--json", "migrate")).applied).toEqual(["0001_init"]);
+      expect(json(await kwp(database.url, "--json", "migrate", "--target", "0.12")).applied).toEqual(["0002_contract_0_12"]);
+      expect((await kwp(database.url, "migrate", "--status", "--target", "0.12")).stdout).toMatch(/0002_contract_0_12\s.*applied/);
+      const behind = await kwp(database.url, "migrate");
+      expect(behind.code).toBe(2);
+      expect(behind.stderr).toMatch(/--target 0\.12/);
+      const sqlText = await kwp(undefined, "--url", "postgres://nobody@127.0.0.1:1/x", "migrate", "--sql", "--target", "0.12");
+      expect(sqlText.stdout).toContain("contract-0.12/0002_contract_0_12.sql");
+      expect(sqlText.stdout).toContain('CREATE TABLE "outbox_events"');
+      const prisma = await kwp(database.url, "prisma-migration", "--dry-run", "--target", "0.12", "--dir", join(dirname(database.url.slice(7)), "none"));
+      expect(prisma.stdout).toContain('ALTER TABLE "workflow_runs" ADD COLUMN "version"');
+      expect(prisma.stdout).not.toContain('CREATE TABLE "workflow_runs"');
+      expect((await kwp(database.url, "migrate", "--target", "0.2")).stderr).toMatch(/target must be one of/);
+    } finally {
+      await database.dispose();
+    }
+  });
+
   it("prints the SQL a DBA would deploy, without connecting", async () => {
     const sqlite = await kwp(undefined, "--url", "sqlite:/nonexistent/dir/x.db", "migrate", "--sql");
     expect(sqlite.code).toBe(0);

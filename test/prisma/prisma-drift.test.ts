@@ -1,10 +1,12 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { migrateToLatest } from "../../src/database/migrations/migrate.js";
-import { writePrismaPerformanceMigration } from "../../src/database/migrations/prisma-migration-folder.js";
+import { writePrismaContractMigration, writePrismaPerformanceMigration } from "../../src/database/migrations/prisma-migration-folder.js";
 import { dialectSupportFor } from "../../src/dialects/detect-database-type.js";
 import { createKyselyJobQueue } from "../../src/queue/kysely-job-queue.js";
 import { createKyselyWorkflowPersistence } from "../../src/persistence/kysely-workflow-persistence.js";
-import { catalogDiff } from "../support/catalog-diff.js";
+import { catalogDiff, ignoringColumnOrder } from "../support/catalog-diff.js";
+import { applyRawSql } from "../support/raw-sql.js";
+import { referenceDdl, referenceDdlFolder } from "../support/reference-ddl.js";
 import { catalogOf } from "../support/catalog-of.js";
 import { PrismaCliProject } from "../support/prisma-cli-project.js";
 import { createTestDatabase, DATABASE_TYPES } from "../support/test-databases.js";
@@ -71,5 +73,30 @@ describe.each(DATABASE_TYPES)("Prisma's tools on a database Prisma manages (%s)"
     if (databaseType === "sqlite") expect(await introspect()).toBe(await prismaOnlyProject.prisma("db", "pull", "--print"));
     db = database.open();
     expect(await migrateToLatest(db)).toMatchObject({ prismaManaged: true, applied: [], optionalApplied: [] });
+  });
+
+  // The engine's 0.12 contract on a Prisma-managed database: the library writes
+  // the upgrade as a Prisma migration; Prisma applies it; the result is Prisma's
+  // own 0.12 schema (columns compared by name) and Prisma sees it up to date.
+  it.skipIf(!referenceDdlFolder)("upgrades to the 0.12 contract the Prisma way, rows kept", { timeout: 180_000 }, async () => {
+    const { database, project } = await prismaProject();
+    let db = database.open();
+    const run = await createKyselyWorkflowPersistence(db).createRun({ workflowId: "w", workflowName: "n", workflowType: "t", input: { kept: true } });
+    await db.destroy();
+    const migration = writePrismaContractMigration({ databaseType, target: "0.12", migrationsDir: project.migrationsDir });
+    expect(migration.folder).toMatch(/_kwp_contract_0_12$/);
+    await project.deploy();
+    expect(await project.prisma("migrate", "status")).toMatch(UP_TO_DATE);
+
+    const reference = await createTestDatabase[databaseType]("drift-ref-0-12");
+    cleanup.push(() => reference.dispose());
+    await applyRawSql(reference, referenceDdl(databaseType, "0.12"));
+    // Prisma's own bookkeeping table is the one difference from a database Prisma made at 0.12 directly.
+    const diff = catalogDiff(ignoringColumnOrder(await catalogOf(reference)), ignoringColumnOrder(await catalogOf(database)));
+    expect(diff.filter((line) => !line.includes("_prisma_migrations"))).toEqual([]);
+
+    db = database.open();
+    expect(await migrateToLatest(db, { target: "0.12" })).toMatchObject({ prismaManaged: true, applied: [] });
+    expect((await createKyselyWorkflowPersistence(db).getRun(run.id))?.input).toEqual({ kept: true });
   });
 });

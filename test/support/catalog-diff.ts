@@ -13,6 +13,14 @@ export function catalogDiff(expected: Catalog, actual: Catalog): string[] {
   return lines;
 }
 
+/**
+ * The catalog without column positions (PostgreSQL's ordinal_position, SQLite's
+ * cid): a migrated table keeps its column order where a fresh one has Prisma's.
+ */
+export function ignoringColumnOrder(catalog: Catalog): Catalog {
+  return JSON.parse(JSON.stringify(catalog), (key, value) => (key === "ordinal_position" || key === "cid" ? undefined : value));
+}
+
 /** Each leaf collection entry as `path: json`, so that order-insensitive set comparison works. */
 function flatten(value: unknown, path = ""): Set<string> {
   const entries = new Set<string>();

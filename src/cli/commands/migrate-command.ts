@@ -5,7 +5,13 @@ import { migrateToLatest } from "../../database/migrations/migrate.js";
 import { getMigrationStatus, type MigrationStatusEntry } from "../../database/migrations/migration-status.js";
 import { dialectMigrationsFolder } from "../../database/migrations/migrations-folder.js";
 import { readSqlMigrationFiles } from "../../database/migrations/sql-migration-file.js";
-import { prismaPerformanceMigration, writePrismaPerformanceMigration } from "../../database/migrations/prisma-migration-folder.js";
+import {
+  prismaContractMigration,
+  prismaPerformanceMigration,
+  writePrismaContractMigration,
+  writePrismaPerformanceMigration,
+} from "../../database/migrations/prisma-migration-folder.js";
+import { checkContractVersion, contractChain, DEFAULT_CONTRACT_VERSION, type ContractVersion } from "../../database/migrations/contract-versions.js";
 import type { CliContext } from "../cli-context.js";
 import { formatDate, table } from "../output.js";
 
@@ -13,12 +19,15 @@ export interface MigrateCommandOptions {
   status?: boolean;
   sql?: boolean;
   performanceIndexes: boolean;
+  /** The engine contract version: "0.1" (default) or "0.12". */
+  target?: string;
 }
 
 export async function migrateCommand(cli: CliContext, options: MigrateCommandOptions): Promise<void> {
-  if (options.sql) return printSql(cli, options.performanceIndexes);
+  const target = checkContractVersion(options.target ?? DEFAULT_CONTRACT_VERSION);
+  if (options.sql) return printSql(cli, options.performanceIndexes, target);
   if (options.status) {
-    const status = await getMigrationStatus(cli.db);
+    const status = await getMigrationStatus(cli.db, { target });
     cli.output.result(status, () =>
       table(
         ["migration", "chain", "applied at", "state"],
@@ -27,7 +36,7 @@ export async function migrateCommand(cli: CliContext, options: MigrateCommandOpt
     );
     return;
   }
-  const result = await migrateToLatest(cli.db, { performanceIndexes: options.performanceIndexes ? undefined : false });
+  const result = await migrateToLatest(cli.db, { target, performanceIndexes: options.performanceIndexes ? undefined : false });
   cli.output.result(result, () => {
     const lines = [
       `${cli.label} (${result.databaseType}):`,
@@ -50,11 +59,11 @@ function migrationState(entry: MigrationStatusEntry): string {
 }
 
 /** The SQL `migrate` would run for this URL's database, for DBAs who deploy it themselves. */
-function printSql(cli: CliContext, includeOptional: boolean): void {
+function printSql(cli: CliContext, includeOptional: boolean, target: ContractVersion): void {
   const { databaseType } = parseDatabaseUrl(cli.url);
   const folder = dialectMigrationsFolder(databaseType);
   const files = [
-    ...readSqlMigrationFiles(folder),
+    ...contractChain(folder, target),
     ...(includeOptional ? readSqlMigrationFiles(join(folder, "optional"), "optional/") : []),
   ];
   const text = files
@@ -66,6 +75,8 @@ function printSql(cli: CliContext, includeOptional: boolean): void {
 export interface PrismaMigrationCommandOptions {
   dir: string;
   dryRun?: boolean;
+  /** Write the upgrade to this contract version instead of the performance migration. */
+  target?: string;
 }
 
 /**
@@ -76,7 +87,10 @@ export interface PrismaMigrationCommandOptions {
 export async function prismaMigrationCommand(cli: CliContext, options: PrismaMigrationCommandOptions): Promise<void> {
   const { databaseType } = parseDatabaseUrl(cli.url);
   const request = { databaseType, migrationsDir: options.dir };
-  const migration = options.dryRun ? prismaPerformanceMigration(request) : writePrismaPerformanceMigration(request);
+  const migration =
+    options.target !== undefined
+      ? (options.dryRun ? prismaContractMigration : writePrismaContractMigration)({ ...request, target: checkContractVersion(options.target) })
+      : (options.dryRun ? prismaPerformanceMigration : writePrismaPerformanceMigration)(request);
   cli.output.result({ databaseType, written: !options.dryRun, ...migration }, () =>
     options.dryRun
       ? migration.sql.trimEnd()

@@ -13,8 +13,9 @@ import { resolveDatabaseType } from "../../dialects/detect-database-type.js";
 import { dialectSupportOf, libraryView } from "../query-context.js";
 import { dialectMigrationsFolder, packagedMigrationsRoot } from "./migrations-folder.js";
 import { findModifiedMigrations, readChecksums } from "./migration-checksums.js";
-import { SqlFileMigrationProvider } from "./sql-file-migration-provider.js";
+import { executeMigrationFile, SqlFileMigrationProvider } from "./sql-file-migration-provider.js";
 import { readSqlMigrationFiles, type SqlMigrationFile } from "./sql-migration-file.js";
+import { checkContractVersion, checkNotAhead, contractChain, DEFAULT_CONTRACT_VERSION, type ContractVersion } from "./contract-versions.js";
 
 /** Kysely's own bookkeeping tables for the default chain (kysely-ctl uses the same). */
 export const MIGRATION_TABLE = "kysely_migration";
@@ -43,6 +44,13 @@ export interface MigrateOptions {
    * a Kysely instance you built yourself; openDatabase's handle already knows it.
    */
   schema?: string;
+  /**
+   * The engine contract's schema to bring the database to: "0.1" (the default,
+   * unchanged) or "0.12", which upgrades a 0.1 database in place, rows kept
+   * (`migrations/<dialect>/contract-0.12/`). A database already at 0.12 must
+   * be migrated with target "0.12" (ConfigurationError otherwise).
+   */
+  target?: ContractVersion;
 }
 
 export interface MigrateResult {
@@ -63,16 +71,23 @@ export interface MigrateResult {
   notices: string[];
 }
 
-/** Files of both chains for one database type. */
+/** Files of both chains for one database type and contract version. */
 interface MigrationFiles {
+  /** `migrations/<dialect>/`. */
+  folder: string;
+  target: ContractVersion;
+  /** The chain of the target contract version. */
   defaultChain: SqlMigrationFile[];
   optional: SqlMigrationFile[];
 }
 
-function loadMigrationFiles(databaseType: DatabaseType, migrationsFolder?: string): MigrationFiles {
-  const folder = dialectMigrationsFolder(databaseType, migrationsFolder ?? packagedMigrationsRoot());
+function loadMigrationFiles(databaseType: DatabaseType, options: MigrateOptions): MigrationFiles {
+  const folder = dialectMigrationsFolder(databaseType, options.migrationsFolder ?? packagedMigrationsRoot());
+  const target = checkContractVersion(options.target ?? DEFAULT_CONTRACT_VERSION);
   return {
-    defaultChain: readSqlMigrationFiles(folder),
+    folder,
+    target,
+    defaultChain: contractChain(folder, target),
     optional: readSqlMigrationFiles(join(folder, "optional"), "optional/"),
   };
 }
@@ -154,7 +169,7 @@ function migratorFor(
 export function createMigrator(db: Kysely<any>, options: MigrateOptions = {}): Migrator {
   const databaseType = resolveDatabaseType(db, options.databaseType);
   const support = dialectSupportOf(db, databaseType, options.schema);
-  const files = loadMigrationFiles(databaseType, options.migrationsFolder);
+  const files = loadMigrationFiles(databaseType, options);
   return migratorFor(libraryView(db, support), new SqlFileMigrationProvider(files.defaultChain, support), "default", support);
 }
 
@@ -174,7 +189,7 @@ export function createMigrator(db: Kysely<any>, options: MigrateOptions = {}): M
 export async function migrateToLatest(db: Kysely<any>, options: MigrateOptions = {}): Promise<MigrateResult> {
   const databaseType = resolveDatabaseType(db, options.databaseType);
   const support = dialectSupportOf(db, databaseType, options.schema);
-  const files = loadMigrationFiles(databaseType, options.migrationsFolder);
+  const files = loadMigrationFiles(databaseType, options);
   // The application's plugins never touch migrations; a named schema is named in every statement.
   const scoped = libraryView(db, support);
   return retryTransientLockErrors(support, () => migrateOnce(scoped, databaseType, support, files, options));
@@ -199,9 +214,15 @@ async function migrateOnce(
     const checked = await checkPrismaManagedSchema(db, support, tables, files.defaultChain);
     return { databaseType, applied: [], optionalApplied: [], prismaManaged: true, ...checked };
   }
+  if (tables.includes(MIGRATION_TABLE)) checkNotAhead(files.folder, files.target, await appliedNames(db, MIGRATION_TABLE));
 
   const defaultProvider = new SqlFileMigrationProvider(files.defaultChain, support);
   const defaultResults = await runMigrator(migratorFor(db, defaultProvider, "default", support));
+  // A contract upgrade may rebuild tables (SQLite), dropping the optional
+  // indexes on them: put back the ones this database had (they are idempotent).
+  if (defaultResults.length > 0 && tables.includes(OPTIONAL_MIGRATION_TABLE)) {
+    await reapplyOptional(db, support, files.optional, await appliedNames(db, OPTIONAL_MIGRATION_TABLE));
+  }
   const adopted = new Set(defaultProvider.adopted);
   const result: MigrateResult = {
     databaseType,
@@ -218,6 +239,20 @@ async function migrateOnce(
     result.optionalApplied = applied.map((name) => `optional/${name}`);
   }
   return result;
+}
+
+async function appliedNames(db: Kysely<any>, table: string): Promise<string[]> {
+  return (await db.selectFrom(table).select("name").execute()).map((row) => String(row.name));
+}
+
+/** Runs the statements of the optional files recorded as applied again, in one transaction. */
+async function reapplyOptional(db: Kysely<any>, support: DialectSupport, optional: readonly SqlMigrationFile[], applied: readonly string[]): Promise<void> {
+  const files = optional.filter((file) => applied.includes(file.name));
+  if (files.length === 0) return;
+  await support.runMigrationTransaction(db, async (tx) => {
+    for (const file of files) await executeMigrationFile(tx, support, file);
+    return { value: undefined, commit: true };
+  });
 }
 
 async function runMigrator(migrator: Migrator): Promise<string[]> {

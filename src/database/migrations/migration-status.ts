@@ -8,6 +8,7 @@ import { dialectMigrationsFolder, packagedMigrationsRoot } from "./migrations-fo
 import { MIGRATION_TABLE, OPTIONAL_MIGRATION_TABLE } from "./migrate.js";
 import { PRISMA_MIGRATIONS_TABLE } from "./prisma-managed-schema.js";
 import { readSqlMigrationFiles } from "./sql-migration-file.js";
+import { checkContractVersion, contractChain, DEFAULT_CONTRACT_VERSION, type ContractVersion } from "./contract-versions.js";
 
 export interface MigrationStatusEntry {
   /** `0001_init`, or `optional/0001_…` for an opt-in migration. */
@@ -28,7 +29,7 @@ export interface MigrationStatusEntry {
 /** Every migration file for the database's dialect, applied or pending, in order. */
 export async function getMigrationStatus(
   db: Kysely<any>,
-  options: { databaseType?: DatabaseType; migrationsFolder?: string; schema?: string } = {},
+  options: { databaseType?: DatabaseType; migrationsFolder?: string; schema?: string; target?: ContractVersion } = {},
 ): Promise<MigrationStatusEntry[]> {
   const databaseType = resolveDatabaseType(db, options.databaseType);
   const support = dialectSupportOf(db, databaseType, options.schema);
@@ -39,7 +40,7 @@ export async function getMigrationStatus(
   const managedByPrisma = tables.includes(PRISMA_MIGRATIONS_TABLE);
 
   const chains = [
-    { chain: "default" as const, table: MIGRATION_TABLE, files: readSqlMigrationFiles(folder) },
+    { chain: "default" as const, table: MIGRATION_TABLE, files: contractChain(folder, checkContractVersion(options.target ?? DEFAULT_CONTRACT_VERSION)) },
     {
       chain: "optional" as const,
       table: OPTIONAL_MIGRATION_TABLE,

@@ -1,4 +1,4 @@
-import { PartialSchemaError } from "../../errors.js";
+import { ConfigurationError, PartialSchemaError } from "../../errors.js";
 import type { Kysely } from "kysely";
 import type { DialectSupport } from "../../dialects/dialect-support.js";
 import { checkExistingSchema } from "./expected-schema.js";
@@ -33,13 +33,22 @@ export async function checkPrismaManagedSchema(
 ): Promise<{ adopted: string[]; notices: string[] }> {
   const databaseType = support.databaseType;
   const existing = new Set(tables);
-  for (const file of defaultChain) {
+  for (const [position, file] of defaultChain.entries()) {
     const missing = file.createdTables.filter((table) => !existing.has(table));
-    if (missing.length > 0) {
-      throw new PartialSchemaError(file.name, file.createdTables.filter((table) => existing.has(table)), missing);
+    if (missing.length === 0) continue;
+    const present = file.createdTables.filter((table) => existing.has(table));
+    if (position > 0 && present.length === 0) {
+      // Complete up to an earlier contract version: the upgrade is Prisma's to apply.
+      throw new ConfigurationError(
+        `This Prisma-managed database is not at the target contract version yet (it lacks ${missing.join(", ")}). ` +
+          "The library writes nothing to it: write the upgrade as a Prisma migration (`kwp prisma-migration --target …`) " +
+          "and apply it with `prisma migrate deploy`.",
+      );
     }
-    await checkExistingSchema(db, support, file);
+    throw new PartialSchemaError(file.name, present, missing);
   }
+  // The whole chain's end state: a 0.12 database's tables are 0.1's, altered.
+  await checkExistingSchema(db, support, defaultChain);
   const notices = [
     "This database is managed by Prisma (_prisma_migrations exists): its tables were checked and found " +
       "complete, and nothing was written. For the performance indexes" +

@@ -4,6 +4,7 @@ import { ConfigurationError } from "../../errors.js";
 import type { DatabaseType } from "../../dialects/dialect-support.js";
 import { dialectMigrationsFolder, packagedMigrationsRoot } from "./migrations-folder.js";
 import { readSqlMigrationFiles } from "./sql-migration-file.js";
+import { checkContractVersion, contractChain, DEFAULT_CONTRACT_VERSION, type ContractVersion } from "./contract-versions.js";
 
 /** The suffix of the folder's name; one such folder per migrations directory. */
 export const PRISMA_PERFORMANCE_MIGRATION_SUFFIX = "_kwp_performance";
@@ -33,36 +34,64 @@ export interface PrismaPerformanceMigration {
  * `prisma migrate deploy` and recorded in `_prisma_migrations`, never as drift.
  */
 export function prismaPerformanceMigration(options: PrismaPerformanceMigrationOptions): PrismaPerformanceMigration {
-  const migrationsDir = options.migrationsDir ?? join("prisma", "migrations");
-  const existing = existsSync(migrationsDir)
-    ? readdirSync(migrationsDir).filter((name) => name.endsWith(PRISMA_PERFORMANCE_MIGRATION_SUFFIX))
-    : [];
-  if (existing.length > 0) {
-    throw new ConfigurationError(`${join(migrationsDir, existing[0]!)} already exists: the performance migration is written once`);
-  }
-  checkLockFile(migrationsDir, options.databaseType);
-  const folder = join(migrationsDir, `${prismaTimestamp(options.now ?? new Date())}${PRISMA_PERFORMANCE_MIGRATION_SUFFIX}`);
-  const files = readSqlMigrationFiles(
-    join(dialectMigrationsFolder(options.databaseType, options.migrationsFolder ?? packagedMigrationsRoot()), "optional"),
-    "optional/",
-  );
-  const sql = [
+  const files = readSqlMigrationFiles(join(dialectFolder(options), "optional"), "optional/");
+  return prismaMigration(options, PRISMA_PERFORMANCE_MIGRATION_SUFFIX, "the performance migration", [
     "-- kysely-workflow-persistence: opt-in performance migrations, as a Prisma migration.",
     "-- Written by `kwp prisma-migration`; apply with `prisma migrate deploy`. Each part keeps its",
     "-- file's comment: what it is for and what it was measured to save.",
     ...files.map((file) => `\n-- ===== ${file.checksumKey} =====\n${readFileSync(file.path, "utf8").trimEnd()}`),
-  ].join("\n") + "\n";
-  return { folder, file: join(folder, "migration.sql"), sql };
+  ]);
+}
+
+/**
+ * The upgrade of a Prisma-managed database from the engine's 0.1 contract
+ * schema to `target`'s, as one Prisma migration (`<timestamp>_kwp_contract_0_12`):
+ * the same SQL the migrator runs elsewhere, rows kept. Once applied, switch
+ * schema.prisma to the engine's 0.12 models; Prisma then sees no drift.
+ */
+export function prismaContractMigration(options: PrismaPerformanceMigrationOptions & { target: ContractVersion }): PrismaPerformanceMigration {
+  const target = checkContractVersion(options.target);
+  const base = new Set(contractChain(dialectFolder(options), DEFAULT_CONTRACT_VERSION).map((file) => file.name));
+  const files = contractChain(dialectFolder(options), target).filter((file) => !base.has(file.name));
+  if (files.length === 0) throw new ConfigurationError(`contract ${target} is the schema of 0001_init: there is nothing to upgrade`);
+  const suffix = `_kwp_contract_${target.replace(/\./g, "_")}`;
+  return prismaMigration(options, suffix, `the contract ${target} upgrade`, [
+    `-- kysely-workflow-persistence: the upgrade to the engine's ${target} contract schema, as a Prisma migration.`,
+    "-- Written by `kwp prisma-migration --target`; apply with `prisma migrate deploy`.",
+    ...files.map((file) => `\n-- ===== ${file.checksumKey} =====\n${readFileSync(file.path, "utf8").trimEnd()}`),
+  ]);
 }
 
 /** Writes the folder (built aside, then renamed into place) and returns what it wrote. */
 export function writePrismaPerformanceMigration(options: PrismaPerformanceMigrationOptions): PrismaPerformanceMigration {
-  const migration = prismaPerformanceMigration(options);
+  return writeMigrationFolder(prismaPerformanceMigration(options));
+}
+
+/** Writes the contract upgrade's folder and returns what it wrote. */
+export function writePrismaContractMigration(options: PrismaPerformanceMigrationOptions & { target: ContractVersion }): PrismaPerformanceMigration {
+  return writeMigrationFolder(prismaContractMigration(options));
+}
+
+function writeMigrationFolder(migration: PrismaPerformanceMigration): PrismaPerformanceMigration {
   const staging = `${migration.folder}.tmp-${process.pid}`;
   mkdirSync(staging, { recursive: true });
   writeFileSync(join(staging, "migration.sql"), migration.sql);
   renameSync(staging, migration.folder);
   return migration;
+}
+
+function dialectFolder(options: PrismaPerformanceMigrationOptions): string {
+  return dialectMigrationsFolder(options.databaseType, options.migrationsFolder ?? packagedMigrationsRoot());
+}
+
+/** A migration folder named `<timestamp><suffix>` in Prisma's migrations directory, written once. */
+function prismaMigration(options: PrismaPerformanceMigrationOptions, suffix: string, what: string, lines: string[]): PrismaPerformanceMigration {
+  const migrationsDir = options.migrationsDir ?? join("prisma", "migrations");
+  const existing = existsSync(migrationsDir) ? readdirSync(migrationsDir).filter((name) => name.endsWith(suffix)) : [];
+  if (existing.length > 0) throw new ConfigurationError(`${join(migrationsDir, existing[0]!)} already exists: ${what} is written once`);
+  checkLockFile(migrationsDir, options.databaseType);
+  const folder = join(migrationsDir, `${prismaTimestamp(options.now ?? new Date())}${suffix}`);
+  return { folder, file: join(folder, "migration.sql"), sql: `${lines.join("\n")}\n` };
 }
 
 /** Prisma's migration folder timestamp: YYYYMMDDHHMMSS in UTC. */

@@ -62,14 +62,7 @@ export class SqlFileMigrationProvider implements MigrationProvider {
     if (await this.#adoptExistingTables(db, file)) {
       this.#adopted.push(file.name);
     } else {
-      // The files name no schema (they are what a DBA runs with psql): within the
-      // migration's transaction, unqualified names resolve to the handle's schema.
-      if (this.#support.schema !== undefined) {
-        await sql`set local search_path to ${sql.id(this.#support.schema)}`.execute(db);
-      }
-      for (const statement of file.statements) {
-        await sql.raw(statement).execute(db);
-      }
+      await executeMigrationFile(db, this.#support, file);
     }
     await recordChecksum(db, file);
   }
@@ -81,10 +74,24 @@ export class SqlFileMigrationProvider implements MigrationProvider {
     if (present.length === 0) return false;
     if (present.length === file.createdTables.length) {
       // Same names are not the same tables: compare before recording anything.
-      await checkExistingSchema(db, this.#support, file);
+      await checkExistingSchema(db, this.#support, [file]);
       return true;
     }
     const missing = file.createdTables.filter((table) => !existing.has(table));
     throw new PartialSchemaError(file.name, present, missing);
+  }
+}
+
+/**
+ * Runs a file's statements on `db` (inside the migration's transaction). The
+ * files name no schema (they are what a DBA runs with psql): unqualified names
+ * resolve to the handle's schema, set for the rest of the transaction.
+ */
+export async function executeMigrationFile(db: Kysely<any>, support: DialectSupport, file: SqlMigrationFile): Promise<void> {
+  if (support.schema !== undefined) {
+    await sql`set local search_path to ${sql.id(support.schema)}`.execute(db);
+  }
+  for (const statement of file.statements) {
+    await sql.raw(statement).execute(db);
   }
 }

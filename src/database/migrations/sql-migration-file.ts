@@ -36,13 +36,23 @@ export function readSqlMigrationFiles(folder: string, checksumKeyPrefix = ""): S
         sql,
         checksum: checksumOf(sql),
         statements,
-        createdTables: statements.flatMap(createdTableName),
+        createdTables: createdTables(statements),
       };
     });
 }
 
 export function checksumOf(sql: string): string {
   return createHash("sha256").update(sql.replace(/\r\n/g, "\n")).digest("hex");
+}
+
+/** Tables the statements create, less those a later statement renames away (SQLite's table rebuilds). */
+function createdTables(statements: readonly string[]): string[] {
+  const created = statements.flatMap(createdTableName);
+  const renamedAway = statements.flatMap((statement) => {
+    const match = /^alter\s+table\s+"([^"]+)"\s+rename\s+to\s+"[^"]+"/i.exec(statement);
+    return match ? [match[1]!] : [];
+  });
+  return created.filter((table) => !renamedAway.includes(table));
 }
 
 function createdTableName(statement: string): string[] {

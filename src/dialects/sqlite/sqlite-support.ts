@@ -2,6 +2,7 @@ import { sql, type Kysely, type SqlBool } from "kysely";
 import type { DialectSupport } from "../dialect-support.js";
 import { sqliteCodecs } from "./sqlite-codecs.js";
 import { manualTransaction } from "../manual-transaction.js";
+import { MigrationError } from "../../errors.js";
 
 export const sqliteSupport: DialectSupport = {
   databaseType: "sqlite",
@@ -71,9 +72,23 @@ export const sqliteSupport: DialectSupport = {
   runMigrationTransaction(db, work) {
     // IMMEDIATE takes the write lock up front: a second migrating process
     // waits on the busy timeout here instead of failing half-way through.
-    return immediateTransaction(db, (connection) => work(connection, true));
+    return immediateTransaction(db, async (connection) => {
+      const result = await work(connection, true);
+      // A migration that rebuilds a table (SQLite cannot alter a foreign key
+      // in place) must leave every reference intact: checked before commit.
+      if (result.commit) await checkForeignKeys(connection);
+      return result;
+    });
   },
 };
+
+async function checkForeignKeys(connection: Kysely<any>): Promise<void> {
+  const { rows } = await sql<{ table: string; parent: string }>`pragma foreign_key_check`.execute(connection);
+  if (rows.length > 0) {
+    const broken = [...new Set(rows.map((row) => `${row.table} → ${row.parent}`))].join(", ");
+    throw new MigrationError(`Migrating would leave rows whose foreign keys point nowhere (${broken}); rolled back`, undefined);
+  }
+}
 
 /**
  * BEGIN IMMEDIATE … COMMIT on one connection. Kysely's own transaction()
