@@ -38,7 +38,7 @@ describe.runIf(inject("pgbouncerUrl") !== "")("behind a transaction pooler", () 
     expect(Number(rows[0]!.n)).toBe(19);
   });
 
-  it("polls in waitForJobs without a direct URL (LISTEN needs a session of its own)", async () => {
+  it("polls in waitForJobs without a direct URL, never LISTENing through the pooler", async () => {
     const database = await createPostgresDatabase("pooler");
     cleanup.push(() => database.dispose());
     const direct = openDatabase(database.url);
@@ -51,6 +51,12 @@ describe.runIf(inject("pgbouncerUrl") !== "")("behind a transaction pooler", () 
     const start = Date.now();
     await queue.waitForJobs(200);
     expect(Date.now() - start).toBeGreaterThanOrEqual(190);
+    // No session on the server LISTENs for this database: a LISTEN through the
+    // pooler would sit on a server session other clients' transactions share.
+    const name = new URL(database.url).pathname.slice(1);
+    const { rows } = await sql<{ n: string }>`
+      select count(*) as n from pg_stat_activity where datname = ${name} and query ilike 'LISTEN%'`.execute(direct);
+    expect(Number(rows[0]!.n)).toBe(0);
     await queue.enqueue({ workflowRunId: "r", stageId: "s" });
     expect((await queue.dequeue())?.stageId).toBe("s");
   });
