@@ -9,15 +9,15 @@ import type { Status, WorkflowLogRecord, WorkflowRunRecord } from "../types.js";
 const FINISHED: Status[] = ["COMPLETED", "FAILED", "CANCELLED"];
 
 export async function listRuns(ctx: QueryContext, options: { status?: Status; limit: number }): Promise<WorkflowRunRecord[]> {
-  let query = ctx.db.selectFrom("workflow_runs").select(recordColumns(ctx.dialect, "workflow_runs")).orderBy("createdAt", "desc").orderBy("id", "desc").limit(options.limit);
+  let query = ctx.db.selectFrom("workflow_runs").select(recordColumns(ctx, "workflow_runs")).orderBy("createdAt", "desc").orderBy("id", "desc").limit(options.limit);
   if (options.status) query = query.where("status", "=", ctx.dialect.enumValue("Status", options.status));
-  return (await query.execute()).map((row) => toRunRecord(row, ctx.dialect));
+  return (await query.execute()).map((row) => toRunRecord(row, ctx));
 }
 
 export async function lastLogs(ctx: QueryContext, workflowRunId: string, limit: number): Promise<WorkflowLogRecord[]> {
   const rows = await ctx.db
     .selectFrom("workflow_logs")
-    .select(recordColumns(ctx.dialect, "workflow_logs"))
+    .select(recordColumns(ctx, "workflow_logs"))
     .where("workflowRunId", "=", workflowRunId)
     .orderBy("createdAt", "desc")
     .orderBy("id", "desc")

@@ -5,6 +5,8 @@ import type { Database } from "./database.js";
 import { registeredDialectSupport } from "./dialect-overrides.js";
 import { newId } from "./ids.js";
 import { ConfigurationError } from "../errors.js";
+import { CONTRACT_0_1 } from "../contracts/contract-0.1.js";
+import type { ContractSupport } from "../contracts/contract-support.js";
 
 /**
  * What every query needs: the connection (or transaction), the dialect's
@@ -17,6 +19,8 @@ export interface QueryContext {
   readonly newId: () => string;
   /** True inside `transaction()`: nested calls join the open transaction. */
   readonly inTransaction: boolean;
+  /** The engine contract the caller chose: what differs between 0.1 and 0.12. */
+  readonly contract: ContractSupport;
 }
 
 export interface QueryContextOptions {
@@ -29,11 +33,15 @@ export interface QueryContextOptions {
   schema?: string;
 }
 
-export function createQueryContext(db: Kysely<any>, options: QueryContextOptions = {}): QueryContext {
+export function createQueryContext(
+  db: Kysely<any>,
+  options: QueryContextOptions = {},
+  contract: ContractSupport = CONTRACT_0_1,
+): QueryContext {
   const dialect = dialectSupportOf(db, options.databaseType, options.schema);
   // Made on the application's own transaction: every call joins it, and the
   // library's atomic steps (transaction(), logBatchResults) run inside it.
-  return { db: libraryView(db, dialect), dialect, newId, inTransaction: db.isTransaction };
+  return { db: libraryView(db, dialect), dialect, newId, inTransaction: db.isTransaction, contract };
 }
 
 /**

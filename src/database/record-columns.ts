@@ -1,6 +1,7 @@
 import type { AliasedExpression } from "kysely";
 import type { DialectSupport } from "../dialects/dialect-support.js";
 import type { Database } from "./database.js";
+import type { ContractSupport } from "../contracts/contract-support.js";
 
 type Table = "workflow_runs" | "workflow_stages" | "workflow_artifacts" | "workflow_logs";
 
@@ -37,20 +38,28 @@ const RECORD_COLUMNS: { [T in Table]: { plain: Array<keyof Database[T] & string>
   },
 };
 
-const cache = new WeakMap<DialectSupport, Map<Table, Array<string | AliasedExpression<unknown, string>>>>();
+const cache = new WeakMap<DialectSupport, Map<string, Array<string | AliasedExpression<unknown, string>>>>();
+
+/** What decides a record's columns: the dialect (how JSON is read) and the contract (which columns exist). */
+export interface RecordContext {
+  readonly dialect: DialectSupport;
+  readonly contract: ContractSupport;
+}
 
 /**
- * The select (or RETURNING) list of `table`'s record for `dialect`; built once
- * per dialect and table. Pass it to `.select()` / `.returning()`.
+ * The select (or RETURNING) list of `table`'s record; built once per dialect,
+ * contract version and table. Pass it to `.select()` / `.returning()`.
  */
-export function recordColumns(dialect: DialectSupport, table: Table): any[] {
+export function recordColumns({ dialect, contract }: RecordContext, table: Table): any[] {
   let byTable = cache.get(dialect);
   if (!byTable) cache.set(dialect, (byTable = new Map()));
-  let columns = byTable.get(table);
+  const key = `${contract.version}:${table}`;
+  let columns = byTable.get(key);
   if (!columns) {
     const { plain, json } = RECORD_COLUMNS[table];
-    columns = [...plain, ...json.map((column) => dialect.selectJson(column))];
-    byTable.set(table, columns);
+    const extra = table === "workflow_runs" || table === "workflow_stages" ? contract.extraColumns[table] : { plain: [], json: [] };
+    columns = [...plain, ...extra.plain, ...[...json, ...extra.json].map((column) => dialect.selectJson(column))];
+    byTable.set(key, columns);
   }
   return columns;
 }

@@ -93,6 +93,14 @@ export interface DialectSupport {
    */
   writeTransaction<T>(db: Kysely<any>, work: (tx: Kysely<any>) => Promise<T>): Promise<T>;
 
+  /**
+   * Inside a write transaction: makes writers passing the same `scope` and
+   * `key` take turns until their transactions end (a transaction-level
+   * advisory lock on PostgreSQL). SQLite does nothing: a write transaction
+   * already excludes every other writer.
+   */
+  serializeWriters(db: Kysely<any>, scope: string, key: string): Promise<void>;
+
   // --- Claiming. ---
 
   /**

@@ -26,7 +26,7 @@ export async function saveArtifact(ctx: QueryContext, data: SaveArtifactInput, m
   const { dialect } = ctx;
   const now = dialect.now();
   const replaced = {
-    type: dialect.enumValue("ArtifactType", input.type),
+    type: ctx.contract.label(dialect, "ArtifactType", input.type),
     data: dialect.json(input.data),
     size: input.size ?? utf8ByteLength(input.data),
     updatedAt: now,
@@ -77,7 +77,7 @@ export async function listArtifacts(ctx: QueryContext, workflowRunId: string): P
   parseInput("listArtifacts", "workflowRunId", idSchema, workflowRunId);
   const rows = await ctx.db
     .selectFrom("workflow_artifacts")
-    .select(recordColumns(ctx.dialect, "workflow_artifacts"))
+    .select(recordColumns(ctx, "workflow_artifacts"))
     .where("workflowRunId", "=", workflowRunId)
     .orderBy("createdAt", "asc")
     .orderBy("key", "asc")
@@ -127,7 +127,7 @@ export async function saveStageOutput(
   const now = dialect.now();
   const stored = {
     workflowStageId: stageRowId,
-    type: dialect.enumValue("ArtifactType", "STAGE_OUTPUT"),
+    type: ctx.contract.label(dialect, "ArtifactType", "STAGE_OUTPUT"),
     data: dialect.json(text),
     size: utf8ByteLength(text),
     updatedAt: now,

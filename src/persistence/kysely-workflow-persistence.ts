@@ -21,7 +21,7 @@ import type {
 import * as artifacts from "./artifacts.js";
 import { createLog } from "./logs.js";
 import { claimNextPendingRun, claimPendingRun } from "./run-claims.js";
-import { RunMetadataColumns } from "./run-metadata-columns.js";
+import { contract01 } from "../contracts/contract-0.1.js";
 import * as runs from "./runs.js";
 import * as stageReads from "./stage-reads.js";
 import * as stageWrites from "./stage-writes.js";
@@ -46,16 +46,34 @@ export function createKyselyWorkflowPersistence(
   db: Kysely<any>,
   options: KyselyWorkflowPersistenceOptions = {},
 ): WorkflowPersistence {
+  const maxArtifactBytes = checkMaxArtifactBytes(options);
+  return persistenceOn(createQueryContext(db, options, contract01()), maxArtifactBytes);
+}
+
+export function checkMaxArtifactBytes(options: KyselyWorkflowPersistenceOptions): number {
   const maxArtifactBytes = options.maxArtifactBytes ?? artifacts.DEFAULT_MAX_ARTIFACT_BYTES;
   if (!Number.isInteger(maxArtifactBytes) || maxArtifactBytes < 1) {
     throw new ConfigurationError(`maxArtifactBytes must be a positive whole number, got ${maxArtifactBytes}`);
   }
-  return persistenceOn(createQueryContext(db, options), new RunMetadataColumns(), maxArtifactBytes);
+  return maxArtifactBytes;
 }
 
-function persistenceOn(ctx: QueryContext, metadataColumns: RunMetadataColumns, maxArtifactBytes: number): WorkflowPersistence {
+function persistenceOn(ctx: QueryContext, maxArtifactBytes: number): WorkflowPersistence {
   return {
-    createRun: (data: CreateRunInput) => runs.createRun(ctx, metadataColumns, data),
+    ...sharedMethods(ctx, maxArtifactBytes),
+    transaction: <T>(work: (tx: WorkflowPersistence) => Promise<T>) =>
+      inWriteTransaction(ctx, (tx) => work(persistenceOn(tx, maxArtifactBytes))),
+  };
+}
+
+/**
+ * The methods both contracts have, on `ctx` (whose contract decides what
+ * differs: record fields, versions, label columns). The 0.12 factory adds its
+ * own methods to these.
+ */
+export function sharedMethods(ctx: QueryContext, maxArtifactBytes: number): Omit<WorkflowPersistence, "transaction"> {
+  return {
+    createRun: (data: CreateRunInput) => runs.createRun(ctx, data),
     updateRun: (id: string, data: UpdateRunInput) => runs.updateRun(ctx, id, data),
     getRun: (id: string) => runs.getRun(ctx, id),
     getRunStatus: (id: string) => runs.getRunStatus(ctx, id),
@@ -89,8 +107,5 @@ function persistenceOn(ctx: QueryContext, metadataColumns: RunMetadataColumns, m
     getStageIdForArtifact: (runId: string, stageId: string) => artifacts.getStageIdForArtifact(ctx, runId, stageId),
     saveStageOutput: (runId: string, workflowType: string, stageId: string, output: unknown) =>
       artifacts.saveStageOutput(ctx, runId, workflowType, stageId, output, maxArtifactBytes),
-
-    transaction: <T>(work: (tx: WorkflowPersistence) => Promise<T>) =>
-      inWriteTransaction(ctx, (tx) => work(persistenceOn(tx, metadataColumns, maxArtifactBytes))),
   };
 }

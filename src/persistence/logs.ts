@@ -16,7 +16,7 @@ export async function createLog(ctx: QueryContext, data: CreateLogInput): Promis
         createdAt: dialect.now(),
         workflowRunId: input.workflowRunId ?? null,
         workflowStageId: input.workflowStageId ?? null,
-        level: dialect.enumValue("LogLevel", input.level),
+        level: ctx.contract.label(dialect, "LogLevel", input.level),
         message: input.message,
         metadata: input.metadata == null ? null : dialect.json(input.metadata),
       })

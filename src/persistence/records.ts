@@ -1,4 +1,5 @@
 import type { DialectSupport } from "../dialects/dialect-support.js";
+import type { RecordContext } from "../database/record-columns.js";
 import type {
   ArtifactType,
   LogLevel,
@@ -16,8 +17,9 @@ const nullableDate = (dialect: DialectSupport, value: unknown) => (value == null
 const nullableJson = (dialect: DialectSupport, value: unknown) => (value == null ? null : dialect.readJson(value));
 const nullableNumber = (value: unknown) => (value == null ? null : Number(value));
 
-export function toRunRecord(row: Row, dialect: DialectSupport): WorkflowRunRecord {
+export function toRunRecord(row: Row, { dialect, contract }: RecordContext): WorkflowRunRecord {
   return {
+    ...contract.runFields(row, dialect),
     id: String(row.id),
     createdAt: dialect.readDate(row.createdAt),
     updatedAt: dialect.readDate(row.updatedAt),
@@ -37,8 +39,9 @@ export function toRunRecord(row: Row, dialect: DialectSupport): WorkflowRunRecor
   };
 }
 
-export function toStageRecord(row: Row, dialect: DialectSupport): WorkflowStageRecord {
+export function toStageRecord(row: Row, { dialect, contract }: RecordContext): WorkflowStageRecord {
   return {
+    ...contract.stageFields(row, dialect),
     id: String(row.id),
     createdAt: dialect.readDate(row.createdAt),
     updatedAt: dialect.readDate(row.updatedAt),

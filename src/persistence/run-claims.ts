@@ -17,7 +17,7 @@ export async function claimPendingRun(ctx: QueryContext, id: string): Promise<bo
   const now = ctx.dialect.now();
   const result = await ctx.db
     .updateTable("workflow_runs")
-    .set({ status: ctx.dialect.enumValue("Status", "RUNNING"), startedAt: now, updatedAt: now })
+    .set({ status: ctx.dialect.enumValue("Status", "RUNNING"), startedAt: now, updatedAt: now, ...ctx.contract.versionBump("workflow_runs") })
     .where("id", "=", id)
     .where("status", "=", ctx.dialect.enumValue("Status", "PENDING"))
     .executeTakeFirst();
@@ -49,10 +49,10 @@ export async function claimNextPendingRun(ctx: QueryContext): Promise<WorkflowRu
   const now = dialect.now();
   const row = await db
     .updateTable("workflow_runs")
-    .set({ status: dialect.enumValue("Status", "RUNNING"), startedAt: now, updatedAt: now })
+    .set({ status: dialect.enumValue("Status", "RUNNING"), startedAt: now, updatedAt: now, ...ctx.contract.versionBump("workflow_runs") })
     .where("id", "=", next)
     .where("status", "=", pending)
-    .returning(recordColumns(ctx.dialect, "workflow_runs"))
+    .returning(recordColumns(ctx, "workflow_runs"))
     .executeTakeFirst();
-  return row ? toRunRecord(row, dialect) : null;
+  return row ? toRunRecord(row, ctx) : null;
 }

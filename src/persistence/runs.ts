@@ -1,19 +1,16 @@
-import { ConflictError, NotFoundError } from "../errors.js";
+import { ConflictError } from "../errors.js";
 import type { QueryContext } from "../database/query-context.js";
 import type { CreateRunInput, Status, UpdateRunInput, WorkflowRunRecord } from "../types.js";
 import { parseInput } from "../validation/parse-input.js";
 import { createRunSchema, idSchema, statusSchema, updateRunSchema } from "../validation/input-schemas.js";
 import { toRunRecord } from "./records.js";
-import type { RunMetadataColumns } from "./run-metadata-columns.js";
+import { updateVersioned } from "./versioned-update.js";
+import type { z } from "zod";
 import { recordColumns } from "../database/record-columns.js";
 
-export async function createRun(
-  ctx: QueryContext,
-  metadataColumns: RunMetadataColumns,
-  data: CreateRunInput,
-): Promise<WorkflowRunRecord> {
-  const input = parseInput("createRun", "data", createRunSchema, data);
-  const extraColumns = await metadataColumns.toColumnValues(ctx, "createRun", input.metadata);
+export async function createRun(ctx: QueryContext, data: CreateRunInput): Promise<WorkflowRunRecord> {
+  const input: z.output<typeof createRunSchema> = parseInput("createRun", "data", ctx.contract.schemas.createRun, data);
+  const extraColumns = await ctx.contract.newRunColumns(ctx, "createRun", input.metadata);
   const { dialect } = ctx;
   const id = input.id ?? ctx.newId();
   const now = dialect.now();
@@ -35,9 +32,9 @@ export async function createRun(
         totalCost: 0,
         totalTokens: 0,
       })
-      .returning(recordColumns(ctx.dialect, "workflow_runs"))
+      .returning(recordColumns(ctx, "workflow_runs"))
       .executeTakeFirstOrThrow();
-    return toRunRecord(row, dialect);
+    return toRunRecord(row, ctx);
   } catch (error) {
     if (dialect.constraintViolation(error) === "unique") {
       throw new ConflictError("createRun", "workflow run", id, { cause: error });
@@ -48,7 +45,12 @@ export async function createRun(
 
 export async function updateRun(ctx: QueryContext, id: string, data: UpdateRunInput): Promise<void> {
   parseInput("updateRun", "id", idSchema, id);
-  const input = parseInput("updateRun", "data", updateRunSchema, data);
+  const input: z.output<typeof updateRunSchema> & { expectedVersion?: number } = parseInput(
+    "updateRun",
+    "data",
+    ctx.contract.schemas.updateRun,
+    data,
+  );
   const { dialect } = ctx;
   const set: Record<string, unknown> = { updatedAt: dialect.now() };
   if (input.status !== undefined) set.status = dialect.enumValue("Status", input.status);
@@ -59,14 +61,19 @@ export async function updateRun(ctx: QueryContext, id: string, data: UpdateRunIn
   if (input.totalCost !== undefined) set.totalCost = dialect.float(input.totalCost);
   if (input.totalTokens !== undefined) set.totalTokens = input.totalTokens;
 
-  const result = await ctx.db.updateTable("workflow_runs").set(set).where("id", "=", id).executeTakeFirst();
-  if (result.numUpdatedRows === 0n) throw new NotFoundError("updateRun", "workflow run", id);
+  await updateVersioned(ctx, {
+    operation: "updateRun",
+    table: "workflow_runs",
+    match: { id },
+    set,
+    expectedVersion: input.expectedVersion,
+  });
 }
 
 export async function getRun(ctx: QueryContext, id: string): Promise<WorkflowRunRecord | null> {
   parseInput("getRun", "id", idSchema, id);
-  const row = await ctx.db.selectFrom("workflow_runs").select(recordColumns(ctx.dialect, "workflow_runs")).where("id", "=", id).executeTakeFirst();
-  return row ? toRunRecord(row, ctx.dialect) : null;
+  const row = await ctx.db.selectFrom("workflow_runs").select(recordColumns(ctx, "workflow_runs")).where("id", "=", id).executeTakeFirst();
+  return row ? toRunRecord(row, ctx) : null;
 }
 
 export async function getRunStatus(ctx: QueryContext, id: string): Promise<Status | null> {
@@ -80,10 +87,10 @@ export async function getRunsByStatus(ctx: QueryContext, status: Status): Promis
   parseInput("getRunsByStatus", "status", statusSchema, status);
   const rows = await ctx.db
     .selectFrom("workflow_runs")
-    .select(recordColumns(ctx.dialect, "workflow_runs"))
+    .select(recordColumns(ctx, "workflow_runs"))
     .where("status", "=", ctx.dialect.enumValue("Status", status))
     .orderBy("createdAt", "asc")
     .orderBy("id", "asc")
     .execute();
-  return rows.map((row) => toRunRecord(row, ctx.dialect));
+  return rows.map((row) => toRunRecord(row, ctx));
 }

@@ -19,7 +19,7 @@ import { recordColumns } from "../database/record-columns.js";
 type Direction = "asc" | "desc";
 
 function stagesOfRun(ctx: QueryContext, workflowRunId: string) {
-  return ctx.db.selectFrom("workflow_stages").select(recordColumns(ctx.dialect, "workflow_stages")).where("workflowRunId", "=", workflowRunId);
+  return ctx.db.selectFrom("workflow_stages").select(recordColumns(ctx, "workflow_stages")).where("workflowRunId", "=", workflowRunId);
 }
 
 function inPipelineOrder<Q extends ReturnType<typeof stagesOfRun>>(query: Q, direction: Direction): Q {
@@ -33,13 +33,13 @@ export async function getStage(ctx: QueryContext, workflowRunId: string, stageId
   parseInput("getStage", "workflowRunId", idSchema, workflowRunId);
   parseInput("getStage", "stageId", nonEmptyTextSchema, stageId);
   const row = await stagesOfRun(ctx, workflowRunId).where("stageId", "=", stageId).executeTakeFirst();
-  return row ? toStageRecord(row, ctx.dialect) : null;
+  return row ? toStageRecord(row, ctx) : null;
 }
 
 export async function getStageById(ctx: QueryContext, id: string): Promise<WorkflowStageRecord | null> {
   parseInput("getStageById", "id", idSchema, id);
-  const row = await ctx.db.selectFrom("workflow_stages").select(recordColumns(ctx.dialect, "workflow_stages")).where("id", "=", id).executeTakeFirst();
-  return row ? toStageRecord(row, ctx.dialect) : null;
+  const row = await ctx.db.selectFrom("workflow_stages").select(recordColumns(ctx, "workflow_stages")).where("id", "=", id).executeTakeFirst();
+  return row ? toStageRecord(row, ctx) : null;
 }
 
 export async function getStagesByRun(
@@ -52,7 +52,7 @@ export async function getStagesByRun(
   let query = inPipelineOrder(stagesOfRun(ctx, workflowRunId), orderBy);
   if (status !== undefined) query = query.where("status", "=", ctx.dialect.enumValue("Status", status));
   const rows = await query.execute();
-  return rows.map((row) => toStageRecord(row, ctx.dialect));
+  return rows.map((row) => toStageRecord(row, ctx));
 }
 
 /** SUSPENDED stages of every run whose poll time has come, earliest first. */
@@ -60,13 +60,13 @@ export async function getSuspendedStages(ctx: QueryContext, beforeDate: Date): P
   parseInput("getSuspendedStages", "beforeDate", dateSchema, beforeDate);
   const rows = await ctx.db
     .selectFrom("workflow_stages")
-    .select(recordColumns(ctx.dialect, "workflow_stages"))
+    .select(recordColumns(ctx, "workflow_stages"))
     .where("status", "=", ctx.dialect.enumValue("Status", "SUSPENDED"))
     .where("nextPollAt", "<=", ctx.dialect.date(beforeDate))
     .orderBy("nextPollAt", "asc")
     .orderBy("id", "asc")
     .execute();
-  return rows.map((row) => toStageRecord(row, ctx.dialect));
+  return rows.map((row) => toStageRecord(row, ctx));
 }
 
 /** The earliest SUSPENDED stage with no pending poll (its external event has arrived). */
@@ -105,5 +105,5 @@ async function firstStage(
   parseInput(operation, "workflowRunId", idSchema, workflowRunId);
   const query = narrow(stagesOfRun(ctx, workflowRunId).where("status", "=", ctx.dialect.enumValue("Status", status)));
   const row = await inPipelineOrder(query, direction).limit(limitOne).executeTakeFirst();
-  return row ? toStageRecord(row, ctx.dialect) : null;
+  return row ? toStageRecord(row, ctx) : null;
 }

@@ -8,23 +8,25 @@ import {
   createStageSchema,
   idSchema,
   nonEmptyTextSchema,
-  updateStageSchema,
   upsertStageSchema,
-  type ParsedUpdateStage,
+  type ParsedUpdateStage as ParsedUpdateStage01,
 } from "../validation/input-schemas.js";
+import { updateVersioned } from "./versioned-update.js";
+
+type ParsedUpdateStage = ParsedUpdateStage01 & { expectedVersion?: number };
 import { toStageRecord } from "./records.js";
 import { recordColumns } from "../database/record-columns.js";
 
 export async function createStage(ctx: QueryContext, data: CreateStageInput): Promise<WorkflowStageRecord> {
-  const input = parseInput("createStage", "data", createStageSchema, data);
+  const input: StageInput = parseInput("createStage", "data", ctx.contract.schemas.createStage, data);
   const now = ctx.dialect.now();
   try {
     const row = await ctx.db
       .insertInto("workflow_stages")
       .values(newStageRow(ctx, input, input, { status: "PENDING", startedAt: null }, now))
-      .returning(recordColumns(ctx.dialect, "workflow_stages"))
+      .returning(recordColumns(ctx, "workflow_stages"))
       .executeTakeFirstOrThrow();
-    return toStageRecord(row, ctx.dialect);
+    return toStageRecord(row, ctx);
   } catch (error) {
     throw stageWriteError(ctx, "createStage", input.workflowRunId, input.stageId, error);
   }
@@ -35,7 +37,12 @@ export async function createStage(ctx: QueryContext, data: CreateStageInput): Pr
  * racing to start the same stage both succeed and see the same row.
  */
 export async function upsertStage(ctx: QueryContext, data: UpsertStageInput): Promise<WorkflowStageRecord> {
-  const input = parseInput("upsertStage", "data", upsertStageSchema, data);
+  const input: z.output<typeof upsertStageSchema> & { create: StageFields; update: ParsedUpdateStage } = parseInput(
+    "upsertStage",
+    "data",
+    ctx.contract.schemas.upsertStage,
+    data,
+  );
   for (const key of ["workflowRunId", "stageId"] as const) {
     const repeated = input.create[key];
     if (repeated !== undefined && repeated !== input[key]) {
@@ -44,15 +51,15 @@ export async function upsertStage(ctx: QueryContext, data: UpsertStageInput): Pr
   }
   const { dialect } = ctx;
   const now = dialect.now();
-  const onUpdate = stageUpdateSet(ctx, input.update);
+  const onUpdate = { ...stageUpdateSet(ctx, input.update), ...ctx.contract.versionBump("workflow_stages") };
   try {
     const row = await ctx.db
       .insertInto("workflow_stages")
       .values(newStageRow(ctx, input, input.create, { status: "RUNNING", startedAt: now }, now))
       .onConflict((conflict) => conflict.columns(["workflowRunId", "stageId"]).doUpdateSet(onUpdate))
-      .returning(recordColumns(ctx.dialect, "workflow_stages"))
+      .returning(recordColumns(ctx, "workflow_stages"))
       .executeTakeFirstOrThrow();
-    return toStageRecord(row, dialect);
+    return toStageRecord(row, ctx);
   } catch (error) {
     throw stageWriteError(ctx, "upsertStage", input.workflowRunId, input.stageId, error);
   }
@@ -60,9 +67,14 @@ export async function upsertStage(ctx: QueryContext, data: UpsertStageInput): Pr
 
 export async function updateStage(ctx: QueryContext, id: string, data: UpdateStageInput): Promise<void> {
   parseInput("updateStage", "id", idSchema, id);
-  const set = stageUpdateSet(ctx, parseInput("updateStage", "data", updateStageSchema, data));
-  const result = await ctx.db.updateTable("workflow_stages").set(set).where("id", "=", id).executeTakeFirst();
-  if (result.numUpdatedRows === 0n) throw new NotFoundError("updateStage", "workflow stage", id);
+  const input: ParsedUpdateStage = parseInput("updateStage", "data", ctx.contract.schemas.updateStage, data);
+  await updateVersioned(ctx, {
+    operation: "updateStage",
+    table: "workflow_stages",
+    match: { id },
+    set: stageUpdateSet(ctx, input),
+    expectedVersion: input.expectedVersion,
+  });
 }
 
 export async function updateStageByRunAndStageId(
@@ -74,16 +86,14 @@ export async function updateStageByRunAndStageId(
   const operation = "updateStageByRunAndStageId";
   parseInput(operation, "workflowRunId", idSchema, workflowRunId);
   parseInput(operation, "stageId", nonEmptyTextSchema, stageId);
-  const set = stageUpdateSet(ctx, parseInput(operation, "data", updateStageSchema, data));
-  const result = await ctx.db
-    .updateTable("workflow_stages")
-    .set(set)
-    .where("workflowRunId", "=", workflowRunId)
-    .where("stageId", "=", stageId)
-    .executeTakeFirst();
-  if (result.numUpdatedRows === 0n) {
-    throw new NotFoundError(operation, "workflow stage", `${workflowRunId}/${stageId}`);
-  }
+  const input: ParsedUpdateStage = parseInput(operation, "data", ctx.contract.schemas.updateStage, data);
+  await updateVersioned(ctx, {
+    operation,
+    table: "workflow_stages",
+    match: { workflowRunId, stageId },
+    set: stageUpdateSet(ctx, input),
+    expectedVersion: input.expectedVersion,
+  });
 }
 
 export async function deleteStage(ctx: QueryContext, id: string): Promise<void> {
@@ -92,7 +102,8 @@ export async function deleteStage(ctx: QueryContext, id: string): Promise<void> 
   if (result.numDeletedRows === 0n) throw new NotFoundError("deleteStage", "workflow stage", id);
 }
 
-type StageFields = Omit<z.output<typeof createStageSchema>, "workflowRunId" | "stageId">;
+type StageInput = z.output<typeof createStageSchema> & { attempt?: number };
+type StageFields = Omit<StageInput, "workflowRunId" | "stageId">;
 
 /** The row of a new stage; `defaults` fill in what the caller left out. */
 function newStageRow(
@@ -104,6 +115,7 @@ function newStageRow(
 ) {
   const { dialect } = ctx;
   return {
+    ...ctx.contract.newStageColumns(fields),
     id: ctx.newId(),
     createdAt: now,
     updatedAt: now,
@@ -120,7 +132,7 @@ function newStageRow(
 }
 
 /** The SET clause of a stage update: `undefined` leaves a column alone, `null` clears it. */
-function stageUpdateSet(ctx: QueryContext, input: ParsedUpdateStage): Record<string, unknown> {
+function stageUpdateSet(ctx: QueryContext, input: ParsedUpdateStage & { expectedVersion?: number }): Record<string, unknown> {
   const { dialect } = ctx;
   const set: Record<string, unknown> = { updatedAt: dialect.now() };
   const date = (value: Date | null) => (value === null ? null : dialect.date(value));

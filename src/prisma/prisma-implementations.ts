@@ -1,6 +1,7 @@
 import { createKyselyAICallLogger, type KyselyAICallLoggerOptions } from "../ai-calls/kysely-ai-call-logger.js";
 import { createKyselyWorkflowPersistence } from "../persistence/kysely-workflow-persistence.js";
-import { createKyselyJobQueue } from "../queue/kysely-job-queue.js";
+import { createKyselyJobQueue, type KyselyJobQueueOptions } from "../queue/kysely-job-queue.js";
+import type { Kysely } from "kysely";
 import type { AICallLogger, JobQueue, WorkflowPersistence } from "../types.js";
 import type { PrismaClientLike } from "./prisma-client-like.js";
 import { createPrismaKysely, type PrismaAdapterOptions } from "./prisma-kysely.js";
@@ -35,16 +36,25 @@ export interface PrismaJobQueue extends JobQueue {}
 export class PrismaJobQueue {
   /** `new PrismaJobQueue(prisma, "worker-1")`, the older string form, still works. */
   constructor(prisma: PrismaClientLike, options: PrismaJobQueueOptions | string = {}) {
-    const resolved = typeof options === "string" ? { workerId: options } : options;
-    // LISTEN needs a connection of its own, which a PrismaClient does not lend: waitForJobs polls.
-    Object.assign(
-      this,
-      createKyselyJobQueue(createPrismaKysely(prisma, resolved), {
-        ...(resolved.workerId !== undefined ? { workerId: resolved.workerId } : {}),
-        listen: false,
-      }),
-    );
+    Object.assign(this, queueThroughPrisma(prisma, options, createKyselyJobQueue));
   }
+}
+
+/**
+ * A queue made by `create` (either contract's factory) on the client. LISTEN
+ * needs a connection of its own, which a PrismaClient does not lend:
+ * waitForJobs polls.
+ */
+export function queueThroughPrisma<Q>(
+  prisma: PrismaClientLike,
+  options: PrismaJobQueueOptions | string,
+  create: (db: Kysely<any>, options: KyselyJobQueueOptions) => Q,
+): Q {
+  const resolved = typeof options === "string" ? { workerId: options } : options;
+  return create(createPrismaKysely(prisma, resolved), {
+    ...(resolved.workerId !== undefined ? { workerId: resolved.workerId } : {}),
+    listen: false,
+  });
 }
 
 export interface PrismaAICallLogger extends AICallLogger {}

@@ -6,6 +6,7 @@ import { parameter, PreparedQueriesBySize } from "../database/prepared-query.js"
 import { parseInput } from "../validation/parse-input.js";
 import { dateSchema, errorMessageSchema, idSchema, jobIdsSchema } from "../validation/input-schemas.js";
 import type { QueueContext } from "./queue-context.js";
+import { acknowledgeSuspended } from "./unheld-jobs.js";
 
 // Acknowledgements (complete, suspend, fail, heartbeat) are fenced: each
 // UPDATE only touches a job that is RUNNING under this worker. A worker whose
@@ -69,7 +70,11 @@ export async function completeIds(ctx: QueueContext, ids: string[], operation: s
       .executeTakeFirst();
     updated = result.numUpdatedRows;
   }
-  if (Number(updated ?? 0) < ids.length) await explainUnacknowledged(ctx, operation, ids, "COMPLETED");
+  if (Number(updated ?? 0) === ids.length) return;
+  const now = ctx.dialect.now();
+  const completed = { status: ctx.dialect.enumValue("Status", "COMPLETED"), completedAt: now, lockedAt: null, updatedAt: now };
+  const unheld = await acknowledgeSuspended(ctx, ids, completed);
+  await explainUnacknowledged(ctx, operation, ids.filter((id) => !unheld.has(id)), "COMPLETED");
 }
 
 /** SUSPENDED until `nextPollAt`; the lock is released. */
@@ -118,19 +123,19 @@ export async function fail(ctx: QueueContext, jobId: string, error: string, shou
   const now = dialect.now();
   const retry = shouldRetry ? sql<boolean>`"attempt" < "maxAttempts"` : sql<boolean>`1 = 0`;
   const backoffSeconds = sql<number>`(1 << (case when "attempt" > 20 then 20 else "attempt" end))`;
-  const result = await heldByThisWorker(ctx)
-    .set({
-      status: sql`case when ${retry} then ${dialect.enumValue("Status", "PENDING")} else ${dialect.enumValue("Status", "FAILED")} end`,
-      lastError: error,
-      workerId: sql`case when ${retry} then null else "workerId" end`,
-      lockedAt: null,
-      nextPollAt: sql`case when ${retry} then ${dialect.plusSeconds(now, backoffSeconds)} else "nextPollAt" end`,
-      completedAt: sql`case when ${retry} then null else ${now} end`,
-      updatedAt: now,
-    })
-    .where("id", "=", jobId)
-    .executeTakeFirst();
-  if (result.numUpdatedRows === 0n) await explainUnacknowledged(ctx, "fail", [jobId]);
+  const set: Record<string, unknown> = {
+    status: sql`case when ${retry} then ${dialect.enumValue("Status", "PENDING")} else ${dialect.enumValue("Status", "FAILED")} end`,
+    lastError: error,
+    workerId: sql`case when ${retry} then null else "workerId" end`,
+    lockedAt: null,
+    nextPollAt: sql`case when ${retry} then ${dialect.plusSeconds(now, backoffSeconds)} else "nextPollAt" end`,
+    completedAt: sql`case when ${retry} then null else ${now} end`,
+    updatedAt: now,
+  };
+  const result = await heldByThisWorker(ctx).set(set).where("id", "=", jobId).executeTakeFirst();
+  if (result.numUpdatedRows > 0n) return;
+  if ((await acknowledgeSuspended(ctx, [jobId], set)).size > 0) return;
+  await explainUnacknowledged(ctx, "fail", [jobId]);
 }
 
 /** Renews lockedAt so releaseStaleJobs leaves a long job alone; false when this worker lost it. */
@@ -154,6 +159,7 @@ export async function explainUnacknowledged(
   jobIds: string[],
   alreadyDoneAs?: "COMPLETED",
 ): Promise<void> {
+  if (jobIds.length === 0) return;
   const rows = await requireJobs(ctx, operation, jobIds);
   for (const row of rows) {
     const status = String(row.status);

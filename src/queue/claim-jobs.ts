@@ -98,11 +98,11 @@ export const claimValues = (ctx: QueueContext) => ({
 
 export async function claimJobs(ctx: QueueContext, limit: number): Promise<DequeueResult[]> {
   const { rows } = await claimStatements.forSize(limit)!.execute(ctx, claimValues(ctx));
-  return toClaimedJobs(ctx.dialect, rows);
+  return toClaimedJobs(ctx, rows);
 }
 
 /** Rows a claim statement returned, as jobs in claim order. */
-export function toClaimedJobs(dialect: DialectSupport, rows: Record<string, unknown>[]): DequeueResult[] {
+export function toClaimedJobs({ dialect, contract }: QueueContext, rows: Record<string, unknown>[]): DequeueResult[] {
   const toJob = (row: Record<string, unknown>): DequeueResult => ({
     jobId: String(row.id),
     workflowRunId: String(row.workflowRunId),
@@ -110,7 +110,8 @@ export function toClaimedJobs(dialect: DialectSupport, rows: Record<string, unkn
     priority: Number(row.priority),
     attempt: Number(row.attempt),
     maxAttempts: Number(row.maxAttempts),
-    payload: dialect.readJson(row.payload) as Record<string, unknown>,
+    // 0.12 adds workflowId, kept in the payload.
+    ...contract.jobFields(row.payload == null ? null : dialect.readJson(row.payload)),
   });
   if (rows.length <= 1) return rows.map(toJob);
   // RETURNING promises no order; hand the jobs out in claim order.

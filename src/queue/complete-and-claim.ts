@@ -51,7 +51,7 @@ export async function completeAndDequeue(ctx: QueueContext, jobId: string): Prom
     return dequeue(ctx);
   }
   const { rows } = await completeAndClaimStatement.execute(ctx, claimValues(ctx), [{ id: jobId }]);
-  if (rows.length > 0) return toClaimedJobs(ctx.dialect, rows)[0]!;
+  if (rows.length > 0) return toClaimedJobs(ctx, rows)[0]!;
   // Nothing claimed: the queue had nothing runnable, or the claim was skipped
   // because the job was not completed just now. A lost or missing job throws
   // here; one this worker had already completed counts as acknowledged, and

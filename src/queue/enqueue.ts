@@ -1,14 +1,14 @@
 import { PreparedQueriesBySize, parameter } from "../database/prepared-query.js";
 import type { EnqueueJobInput } from "../types.js";
 import { parseInput } from "../validation/parse-input.js";
-import { enqueueJobSchema, enqueueJobsSchema } from "../validation/input-schemas.js";
+import type { enqueueJobSchema } from "../validation/input-schemas.js";
 import type { QueueContext } from "./queue-context.js";
 
 type ParsedJob = ReturnType<typeof enqueueJobSchema.parse>;
 
 /** Adds one PENDING job and returns its id. */
 export async function enqueue(ctx: QueueContext, options: EnqueueJobInput): Promise<string> {
-  const job = parseInput("enqueue", "options", enqueueJobSchema, options);
+  const job: ParsedJob = parseInput("enqueue", "options", ctx.contract.schemas.enqueueJob, options);
   const [id] = await insertJobs(ctx, [job]);
   return id!;
 }
@@ -19,7 +19,7 @@ export async function enqueue(ctx: QueueContext, options: EnqueueJobInput): Prom
  * the order of RETURNING rows.
  */
 export async function enqueueParallel(ctx: QueueContext, jobs: EnqueueJobInput[]): Promise<string[]> {
-  const parsed = parseInput("enqueueParallel", "jobs", enqueueJobsSchema, jobs);
+  const parsed: ParsedJob[] = parseInput("enqueueParallel", "jobs", ctx.contract.schemas.enqueueJobs, jobs);
   if (parsed.length === 0) return [];
   return insertJobs(ctx, parsed);
 }

@@ -17,6 +17,8 @@ import { beforeDestroy } from "../database/database-handle.js";
 import { ConfigurationError } from "../errors.js";
 import { getQueueStats, getSuspendedJobsReadyToPoll, releaseStaleJobs } from "./queue-maintenance.js";
 import type { QueueContext } from "./queue-context.js";
+import { CONTRACT_0_1 } from "../contracts/contract-0.1.js";
+import type { ContractSupport } from "../contracts/contract-support.js";
 
 export interface KyselyJobQueueOptions extends QueryContextOptions {
   /** Identifies this worker in `job_queue.workerId`; default: host, pid and a random suffix. */
@@ -39,11 +41,20 @@ export function defaultWorkerId(): string {
  * one statement each; acknowledgements are fenced to the worker holding the job.
  */
 export function createKyselyJobQueue(db: Kysely<any>, options: KyselyJobQueueOptions = {}): JobQueue {
+  return queueOn(db, queueContext(db, options, CONTRACT_0_1), options);
+}
+
+/** The queue's context for `contract`. */
+export function queueContext(db: Kysely<any>, options: KyselyJobQueueOptions, contract: ContractSupport): QueueContext {
   // An empty workerId means "generate one", as in the engine's own createPrismaJobQueue.
   const workerId = parseInput("createKyselyJobQueue", "workerId", nonEmptyTextSchema, options.workerId || defaultWorkerId());
-  const ctx: QueueContext = { ...createQueryContext(db, options), workerId };
-  const notifications = notificationsFor(db, ctx, options.listen);
+  return { ...createQueryContext(db, options, contract), workerId };
+}
 
+/** The methods of both contracts' queues, on `ctx` (the 0.12 factory adds its own). */
+export function queueOn(db: Kysely<any>, ctx: QueueContext, options: KyselyJobQueueOptions): JobQueue {
+  const { workerId } = ctx;
+  const notifications = notificationsFor(db, ctx, options.listen);
   return {
     workerId,
     enqueue: (input: EnqueueJobInput) => enqueue(ctx, input),

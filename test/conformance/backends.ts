@@ -11,6 +11,10 @@ import type { AICallLogger, JobQueue, WorkflowPersistence } from "../../src/type
 import { createPrismaClient, type PrismaMajor } from "../support/prisma-clients.js";
 import { openDatabase } from "../../src/database/open-database.js";
 import { createTestDatabase, type TestDatabase } from "../support/test-databases.js";
+import type { ContractVersion } from "../../src/database/migrations/contract-versions.js";
+import { createKyselyWorkflowPersistence012 } from "../../src/persistence/kysely-workflow-persistence-0.12.js";
+import { createKyselyJobQueue012 } from "../../src/queue/kysely-job-queue-0.12.js";
+import * as prisma012 from "../../src/prisma/v0.12.js";
 
 export interface QueueOptions {
   workerId?: string;
@@ -35,17 +39,30 @@ export interface Backend {
   name: string;
   databaseType: DatabaseType;
   kind: "kysely" | "prisma";
-  connect(database: TestDatabase, db: Kysely<Database>): Promise<BackendConnection>;
+  /** Connects with the factories of `contract` (the 0.1 entry's, or the v0.12 entry's). */
+  connect(database: TestDatabase, db: Kysely<Database>, contract?: ContractVersion): Promise<BackendConnection>;
 }
+
+/** The direct factories of each contract: same signatures, different contract. */
+const KYSELY_FACTORIES = {
+  "0.1": { persistence: createKyselyWorkflowPersistence, jobQueue: createKyselyJobQueue },
+  "0.12": { persistence: createKyselyWorkflowPersistence012, jobQueue: createKyselyJobQueue012 },
+} as unknown as Record<ContractVersion, { persistence: typeof createKyselyWorkflowPersistence; jobQueue: typeof createKyselyJobQueue }>;
+
+const PRISMA_FACTORIES = {
+  "0.1": { persistence: createPrismaWorkflowPersistence, jobQueue: createPrismaJobQueue },
+  "0.12": { persistence: prisma012.createPrismaWorkflowPersistence, jobQueue: prisma012.createPrismaJobQueue },
+} as unknown as Record<ContractVersion, { persistence: typeof createPrismaWorkflowPersistence; jobQueue: typeof createPrismaJobQueue }>;
 
 const kyselyBackend = (databaseType: DatabaseType): Backend => ({
   name: `kysely/${databaseType}`,
   databaseType,
   kind: "kysely",
-  async connect(_database, db) {
+  async connect(_database, db, contract = "0.1") {
+    const { persistence, jobQueue } = KYSELY_FACTORIES[contract];
     return {
-      persistence: createKyselyWorkflowPersistence(db),
-      jobQueue: (options) => createKyselyJobQueue(db, options),
+      persistence: persistence(db),
+      jobQueue: (options) => jobQueue(db, options),
       aiCallLogger: (options) => createKyselyAICallLogger(db, options),
       close: async () => {},
     };
@@ -71,15 +88,16 @@ const leastPrivilegeBackend: Backend = {
   name: "kysely/postgresql as a DML-only role",
   databaseType: "postgresql",
   kind: "kysely",
-  async connect(database, db) {
+  async connect(database, db, contract = "0.1") {
     await grantDmlOnlyRole(db);
     const url = new URL(database.url);
     url.username = DML_ONLY_ROLE;
     url.password = "";
     const roleDb = openDatabase(url.toString());
+    const { persistence, jobQueue } = KYSELY_FACTORIES[contract];
     return {
-      persistence: createKyselyWorkflowPersistence(roleDb),
-      jobQueue: (options) => createKyselyJobQueue(roleDb, options),
+      persistence: persistence(roleDb),
+      jobQueue: (options) => jobQueue(roleDb, options),
       aiCallLogger: (options) => createKyselyAICallLogger(roleDb, options),
       close: () => roleDb.destroy(),
     };
@@ -90,11 +108,12 @@ const prismaBackend = (databaseType: DatabaseType, major: PrismaMajor): Backend 
   name: `prisma${major}/${databaseType}`,
   databaseType,
   kind: "prisma",
-  async connect(database) {
+  async connect(database, _db, contract = "0.1") {
     const prisma = await createPrismaClient(databaseType, database.url, { major });
+    const { persistence, jobQueue } = PRISMA_FACTORIES[contract];
     return {
-      persistence: createPrismaWorkflowPersistence(prisma, { databaseType }),
-      jobQueue: (options) => createPrismaJobQueue(prisma, { databaseType, ...(options?.workerId !== undefined ? { workerId: options.workerId } : {}) }),
+      persistence: persistence(prisma, { databaseType }),
+      jobQueue: (options) => jobQueue(prisma, { databaseType, ...(options?.workerId !== undefined ? { workerId: options.workerId } : {}) }),
       aiCallLogger: (options) => createPrismaAICallLogger(prisma, { databaseType, ...options }),
       close: () => prisma.$disconnect(),
     };
@@ -118,11 +137,12 @@ const pgBouncerBackend: Backend = {
   name: "kysely/postgresql through PgBouncer (transaction mode)",
   databaseType: "postgresql",
   kind: "kysely",
-  async connect(database) {
+  async connect(database, _db, contract = "0.1") {
     const pooled = openDatabase(throughPgBouncer(database), { postgres: { directUrl: database.url } });
+    const { persistence, jobQueue } = KYSELY_FACTORIES[contract];
     return {
-      persistence: createKyselyWorkflowPersistence(pooled),
-      jobQueue: (options) => createKyselyJobQueue(pooled, options),
+      persistence: persistence(pooled),
+      jobQueue: (options) => jobQueue(pooled, options),
       aiCallLogger: (options) => createKyselyAICallLogger(pooled, options),
       close: () => pooled.destroy(),
     };
@@ -143,6 +163,9 @@ export const BACKENDS: readonly Backend[] = [
 /** Suites that exercise the direct connection itself (processes, pools) run on these only. */
 export const KYSELY_BACKENDS = [kyselyBackend("sqlite"), kyselyBackend("postgresql")];
 
+/** The tables the 0.12 contract adds. */
+export const TABLES_0_12 = ["workflow_annotations", "outbox_events", "idempotency_keys"] as const;
+
 export const TABLES = ["workflow_logs", "workflow_artifacts", "workflow_stages", "workflow_runs", "job_queue", "ai_calls"] as const;
 
 export interface BackendFixture {
@@ -160,7 +183,7 @@ export interface BackendFixture {
  * Registers hooks that give the describe block a migrated database of its
  * own (made once) and empty tables before each test.
  */
-export function useBackend(backend: Backend): BackendFixture {
+export function useBackend(backend: Backend, contract: ContractVersion = "0.1"): BackendFixture {
   let database: TestDatabase | undefined;
   let db: Kysely<Database> | undefined;
   let connection: BackendConnection | undefined;
@@ -168,15 +191,15 @@ export function useBackend(backend: Backend): BackendFixture {
   beforeAll(async () => {
     database = await createTestDatabase[backend.databaseType]("conformance");
     db = database.open();
-    await migrateToLatest(db);
-    connection = await backend.connect(database, db);
+    await migrateToLatest(db, { target: contract });
+    connection = await backend.connect(database, db, contract);
   });
   afterAll(async () => {
     await connection?.close();
     await database?.dispose();
   });
   beforeEach(async () => {
-    for (const table of TABLES) await db!.deleteFrom(table).execute();
+    for (const table of [...(contract === "0.12" ? TABLES_0_12 : []), ...TABLES]) await db!.deleteFrom(table as (typeof TABLES)[number]).execute();
   });
 
   const need = <T>(value: T | undefined): T => {
@@ -197,7 +220,7 @@ export function useBackend(backend: Backend): BackendFixture {
     aiCallLogger: (options) => need(connection).aiCallLogger(options),
     async counts() {
       const counts: Record<string, number> = {};
-      for (const table of TABLES) {
+      for (const table of [...TABLES, ...(contract === "0.12" ? TABLES_0_12 : [])]) {
         const { rows } = await sql<{ n: number | string }>`select count(*) as n from ${sql.table(table)}`.execute(need(db));
         counts[table] = Number(rows[0]!.n);
       }

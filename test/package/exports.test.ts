@@ -47,4 +47,31 @@ describe.skipIf(!existsSync(join(root, "dist/index.js")))("the built package", (
     const built = readdirSync(join(root, "dist")).filter((file) => /\.(c?js)$/.test(file));
     for (const file of built) expect(readFileSync(join(root, "dist", file), "utf8")).not.toMatch(/@prisma\/client/);
   });
+
+  it.each([
+    ["ESM import", "--input-type=module", `const v = await import("kysely-workflow-persistence/v0.12"); const p = await import("kysely-workflow-persistence/prisma/v0.12");`],
+    ["CommonJS require", "--input-type=commonjs", `const v = require("kysely-workflow-persistence/v0.12"); const p = require("kysely-workflow-persistence/prisma/v0.12");`],
+  ])("exposes the 0.12 contract as ./v0.12 and ./prisma/v0.12 through %s, one StaleVersionError class for both", async (_how, inputType, load) => {
+    const check = `
+      const db = v.openDatabase(":memory:");
+      const persistence = v.createKyselyWorkflowPersistence(db);
+      const run = await persistence.createRun({ workflowId: "w", workflowName: "W", workflowType: "t", input: {} }).catch((e) => e);
+      const migrated = await v.migrateToLatest(db, { target: "0.12" });
+      const created = await persistence.createRun({ workflowId: "w", workflowName: "W", workflowType: "t", input: {} });
+      const stale = await persistence.updateRun(created.id, { expectedVersion: 9 }).catch((e) => e);
+      await db.destroy();
+      console.log(JSON.stringify({
+        beforeMigration: run instanceof Error, applied: migrated.applied, version: created.version,
+        sameClass: stale instanceof v.StaleVersionError && v.StaleVersionError === p.StaleVersionError,
+        prismaNames: ["createPrismaWorkflowPersistence", "PrismaWorkflowPersistence", "createPrismaJobQueue", "PrismaJobQueue", "createPrismaAICallLogger", "PrismaAICallLogger"].every((name) => typeof p[name] === "function"),
+      }));`;
+    const body = inputType === "--input-type=commonjs"
+      ? `(async () => { ${load} ${check} })().catch((e) => { console.error(e); process.exit(1); });`
+      : `${load} ${check}`;
+    const result = await runNode([inputType, "-e", body], { cwd: root });
+    expect(result.stderr).toBe("");
+    expect(JSON.parse(result.stdout)).toEqual({
+      beforeMigration: true, applied: ["0001_init", "0002_contract_0_12"], version: 1, sameClass: true, prismaNames: true,
+    });
+  });
 });

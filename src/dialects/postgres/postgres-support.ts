@@ -109,6 +109,12 @@ function createPostgresSupport(schema: string | undefined): DialectSupport {
       return db.transaction().execute(work);
     },
 
+    // The two-key form: a key space apart from the migrations' one-key lock.
+    // Selected from a subquery: Prisma's raw API cannot decode a void column.
+    async serializeWriters(db, scope, key) {
+      await sql`select 1 as locked from (select pg_advisory_xact_lock(hashtext(${scope}), hashtext(${key}))) as l`.execute(db);
+    },
+
     // The whole run, Kysely's bookkeeping tables included, is one transaction:
     // a failed run leaves the database as it found it (Kysely alone creates its
     // tables before its transaction and keeps them). A transaction-level

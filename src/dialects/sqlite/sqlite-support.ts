@@ -65,6 +65,8 @@ export const sqliteSupport: DialectSupport = {
 
   normalizeDeclaredType: (declared) => declared.replace(/"/g, "").toUpperCase(),
 
+  serializeWriters: async () => {},
+
   writeTransaction(db, work) {
     return immediateTransaction(db, async (connection) => ({ value: await work(connection), commit: true }));
   },

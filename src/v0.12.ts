@@ -1,0 +1,61 @@
+// kysely-workflow-persistence/v0.12: the engine's 0.12 persistence contract,
+// for a database migrated with `migrateToLatest(db, { target: "0.12" })`.
+// The factories have the 0.1 entry's names and return the 0.12 interfaces; the
+// query core is the same. Everything 0.12 did not change (openDatabase,
+// migrations, errors, the AI-call logger) is re-exported from the main entry.
+
+export {
+  openDatabase,
+  parseDatabaseUrl,
+  migrateToLatest,
+  createMigrator,
+  getMigrationStatus,
+  detectDatabaseType,
+  createKyselyAICallLogger,
+  LoggerClosedError,
+  defaultWorkerId,
+  JOB_QUEUE_CHANNEL,
+  WorkflowPersistenceError,
+  ConflictError,
+  ValidationError,
+  NotFoundError,
+  ConfigurationError,
+  PartialSchemaError,
+  IncompatibleSchemaError,
+  MigrationIntegrityError,
+  MigrationError,
+  JobLeaseLostError,
+  type OpenDatabaseOptions,
+  type MigrateOptions,
+  type MigrateResult,
+  type KyselyAICallLoggerOptions,
+  type KyselyJobQueueOptions,
+  type DatabaseType,
+  type Database,
+} from "./index.js";
+export type {
+  Status,
+  WorkflowStatus,
+  WorkflowStageStatus,
+  JobStatus,
+  LogLevel,
+  ArtifactType,
+  WorkflowLogRecord,
+  WorkflowArtifactRecord,
+  CreateLogInput,
+  SaveArtifactInput,
+  CreateAICallInput,
+  AIHelperStats,
+  AICallLogger,
+  QueueStats,
+} from "./types.js";
+
+export { StaleVersionError, type StaleVersionErrorClass } from "./contracts/stale-version-error.js";
+export type * from "./interfaces/0.12/types.js";
+export type { PersistenceCore, ArtifactPersistence, WorkflowPersistence } from "./interfaces/0.12/workflow-persistence.js";
+export type { JobQueue } from "./interfaces/0.12/job-queue.js";
+export {
+  createKyselyWorkflowPersistence012 as createKyselyWorkflowPersistence,
+  type KyselyWorkflowPersistence012Options as KyselyWorkflowPersistenceOptions,
+} from "./persistence/kysely-workflow-persistence-0.12.js";
+export { createKyselyJobQueue012 as createKyselyJobQueue } from "./queue/kysely-job-queue-0.12.js";
