@@ -3,6 +3,10 @@ import type { Database } from "../database/database.js";
 import { openDatabase, redactPassword } from "../database/open-database.js";
 import { createQueryContext, type QueryContext } from "../database/query-context.js";
 import type { Output } from "./output.js";
+import type { ContractVersion } from "../database/migrations/contract-versions.js";
+import { CONTRACT_0_1 } from "../contracts/contract-0.1.js";
+import { contract012 } from "../contracts/contract-0.12.js";
+import { contractOfDatabase } from "./database-contract.js";
 
 /** The database when neither --url nor DATABASE_URL names one. */
 export const DEFAULT_URL = "sqlite:./workflow.db";
@@ -10,6 +14,7 @@ export const DEFAULT_URL = "sqlite:./workflow.db";
 /** What every command gets: where the database is, how to print, and a lazily opened connection. */
 export class CliContext {
   #db: Kysely<Database> | undefined;
+  #contract: ContractVersion | undefined;
 
   constructor(
     readonly url: string,
@@ -55,6 +60,17 @@ export class CliContext {
 
   queryContext(): QueryContext {
     return createQueryContext(this.db);
+  }
+
+  /** The engine contract the database holds (read once). */
+  async contract(): Promise<ContractVersion> {
+    this.#contract ??= await contractOfDatabase(this.queryContext());
+    return this.#contract;
+  }
+
+  /** A query context for the database's own contract, so records read with their 0.12 fields there. */
+  async contractQueryContext(): Promise<QueryContext> {
+    return createQueryContext(this.db, {}, (await this.contract()) === "0.12" ? contract012() : CONTRACT_0_1);
   }
 
   async close(): Promise<void> {
