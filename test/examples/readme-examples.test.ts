@@ -25,6 +25,7 @@ const runnable: Record<string, RegExp> = {
   "examples/worker-loop.ts": /completed 3 jobs/,
   "examples/ai-call-logger.ts": /2 calls, 1814 tokens, \$0\.00036/,
   "examples/enqueue-in-transaction.ts": /rolled back: order \S+ refused\njobs pending: 1/,
+  "examples/contract-0.12.ts": /stale: expected 1, the run is at 2\n#1 run:created\nreplayed: replay, run at version 2/,
 };
 
 const runExample = (path: string, databaseUrl: string) =>
