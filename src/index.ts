@@ -28,6 +28,8 @@ export { CONTRACT_VERSIONS, type ContractVersion } from "./database/migrations/c
 export {
   prismaContractMigration,
   writePrismaContractMigration,
+  prismaBlobStoreMigration,
+  writePrismaBlobStoreMigration,
   prismaPerformanceMigration,
   writePrismaPerformanceMigration,
   type PrismaPerformanceMigration,
@@ -51,6 +53,10 @@ export {
   LoggerClosedError,
   type KyselyAICallLoggerOptions,
 } from "./ai-calls/kysely-ai-call-logger.js";
+
+export { createKyselyBlobStore, type KyselyBlobStoreOptions } from "./blobs/kysely-blob-store.js";
+export type { BlobStore } from "./blobs/blob-store.js";
+export { KWP_BLOB_PRISMA_MODEL, type KwpBlobsTable } from "./blobs/blobs-table.js";
 
 export {
   WorkflowPersistenceError,

@@ -58,6 +58,7 @@ export function buildProgram(): Command {
     .option("--sql", "print the SQL for this database's dialect instead of running it")
     .option("--no-performance-indexes", "apply only the Prisma schema, not the optional migrations")
     .option("--target <version>", "the engine contract's schema: 0.1 (default) or 0.12 (upgrades a 0.1 database, rows kept)")
+    .option("--blob-store", "also create this library's blob store table (kwp_blobs), for createKyselyBlobStore")
     .action((options) => run((cli) => migrateCommand(cli, options), options.status === true)());
 
   program
@@ -66,6 +67,7 @@ export function buildProgram(): Command {
     .option("--dir <path>", "Prisma's migrations directory", "prisma/migrations")
     .option("--dry-run", "print the migration's SQL instead of writing the folder")
     .option("--target <version>", "write the upgrade to this engine contract version (0.12) instead")
+    .option("--blob-store", "write the blob store table (and print its Prisma model block) instead")
     .action((options) => run((cli) => prismaMigrationCommand(cli, options))());
 
   program

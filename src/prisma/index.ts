@@ -13,6 +13,7 @@ export {
   type PrismaJobQueueOptions,
   type PrismaAICallLoggerOptions,
 } from "./prisma-implementations.js";
+export { PrismaBlobStore, createPrismaBlobStore, type PrismaBlobStoreOptions } from "./prisma-blob-store.js";
 export { createEnumHelper, type PrismaEnumHelper } from "./enum-helper.js";
 export { createPrismaKysely, type PrismaAdapterOptions } from "./prisma-kysely.js";
 export type { PrismaClientLike, PrismaTransactionClientLike } from "./prisma-client-like.js";

@@ -14,6 +14,7 @@ export {
   type PrismaAICallLoggerOptions,
 } from "./prisma-implementations-0.12.js";
 export { StaleVersionError, type StaleVersionErrorClass } from "../contracts/stale-version-error.js";
+export { PrismaBlobStore, createPrismaBlobStore, type PrismaBlobStoreOptions } from "./prisma-blob-store.js";
 export { createEnumHelper, type PrismaEnumHelper } from "./enum-helper.js";
 export { createPrismaKysely, type PrismaAdapterOptions } from "./prisma-kysely.js";
 export type { PrismaClientLike, PrismaTransactionClientLike } from "./prisma-client-like.js";

@@ -59,4 +59,23 @@ describe.each(DATABASE_TYPES)("kwp on a 0.12 database (%s)", (databaseType) => {
       await database.dispose();
     }
   });
+
+  it("creates the blob store table on request and writes it as a Prisma migration", { timeout: 60_000 }, async () => {
+    const database = await createTestDatabase[databaseType]("cli-blobs");
+    try {
+      expect(json(await kwp(database.url, "--json", "migrate", "--blob-store"))).toMatchObject({
+        applied: ["0001_init"], blobStoreApplied: ["blob-store/0001_kwp_blobs"],
+      });
+      expect((await kwp(database.url, "migrate", "--blob-store")).stdout).toMatch(/applied: {2}nothing \(up to date\)/);
+      const sql = await kwp(database.url, "migrate", "--sql", "--no-performance-indexes", "--blob-store");
+      expect(sql.stdout).toMatch(/===== \w+\/blob-store\/0001_kwp_blobs\.sql =====[\s\S]*CREATE TABLE "kwp_blobs"/);
+      const folder = await kwp(database.url, "prisma-migration", "--blob-store", "--dry-run");
+      expect(folder.stdout).toMatch(/CREATE TABLE "kwp_blobs"/);
+      const both = await kwp(database.url, "prisma-migration", "--blob-store", "--target", "0.12", "--dry-run");
+      expect(both.code).toBe(2);
+      expect(both.stderr).toMatch(/--target and --blob-store/);
+    } finally {
+      await database.dispose();
+    }
+  });
 });

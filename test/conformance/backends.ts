@@ -6,7 +6,9 @@ import type { DatabaseType } from "../../src/dialects/dialect-support.js";
 import { createKyselyWorkflowPersistence } from "../../src/persistence/kysely-workflow-persistence.js";
 import { createKyselyJobQueue, type KyselyJobQueueOptions } from "../../src/queue/kysely-job-queue.js";
 import { createKyselyAICallLogger, type KyselyAICallLoggerOptions } from "../../src/ai-calls/kysely-ai-call-logger.js";
-import { createPrismaAICallLogger, createPrismaJobQueue, createPrismaWorkflowPersistence } from "../../src/prisma/index.js";
+import { createPrismaAICallLogger, createPrismaBlobStore, createPrismaJobQueue, createPrismaWorkflowPersistence } from "../../src/prisma/index.js";
+import { createKyselyBlobStore } from "../../src/blobs/kysely-blob-store.js";
+import type { BlobStore } from "../../src/blobs/blob-store.js";
 import type { AICallLogger, JobQueue, WorkflowPersistence } from "../../src/types.js";
 import { createPrismaClient, type PrismaMajor } from "../support/prisma-clients.js";
 import { openDatabase } from "../../src/database/open-database.js";
@@ -26,6 +28,8 @@ export interface BackendConnection {
   persistence: WorkflowPersistence;
   jobQueue(options?: QueueOptions): JobQueue;
   aiCallLogger(options?: Omit<KyselyAICallLoggerOptions, "databaseType">): AICallLogger;
+  /** The blob store (its table comes from `migrateToLatest(db, { blobStore: true })`). */
+  blobStore(options?: { maxBlobBytes?: number }): BlobStore;
   close(): Promise<void>;
 }
 
@@ -64,6 +68,7 @@ const kyselyBackend = (databaseType: DatabaseType): Backend => ({
       persistence: persistence(db),
       jobQueue: (options) => jobQueue(db, options),
       aiCallLogger: (options) => createKyselyAICallLogger(db, options),
+      blobStore: (options) => createKyselyBlobStore(db, options),
       close: async () => {},
     };
   },
@@ -99,6 +104,7 @@ const leastPrivilegeBackend: Backend = {
       persistence: persistence(roleDb),
       jobQueue: (options) => jobQueue(roleDb, options),
       aiCallLogger: (options) => createKyselyAICallLogger(roleDb, options),
+      blobStore: (options) => createKyselyBlobStore(roleDb, options),
       close: () => roleDb.destroy(),
     };
   },
@@ -115,6 +121,7 @@ const prismaBackend = (databaseType: DatabaseType, major: PrismaMajor): Backend 
       persistence: persistence(prisma, { databaseType }),
       jobQueue: (options) => jobQueue(prisma, { databaseType, ...(options?.workerId !== undefined ? { workerId: options.workerId } : {}) }),
       aiCallLogger: (options) => createPrismaAICallLogger(prisma, { databaseType, ...options }),
+      blobStore: (options) => createPrismaBlobStore(prisma, { databaseType, ...options }),
       close: () => prisma.$disconnect(),
     };
   },
@@ -144,6 +151,7 @@ const pgBouncerBackend: Backend = {
       persistence: persistence(pooled),
       jobQueue: (options) => jobQueue(pooled, options),
       aiCallLogger: (options) => createKyselyAICallLogger(pooled, options),
+      blobStore: (options) => createKyselyBlobStore(pooled, options),
       close: () => pooled.destroy(),
     };
   },
@@ -160,6 +168,15 @@ export const BACKENDS: readonly Backend[] = [
   ...(inject("pgbouncerUrl") ? [pgBouncerBackend] : []),
 ];
 
+/**
+ * Volume tests (100,000 rows, 10 MB values) run on one direct and one Prisma
+ * backend per dialect: the others share their SQL (Prisma 7, the DML-only
+ * role) or only change how connections are reached (PgBouncer), which the
+ * ordinary tests cover on every backend.
+ */
+export const isVolumeBackend = (backend: Backend) =>
+  ["kysely/sqlite", "kysely/postgresql", "prisma6/sqlite", "prisma6/postgresql"].includes(backend.name);
+
 /** Suites that exercise the direct connection itself (processes, pools) run on these only. */
 export const KYSELY_BACKENDS = [kyselyBackend("sqlite"), kyselyBackend("postgresql")];
 
@@ -175,6 +192,7 @@ export interface BackendFixture {
   readonly persistence: WorkflowPersistence;
   jobQueue(options?: QueueOptions): JobQueue;
   aiCallLogger(options?: Omit<KyselyAICallLoggerOptions, "databaseType">): AICallLogger;
+  blobStore(options?: { maxBlobBytes?: number }): BlobStore;
   /** Rows per table, for "nothing was written" checks. */
   counts(): Promise<Record<string, number>>;
 }
@@ -183,7 +201,7 @@ export interface BackendFixture {
  * Registers hooks that give the describe block a migrated database of its
  * own (made once) and empty tables before each test.
  */
-export function useBackend(backend: Backend, contract: ContractVersion = "0.1"): BackendFixture {
+export function useBackend(backend: Backend, contract: ContractVersion = "0.1", extras: { blobStore?: boolean } = {}): BackendFixture {
   let database: TestDatabase | undefined;
   let db: Kysely<Database> | undefined;
   let connection: BackendConnection | undefined;
@@ -191,7 +209,7 @@ export function useBackend(backend: Backend, contract: ContractVersion = "0.1"):
   beforeAll(async () => {
     database = await createTestDatabase[backend.databaseType]("conformance");
     db = database.open();
-    await migrateToLatest(db, { target: contract });
+    await migrateToLatest(db, { target: contract, ...(extras.blobStore ? { blobStore: true } : {}) });
     connection = await backend.connect(database, db, contract);
   });
   afterAll(async () => {
@@ -199,7 +217,8 @@ export function useBackend(backend: Backend, contract: ContractVersion = "0.1"):
     await database?.dispose();
   });
   beforeEach(async () => {
-    for (const table of [...(contract === "0.12" ? TABLES_0_12 : []), ...TABLES]) await db!.deleteFrom(table as (typeof TABLES)[number]).execute();
+    const extra = [...(contract === "0.12" ? TABLES_0_12 : []), ...(extras.blobStore ? ["kwp_blobs"] : [])];
+    for (const table of [...extra, ...TABLES]) await db!.deleteFrom(table as (typeof TABLES)[number]).execute();
   });
 
   const need = <T>(value: T | undefined): T => {
@@ -218,6 +237,7 @@ export function useBackend(backend: Backend, contract: ContractVersion = "0.1"):
     },
     jobQueue: (options) => need(connection).jobQueue(options),
     aiCallLogger: (options) => need(connection).aiCallLogger(options),
+    blobStore: (options) => need(connection).blobStore(options),
     async counts() {
       const counts: Record<string, number> = {};
       for (const table of [...TABLES, ...(contract === "0.12" ? TABLES_0_12 : [])]) {

@@ -4,6 +4,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { runNode } from "../support/spawn-child.js";
+import { KWP_BLOB_PRISMA_MODEL } from "../../src/blobs/blobs-table.js";
 import { createPostgresDatabase } from "../support/test-databases.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -35,6 +36,11 @@ describe("the README's examples", () => {
   it("shows every example file exactly as it is, and every runnable one is run below", () => {
     expect(shown.map((example) => example.path).sort()).toEqual([...Object.keys(runnable), "examples/prisma-drop-in.ts"].sort());
     for (const example of shown) expect(example.code, example.path).toBe(readFileSync(join(root, example.path), "utf8"));
+  });
+
+  it("shows the blob store's Prisma model block exactly as the library exports it", () => {
+    const block = KWP_BLOB_PRISMA_MODEL.trimEnd().split("\n").map((line) => (line ? `  ${line}` : line)).join("\n");
+    expect(readme).toContain(`  \`\`\`prisma\n${block}\n  \`\`\``);
   });
 
   describe.each(Object.entries(runnable))("%s", (path, expected) => {

@@ -5,7 +5,11 @@ import { migrateToLatest } from "../../database/migrations/migrate.js";
 import { getMigrationStatus, type MigrationStatusEntry } from "../../database/migrations/migration-status.js";
 import { dialectMigrationsFolder } from "../../database/migrations/migrations-folder.js";
 import { readSqlMigrationFiles } from "../../database/migrations/sql-migration-file.js";
+import { KWP_BLOB_PRISMA_MODEL } from "../../blobs/blobs-table.js";
+import { CliError, EXIT } from "../cli-errors.js";
 import {
+  prismaBlobStoreMigration,
+  writePrismaBlobStoreMigration,
   prismaContractMigration,
   prismaPerformanceMigration,
   writePrismaContractMigration,
@@ -21,11 +25,13 @@ export interface MigrateCommandOptions {
   performanceIndexes: boolean;
   /** The engine contract version: "0.1" (default) or "0.12". */
   target?: string;
+  /** Also the blob store table. */
+  blobStore?: boolean;
 }
 
 export async function migrateCommand(cli: CliContext, options: MigrateCommandOptions): Promise<void> {
   const target = checkContractVersion(options.target ?? DEFAULT_CONTRACT_VERSION);
-  if (options.sql) return printSql(cli, options.performanceIndexes, target);
+  if (options.sql) return printSql(cli, options.performanceIndexes, target, options.blobStore === true);
   if (options.status) {
     const status = await getMigrationStatus(cli.db, { target });
     cli.output.result(status, () =>
@@ -36,7 +42,11 @@ export async function migrateCommand(cli: CliContext, options: MigrateCommandOpt
     );
     return;
   }
-  const result = await migrateToLatest(cli.db, { target, performanceIndexes: options.performanceIndexes ? undefined : false });
+  const result = await migrateToLatest(cli.db, {
+    target,
+    performanceIndexes: options.performanceIndexes ? undefined : false,
+    ...(options.blobStore ? { blobStore: true } : {}),
+  });
   cli.output.result(result, () => {
     const lines = [
       `${cli.label} (${result.databaseType}):`,
@@ -47,6 +57,7 @@ export async function migrateCommand(cli: CliContext, options: MigrateCommandOpt
       lines.push(`  adopted:  ${result.adopted.join(", ")} (${how})`);
     }
     if (result.optionalApplied.length) lines.push(`  optional: ${result.optionalApplied.join(", ")}`);
+    if (result.blobStoreApplied.length) lines.push(`  blob store: ${result.blobStoreApplied.join(", ")}`);
     for (const notice of result.notices) lines.push(`  note: ${notice}`);
     return lines.join("\n");
   });
@@ -59,12 +70,13 @@ function migrationState(entry: MigrationStatusEntry): string {
 }
 
 /** The SQL `migrate` would run for this URL's database, for DBAs who deploy it themselves. */
-function printSql(cli: CliContext, includeOptional: boolean, target: ContractVersion): void {
+function printSql(cli: CliContext, includeOptional: boolean, target: ContractVersion, blobStore: boolean): void {
   const { databaseType } = parseDatabaseUrl(cli.url);
   const folder = dialectMigrationsFolder(databaseType);
   const files = [
     ...contractChain(folder, target),
     ...(includeOptional ? readSqlMigrationFiles(join(folder, "optional"), "optional/") : []),
+    ...(blobStore ? readSqlMigrationFiles(join(folder, "blob-store"), "blob-store/") : []),
   ];
   const text = files
     .map((file) => `-- ===== ${databaseType}/${file.checksumKey} =====\n${readFileSync(file.path, "utf8").trimEnd()}\n`)
@@ -77,6 +89,8 @@ export interface PrismaMigrationCommandOptions {
   dryRun?: boolean;
   /** Write the upgrade to this contract version instead of the performance migration. */
   target?: string;
+  /** Write the blob store table instead of the performance migration. */
+  blobStore?: boolean;
 }
 
 /**
@@ -87,13 +101,20 @@ export interface PrismaMigrationCommandOptions {
 export async function prismaMigrationCommand(cli: CliContext, options: PrismaMigrationCommandOptions): Promise<void> {
   const { databaseType } = parseDatabaseUrl(cli.url);
   const request = { databaseType, migrationsDir: options.dir };
+  if (options.target !== undefined && options.blobStore) {
+    throw new CliError("--target and --blob-store write different migrations: run the command once for each", EXIT.usage);
+  }
   const migration =
     options.target !== undefined
       ? (options.dryRun ? prismaContractMigration : writePrismaContractMigration)({ ...request, target: checkContractVersion(options.target) })
-      : (options.dryRun ? prismaPerformanceMigration : writePrismaPerformanceMigration)(request);
+      : options.blobStore
+        ? (options.dryRun ? prismaBlobStoreMigration : writePrismaBlobStoreMigration)(request)
+        : (options.dryRun ? prismaPerformanceMigration : writePrismaPerformanceMigration)(request);
   cli.output.result({ databaseType, written: !options.dryRun, ...migration }, () =>
     options.dryRun
       ? migration.sql.trimEnd()
-      : `wrote ${migration.file}\nnext: prisma migrate deploy (or prisma migrate dev) applies and records it`,
+      : `wrote ${migration.file}\n` +
+        (options.blobStore ? `add to schema.prisma:\n\n${KWP_BLOB_PRISMA_MODEL}\n` : "") +
+        "next: prisma migrate deploy (or prisma migrate dev) applies and records it",
   );
 }

@@ -23,6 +23,10 @@ export const MIGRATION_LOCK_TABLE = "kysely_migration_lock";
 /** Bookkeeping for the opt-in files in `migrations/<dialect>/optional/`. */
 export const OPTIONAL_MIGRATION_TABLE = "kysely_migration_optional";
 export const OPTIONAL_MIGRATION_LOCK_TABLE = "kysely_migration_optional_lock";
+/** Bookkeeping for this library's blob store table (`migrations/<dialect>/blob-store/`). */
+export const BLOB_STORE_MIGRATION_TABLE = "kysely_migration_blob_store";
+export const BLOB_STORE_MIGRATION_LOCK_TABLE = "kysely_migration_blob_store_lock";
+const BLOB_STORE_FOLDER = "blob-store";
 export { PRISMA_CLAIM_INDEX_HINT, PRISMA_MIGRATIONS_TABLE } from "./prisma-managed-schema.js";
 
 export interface MigrateOptions {
@@ -51,6 +55,14 @@ export interface MigrateOptions {
    * be migrated with target "0.12" (ConfigurationError otherwise).
    */
   target?: ContractVersion;
+  /**
+   * Also create this library's blob store table (`kwp_blobs`,
+   * `migrations/<dialect>/blob-store/`), for createKyselyBlobStore. Not part
+   * of the engine's schema; default false. On a database Prisma manages, the
+   * table must come from Prisma (the README's KwpBlob model block, or `kwp
+   * prisma-migration --blob-store`): it is only checked there.
+   */
+  blobStore?: boolean;
 }
 
 export interface MigrateResult {
@@ -65,6 +77,8 @@ export interface MigrateResult {
   adopted: string[];
   /** Optional migrations run by this call (`optional/<name>`). */
   optionalApplied: string[];
+  /** Blob store migrations run by this call (`blob-store/<name>`), with `blobStore: true`. */
+  blobStoreApplied: string[];
   /** True when `_prisma_migrations` exists: the schema was checked and nothing was written. */
   prismaManaged: boolean;
   /** Things the caller should tell a person, e.g. the Prisma `@@index` to add. */
@@ -79,6 +93,7 @@ interface MigrationFiles {
   /** The chain of the target contract version. */
   defaultChain: SqlMigrationFile[];
   optional: SqlMigrationFile[];
+  blobStore: SqlMigrationFile[];
 }
 
 function loadMigrationFiles(databaseType: DatabaseType, options: MigrateOptions): MigrationFiles {
@@ -89,28 +104,27 @@ function loadMigrationFiles(databaseType: DatabaseType, options: MigrateOptions)
     target,
     defaultChain: contractChain(folder, target),
     optional: readSqlMigrationFiles(join(folder, "optional"), "optional/"),
+    blobStore: readSqlMigrationFiles(join(folder, BLOB_STORE_FOLDER), `${BLOB_STORE_FOLDER}/`),
   };
 }
 
-function migratorProps(
-  db: Kysely<any>,
-  provider: SqlFileMigrationProvider,
-  chain: "default" | "optional",
-  schema: string | undefined,
-): MigratorProps {
+type Chain = "default" | "optional" | "blob-store";
+
+/** Each chain's bookkeeping tables in Kysely's Migrator. */
+const CHAIN_TABLES: Record<Chain, Pick<MigratorProps, "migrationTableName" | "migrationLockTableName" | "allowUnorderedMigrations">> = {
+  default: { migrationTableName: MIGRATION_TABLE, migrationLockTableName: MIGRATION_LOCK_TABLE },
+  // Optional files are opt-in one by one, so their order of application varies.
+  optional: { migrationTableName: OPTIONAL_MIGRATION_TABLE, migrationLockTableName: OPTIONAL_MIGRATION_LOCK_TABLE, allowUnorderedMigrations: true },
+  "blob-store": { migrationTableName: BLOB_STORE_MIGRATION_TABLE, migrationLockTableName: BLOB_STORE_MIGRATION_LOCK_TABLE },
+};
+
+function migratorProps(db: Kysely<any>, provider: SqlFileMigrationProvider, chain: Chain, schema: string | undefined): MigratorProps {
   return {
     db,
     provider,
     // The bookkeeping lives beside the tables (Kysely creates the schema when missing).
     ...(schema !== undefined ? { migrationTableSchema: schema } : {}),
-    ...(chain === "default"
-      ? { migrationTableName: MIGRATION_TABLE, migrationLockTableName: MIGRATION_LOCK_TABLE }
-      : {
-          migrationTableName: OPTIONAL_MIGRATION_TABLE,
-          migrationLockTableName: OPTIONAL_MIGRATION_LOCK_TABLE,
-          // Optional files are opt-in one by one, so their order of application varies.
-          allowUnorderedMigrations: true,
-        }),
+    ...CHAIN_TABLES[chain],
   };
 }
 
@@ -156,7 +170,7 @@ class ExclusiveMigrator extends Migrator {
 function migratorFor(
   db: Kysely<any>,
   provider: SqlFileMigrationProvider,
-  chain: "default" | "optional",
+  chain: Chain,
   support: DialectSupport,
 ): Migrator {
   return new ExclusiveMigrator(migratorProps(db, provider, chain, support.schema), support);
@@ -204,7 +218,7 @@ async function migrateOnce(
 ): Promise<MigrateResult> {
   const tables = await support.listTables(db);
   const modified = findModifiedMigrations(
-    [...files.defaultChain, ...files.optional],
+    [...files.defaultChain, ...files.optional, ...files.blobStore],
     await readChecksums(db, tables),
   );
   if (modified.length > 0) throw new MigrationIntegrityError(modified);
@@ -212,7 +226,8 @@ async function migrateOnce(
   if (tables.includes(PRISMA_MIGRATIONS_TABLE)) {
     if (options.performanceIndexes === true) throw new ConfigurationError(PRISMA_PERFORMANCE_REFUSAL);
     const checked = await checkPrismaManagedSchema(db, support, tables, files.defaultChain);
-    return { databaseType, applied: [], optionalApplied: [], prismaManaged: true, ...checked };
+    if (options.blobStore === true) await checkPrismaManagedSchema(db, support, tables, files.blobStore);
+    return { databaseType, applied: [], optionalApplied: [], blobStoreApplied: [], prismaManaged: true, ...checked };
   }
   if (tables.includes(MIGRATION_TABLE)) checkNotAhead(files.folder, files.target, await appliedNames(db, MIGRATION_TABLE));
 
@@ -229,9 +244,16 @@ async function migrateOnce(
     applied: defaultResults.filter((name) => !adopted.has(name)),
     adopted: [...adopted],
     optionalApplied: [],
+    blobStoreApplied: [],
     prismaManaged: false,
     notices: [],
   };
+
+  if (options.blobStore === true) {
+    const blobProvider = new SqlFileMigrationProvider(files.blobStore, support);
+    const applied = await runMigrator(migratorFor(db, blobProvider, "blob-store", support));
+    result.blobStoreApplied = applied.map((name) => `${BLOB_STORE_FOLDER}/${name}`);
+  }
 
   if ((options.performanceIndexes ?? true) && files.optional.length > 0) {
     const optionalProvider = new SqlFileMigrationProvider(files.optional, support);

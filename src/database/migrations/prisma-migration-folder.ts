@@ -62,6 +62,26 @@ export function prismaContractMigration(options: PrismaPerformanceMigrationOptio
   ]);
 }
 
+/**
+ * This library's blob store table as one Prisma migration
+ * (`<timestamp>_kwp_blob_store`). Add the KwpBlob model block
+ * (KWP_BLOB_PRISMA_MODEL, in the README) to schema.prisma with it: its DDL is
+ * the migration's, so Prisma then sees no drift.
+ */
+export function prismaBlobStoreMigration(options: PrismaPerformanceMigrationOptions): PrismaPerformanceMigration {
+  const files = readSqlMigrationFiles(join(dialectFolder(options), "blob-store"), "blob-store/");
+  return prismaMigration(options, "_kwp_blob_store", "the blob store migration", [
+    "-- kysely-workflow-persistence: the blob store table (createKyselyBlobStore), as a Prisma migration.",
+    "-- Written by `kwp prisma-migration --blob-store`; apply with `prisma migrate deploy`, with the KwpBlob model in schema.prisma.",
+    ...files.map((file) => `\n-- ===== ${file.checksumKey} =====\n${readFileSync(file.path, "utf8").trimEnd()}`),
+  ]);
+}
+
+/** Writes the blob store's folder and returns what it wrote. */
+export function writePrismaBlobStoreMigration(options: PrismaPerformanceMigrationOptions): PrismaPerformanceMigration {
+  return writeMigrationFolder(prismaBlobStoreMigration(options));
+}
+
 /** Writes the folder (built aside, then renamed into place) and returns what it wrote. */
 export function writePrismaPerformanceMigration(options: PrismaPerformanceMigrationOptions): PrismaPerformanceMigration {
   return writeMigrationFolder(prismaPerformanceMigration(options));
