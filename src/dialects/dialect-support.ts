@@ -100,6 +100,12 @@ export interface DialectSupport {
    * already excludes every other writer.
    */
   serializeWriters(db: Kysely<any>, scope: string, key: string): Promise<void>;
+  /**
+   * Whether every write statement runs alone, no other writer in between its
+   * reads and its writes (SQLite: one writer at a time), so that a single
+   * statement needs no transaction or lock to read what it then writes from.
+   */
+  readonly statementsRunAlone: boolean;
 
   // --- Claiming. ---
 

@@ -37,6 +37,11 @@ export async function appendOutboxEvents(ctx: QueryContext, events: CreateOutbox
     else byRun.set(event.workflowRunId, [event]);
   }
   const runIds = [...byRun.keys()].sort();
+  // One run, one INSERT: where a statement already runs alone (SQLite), no transaction is needed around it.
+  if (runIds.length === 1 && parsed.length <= ROWS_PER_INSERT && ctx.dialect.statementsRunAlone) {
+    await insertAfterHighest(ctx, runIds[0]!, parsed);
+    return;
+  }
   await inWriteTransaction(ctx, async (tx) => {
     for (const runId of runIds) {
       await tx.dialect.serializeWriters(tx.db, "kwp outbox", runId);
@@ -91,24 +96,27 @@ export async function getUnpublishedOutboxEvents(ctx: QueryContext, limit?: numb
 }
 
 /**
- * publishedAt = now on every event named, in one transaction: when one of
- * them does not exist, a NotFoundError names it and none is marked.
+ * publishedAt = now on every event named, or, when one of them does not
+ * exist, on none (a NotFoundError names it). One statement, no transaction:
+ * its WHERE also requires that all of them exist.
  */
 export async function markOutboxEventsPublished(ctx: QueryContext, ids: string[]): Promise<void> {
   parseInput("markOutboxEventsPublished", "ids", jobIdsSchema, ids);
   const unique = [...new Set(ids)];
   if (unique.length === 0) return;
-  await inWriteTransaction(ctx, async (tx) => {
-    const { numUpdatedRows } = await db012(tx)
-      .updateTable("outbox_events")
-      .set({ publishedAt: tx.dialect.now() })
-      .where("id", "in", unique)
-      .executeTakeFirst();
-    if (Number(numUpdatedRows) === unique.length) return;
-    const found = await db012(tx).selectFrom("outbox_events").select("id").where("id", "in", unique).execute();
-    const present = new Set(found.map((row) => String(row.id)));
-    throw new NotFoundError("markOutboxEventsPublished", "outbox event", unique.find((id) => !present.has(id))!);
-  });
+  const db = db012(ctx);
+  const { numUpdatedRows } = await db
+    .updateTable("outbox_events")
+    .set({ publishedAt: ctx.dialect.now() })
+    .where("id", "in", unique)
+    .where((eb) =>
+      eb(eb.selectFrom("outbox_events as named").select(eb.fn.countAll<number>().as("n")).where("named.id", "in", unique), "=", unique.length),
+    )
+    .executeTakeFirst();
+  if (Number(numUpdatedRows) > 0) return;
+  const found = await db.selectFrom("outbox_events").select("id").where("id", "in", unique).execute();
+  const present = new Set(found.map((row) => String(row.id)));
+  throw new NotFoundError("markOutboxEventsPublished", "outbox event", unique.find((id) => !present.has(id))!);
 }
 
 export function outboxRecords(ctx: QueryContext) {

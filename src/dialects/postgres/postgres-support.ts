@@ -35,6 +35,7 @@ function createPostgresSupport(schema: string | undefined): DialectSupport {
       : { schema, enumValue: (type: string, value: string) => sql`${value}::${sql.id(schema, type)}` }),
 
     supportsDataModifyingCtes: true,
+    statementsRunAlone: false,
     lockForClaim: <QB extends SelectQueryBuilder<any, any, any>>(query: QB) => query.forUpdate().skipLocked() as QB,
 
     async listTables(db: Kysely<any>): Promise<string[]> {

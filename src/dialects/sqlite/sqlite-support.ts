@@ -66,6 +66,7 @@ export const sqliteSupport: DialectSupport = {
   normalizeDeclaredType: (declared) => declared.replace(/"/g, "").toUpperCase(),
 
   serializeWriters: async () => {},
+  statementsRunAlone: true,
 
   writeTransaction(db, work) {
     return immediateTransaction(db, async (connection) => ({ value: await work(connection), commit: true }));
