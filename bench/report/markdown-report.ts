@@ -48,6 +48,7 @@ export function markdownReport(report: BenchReport, options: BenchOptions): stri
     lines.push(...growthSection(of));
     lines.push(...throughputSection(of, "stats", "AI-call ledger: logCall (calls/s, until every call is stored)"));
     lines.push(...statsSection(of));
+    lines.push(...throughputSection(of, "contract", "The engine's 0.12 workloads (events, commands or runs per second, one caller; p50 / p99 per unit, ms)"));
   }
   return `${lines.join("\n")}\n`;
 }

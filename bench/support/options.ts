@@ -5,7 +5,7 @@
  */
 import type { DatabaseType } from "../../src/dialects/dialect-support.js";
 
-export const SUITES = ["queue", "lifecycle", "growth", "stats"] as const;
+export const SUITES = ["queue", "lifecycle", "growth", "stats", "contract"] as const;
 export type Suite = (typeof SUITES)[number];
 
 export interface BenchOptions {
@@ -18,6 +18,8 @@ export interface BenchOptions {
   lifecycle: { runs: number; specRuns: number };
   growth: { pendingJobs: number[]; samples: number; budgetMs: number };
   stats: { rows: number[]; logCalls: number };
+  /** Units per measurement of the engine's 0.12 workloads (contract-0.12/). */
+  contract: { outbox: number; dispatch: number; lifecycle: number };
   /** Where latest.md / latest.json / growth.svg go. */
   outputFolder: string;
 }
@@ -66,6 +68,7 @@ export function parseBenchOptions(argv: readonly string[], defaultOutput: string
       ? { pendingJobs: [1_000, 10_000], samples: 20, budgetMs: 1_000 }
       : { pendingJobs: [1_000, 10_000, 100_000, 1_000_000], samples: 200, budgetMs: 15_000 },
     stats: quick ? { rows: [10_000], logCalls: 2_000 } : { rows: [10_000, 100_000, 1_000_000], logCalls: 20_000 },
+    contract: quick ? { outbox: 20, dispatch: 20, lifecycle: 5 } : { outbox: 1_000, dispatch: 1_000, lifecycle: 200 },
     outputFolder: typeof out === "string" ? out : quick ? quickOutput : defaultOutput,
   };
 }

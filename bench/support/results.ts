@@ -10,7 +10,7 @@ export interface Measurement {
   contender: string;
   /** Throughput workloads: operations per second (jobs, runs or calls; see `unit`), the median of the repeats. */
   perSecond?: number;
-  unit?: "jobs/s" | "runs/s" | "calls/s";
+  unit?: "jobs/s" | "runs/s" | "calls/s" | "events/s" | "commands/s";
   /** Per-operation latency over every sample of every repeat. */
   p50Ms?: number;
   p99Ms?: number;
