@@ -107,3 +107,30 @@ export class PreparedQueriesBySize<Row> {
     return prepared;
   }
 }
+
+/** How many shapes of one statement are kept per dialect; the least recently used is dropped beyond. */
+const MAX_CACHED_SHAPES = 128;
+
+/**
+ * Prepared queries whose SQL depends on which columns a call sets (an
+ * update's SET clause): one template per dialect and shape key, built by the
+ * first call of that shape with that dialect (its expressions came from that
+ * dialect's codecs). The key must name everything else the SQL depends on.
+ */
+export class PreparedQueriesByShape<Row> {
+  readonly #byDialect = new WeakMap<DialectSupport, Map<string, PreparedQuery<Row>>>();
+
+  forShape(dialect: DialectSupport, shape: string, build: Build<Row>): PreparedQuery<Row> {
+    let byShape = this.#byDialect.get(dialect);
+    if (!byShape) this.#byDialect.set(dialect, (byShape = new Map()));
+    let prepared = byShape.get(shape);
+    if (prepared) {
+      byShape.delete(shape);
+    } else {
+      prepared = new PreparedQuery(build);
+      if (byShape.size >= MAX_CACHED_SHAPES) byShape.delete(byShape.keys().next().value!);
+    }
+    byShape.set(shape, prepared);
+    return prepared;
+  }
+}

@@ -54,6 +54,9 @@ export interface DialectSupport {
   plusSeconds(base: Expression<any>, seconds: Expression<number> | number): Expression<any>;
   /** A floating-point value (REAL / DOUBLE PRECISION column), kept to its last digit. */
   float(value: number): Expression<any> | number;
+  /** `float` for a prepared query: `parameter` is bound to `floatValue(value)` on each call. */
+  floatFrom(parameter: unknown): Expression<any> | unknown;
+  floatValue(value: number): unknown;
   /** A boolean for a column an application added (SQLite binds no booleans). */
   boolean(value: boolean): Expression<any>;
   /** Reads a timestamp column value; accepts every format Prisma may have written. */

@@ -7,6 +7,7 @@ import { jsonColumn, parseInput } from "../validation/parse-input.js";
 import { idSchema, nonEmptyTextSchema, saveArtifactSchema } from "../validation/input-schemas.js";
 import { toArtifactRecord } from "./records.js";
 import { recordColumns } from "../database/record-columns.js";
+import { parameter, PreparedQueriesByShape } from "../database/prepared-query.js";
 
 /**
  * Saves the artifact `key` of a run: one INSERT … ON CONFLICT (workflowRunId,
@@ -118,31 +119,36 @@ export async function saveStageOutput(
   const text = parseInput(operation, "output", jsonColumn("required"), output);
   checkArtifactSize(operation, "output", text, maxBytes);
   const key = `workflow-v2/${workflowType}/${workflowRunId}/${stageId}/output.json`;
-  const { db, dialect } = ctx;
-  const stageRowId = db
-    .selectFrom("workflow_stages")
-    .select("id")
-    .where("workflowRunId", "=", workflowRunId)
-    .where("stageId", "=", stageId);
-  const now = dialect.now();
-  const stored = {
-    workflowStageId: stageRowId,
-    type: ctx.contract.label(dialect, "ArtifactType", "STAGE_OUTPUT"),
-    data: dialect.json(text),
-    size: utf8ByteLength(text),
-    updatedAt: now,
-  };
-  try {
-    await db
+  // One statement, built once per dialect and contract (the type label differs), re-bound per call.
+  const prepared = stageOutputUpserts.forShape(ctx.dialect, ctx.contract.version, (db, dialect) => {
+    const stageRowId = db
+      .selectFrom("workflow_stages")
+      .select("id")
+      .where("workflowRunId", "=", parameter("workflowRunId"))
+      .where("stageId", "=", parameter("stageId"));
+    const now = dialect.nowFrom(parameter("clock"));
+    const stored = {
+      workflowStageId: stageRowId,
+      type: ctx.contract.label(dialect, "ArtifactType", "STAGE_OUTPUT"),
+      data: dialect.json(parameter("data")),
+      size: parameter("size"),
+      updatedAt: now,
+    };
+    return db
       .insertInto("workflow_artifacts")
-      .values({ id: ctx.newId(), createdAt: now, workflowRunId, key, metadata: null, ...stored })
-      .onConflict((conflict) => conflict.columns(["workflowRunId", "key"]).doUpdateSet(stored))
-      .execute();
+      .values({ id: parameter("id"), createdAt: now, workflowRunId: parameter("workflowRunId"), key: parameter("key"), metadata: null, ...stored })
+      .onConflict((conflict) => conflict.columns(["workflowRunId", "key"]).doUpdateSet(stored));
+  });
+  const values = { id: ctx.newId(), workflowRunId, stageId, key, data: text, size: utf8ByteLength(text), clock: ctx.dialect.clockValue() };
+  try {
+    await prepared.execute(ctx, values);
   } catch (error) {
     throw missingReferenceError(ctx, operation, { workflowRunId }, error);
   }
   return key;
 }
+
+const stageOutputUpserts = new PreparedQueriesByShape<never>();
 
 /** Artifacts are the large values; their limit is the persistence's `maxArtifactBytes`. */
 export const DEFAULT_MAX_ARTIFACT_BYTES = 16 * 1024 * 1024;

@@ -5,6 +5,7 @@ import { parseInput } from "../validation/parse-input.js";
 import { createRunSchema, idSchema, statusSchema, updateRunSchema } from "../validation/input-schemas.js";
 import { toRunRecord } from "./records.js";
 import { updateVersioned } from "./versioned-update.js";
+import { BoundSet } from "../database/bound-set.js";
 import type { z } from "zod";
 import { recordColumns } from "../database/record-columns.js";
 
@@ -51,15 +52,14 @@ export async function updateRun(ctx: QueryContext, id: string, data: UpdateRunIn
     ctx.contract.schemas.updateRun,
     data,
   );
-  const { dialect } = ctx;
-  const set: Record<string, unknown> = { updatedAt: dialect.now() };
-  if (input.status !== undefined) set.status = dialect.enumValue("Status", input.status);
-  if (input.startedAt !== undefined) set.startedAt = input.startedAt && dialect.date(input.startedAt);
-  if (input.completedAt !== undefined) set.completedAt = input.completedAt && dialect.date(input.completedAt);
-  if (input.duration !== undefined) set.duration = input.duration;
-  if (input.output !== undefined) set.output = input.output === null ? null : dialect.json(input.output);
-  if (input.totalCost !== undefined) set.totalCost = dialect.float(input.totalCost);
-  if (input.totalTokens !== undefined) set.totalTokens = input.totalTokens;
+  const set = new BoundSet(ctx.dialect).now("updatedAt");
+  if (input.status !== undefined) set.status("status", input.status);
+  if (input.startedAt !== undefined) set.date("startedAt", input.startedAt);
+  if (input.completedAt !== undefined) set.date("completedAt", input.completedAt);
+  if (input.duration !== undefined) set.value("duration", input.duration);
+  if (input.output !== undefined) set.json("output", input.output);
+  if (input.totalCost !== undefined) set.float("totalCost", input.totalCost);
+  if (input.totalTokens !== undefined) set.value("totalTokens", input.totalTokens);
 
   await updateVersioned(ctx, {
     operation: "updateRun",

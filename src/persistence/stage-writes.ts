@@ -1,4 +1,4 @@
-import type { Expression } from "kysely";
+import type { Kysely } from "kysely";
 import type { z } from "zod";
 import { ConflictError, NotFoundError, ValidationError } from "../errors.js";
 import type { QueryContext } from "../database/query-context.js";
@@ -12,6 +12,9 @@ import {
   type ParsedUpdateStage as ParsedUpdateStage01,
 } from "../validation/input-schemas.js";
 import { updateVersioned } from "./versioned-update.js";
+import { BoundSet } from "../database/bound-set.js";
+import { PreparedQueriesByShape } from "../database/prepared-query.js";
+import type { Database } from "../database/database.js";
 
 type ParsedUpdateStage = ParsedUpdateStage01 & { expectedVersion?: number };
 import { toStageRecord } from "./records.js";
@@ -19,14 +22,13 @@ import { recordColumns } from "../database/record-columns.js";
 
 export async function createStage(ctx: QueryContext, data: CreateStageInput): Promise<WorkflowStageRecord> {
   const input: StageInput = parseInput("createStage", "data", ctx.contract.schemas.createStage, data);
-  const now = ctx.dialect.now();
+  const row = newStageRow(ctx, input, input, { status: "PENDING", startedNow: false });
   try {
-    const row = await ctx.db
-      .insertInto("workflow_stages")
-      .values(newStageRow(ctx, input, input, { status: "PENDING", startedAt: null }, now))
-      .returning(recordColumns(ctx, "workflow_stages"))
-      .executeTakeFirstOrThrow();
-    return toStageRecord(row, ctx);
+    const prepared = stageInserts.forShape(ctx.dialect, `create|${ctx.contract.version}|${row.shape}`, (db: Kysely<Database>) =>
+      db.insertInto("workflow_stages").values(row.columns as any).returning(recordColumns(ctx, "workflow_stages")),
+    );
+    const { rows } = await prepared.execute(ctx, row.values);
+    return toStageRecord(rows[0]!, ctx);
   } catch (error) {
     throw stageWriteError(ctx, "createStage", input.workflowRunId, input.stageId, error);
   }
@@ -49,17 +51,20 @@ export async function upsertStage(ctx: QueryContext, data: UpsertStageInput): Pr
       throw new ValidationError("upsertStage", `data.create.${key}`, `differs from data.${key}`);
     }
   }
-  const { dialect } = ctx;
-  const now = dialect.now();
-  const onUpdate = { ...stageUpdateSet(ctx, input.update), ...ctx.contract.versionBump("workflow_stages") };
+  const row = newStageRow(ctx, input, input.create, { status: "RUNNING", startedNow: true });
+  const onUpdate = stageUpdateSet(ctx, input.update, "update.");
+  for (const [column, expression] of Object.entries(ctx.contract.versionBump("workflow_stages"))) onUpdate.constant(column, expression, "version+1");
   try {
-    const row = await ctx.db
-      .insertInto("workflow_stages")
-      .values(newStageRow(ctx, input, input.create, { status: "RUNNING", startedAt: now }, now))
-      .onConflict((conflict) => conflict.columns(["workflowRunId", "stageId"]).doUpdateSet(onUpdate))
-      .returning(recordColumns(ctx, "workflow_stages"))
-      .executeTakeFirstOrThrow();
-    return toStageRecord(row, ctx);
+    const shape = `upsert|${ctx.contract.version}|${row.shape}|${onUpdate.shape}`;
+    const prepared = stageInserts.forShape(ctx.dialect, shape, (db: Kysely<Database>) =>
+      db
+        .insertInto("workflow_stages")
+        .values(row.columns as any)
+        .onConflict((conflict) => conflict.columns(["workflowRunId", "stageId"]).doUpdateSet(onUpdate.columns as any))
+        .returning(recordColumns(ctx, "workflow_stages")),
+    );
+    const { rows } = await prepared.execute(ctx, { ...row.values, ...onUpdate.values });
+    return toStageRecord(rows[0]!, ctx);
   } catch (error) {
     throw stageWriteError(ctx, "upsertStage", input.workflowRunId, input.stageId, error);
   }
@@ -105,53 +110,52 @@ export async function deleteStage(ctx: QueryContext, id: string): Promise<void> 
 type StageInput = z.output<typeof createStageSchema> & { attempt?: number };
 type StageFields = Omit<StageInput, "workflowRunId" | "stageId">;
 
-/** The row of a new stage; `defaults` fill in what the caller left out. */
+/** The row of a new stage, as bound parameters; `defaults` fill in what the caller left out. */
 function newStageRow(
   ctx: QueryContext,
   key: { workflowRunId: string; stageId: string },
   fields: StageFields,
-  defaults: { status: Status; startedAt: Expression<any> | null },
-  now: Expression<any>,
-) {
-  const { dialect } = ctx;
-  return {
-    ...ctx.contract.newStageColumns(fields),
-    id: ctx.newId(),
-    createdAt: now,
-    updatedAt: now,
-    workflowRunId: key.workflowRunId,
-    stageId: key.stageId,
-    stageName: fields.stageName,
-    stageNumber: fields.stageNumber,
-    executionGroup: fields.executionGroup,
-    status: dialect.enumValue("Status", fields.status ?? defaults.status),
-    startedAt: fields.startedAt ? dialect.date(fields.startedAt) : defaults.startedAt,
-    config: fields.config == null ? null : dialect.json(fields.config),
-    inputData: fields.inputData == null ? null : dialect.json(fields.inputData),
-  };
+  defaults: { status: Status; startedNow: boolean },
+): BoundSet {
+  const row = new BoundSet(ctx.dialect, "new.")
+    .value("id", ctx.newId())
+    .now("createdAt")
+    .now("updatedAt")
+    .value("workflowRunId", key.workflowRunId)
+    .value("stageId", key.stageId)
+    .value("stageName", fields.stageName)
+    .value("stageNumber", fields.stageNumber)
+    .value("executionGroup", fields.executionGroup)
+    .status("status", fields.status ?? defaults.status)
+    .json("config", fields.config ?? null)
+    .json("inputData", fields.inputData ?? null);
+  if (fields.startedAt) row.date("startedAt", fields.startedAt);
+  else if (defaults.startedNow) row.now("startedAt");
+  else row.date("startedAt", null);
+  for (const [column, value] of Object.entries(ctx.contract.newStageColumns(fields))) row.value(column, value as number);
+  return row;
 }
 
-/** The SET clause of a stage update: `undefined` leaves a column alone, `null` clears it. */
-function stageUpdateSet(ctx: QueryContext, input: ParsedUpdateStage & { expectedVersion?: number }): Record<string, unknown> {
-  const { dialect } = ctx;
-  const set: Record<string, unknown> = { updatedAt: dialect.now() };
-  const date = (value: Date | null) => (value === null ? null : dialect.date(value));
-  const json = (value: string | null) => (value === null ? null : dialect.json(value));
+/** Built once per dialect and shape, then re-bound (see BoundSet). */
+const stageInserts = new PreparedQueriesByShape<Record<string, unknown>>();
 
-  if (input.status !== undefined) set.status = dialect.enumValue("Status", input.status);
-  if (input.startedAt !== undefined) set.startedAt = date(input.startedAt);
-  if (input.completedAt !== undefined) set.completedAt = date(input.completedAt);
-  if (input.duration !== undefined) set.duration = input.duration;
-  if (input.outputData !== undefined) set.outputData = json(input.outputData);
-  if (input.config !== undefined) set.config = json(input.config);
-  if (input.suspendedState !== undefined) set.suspendedState = json(input.suspendedState);
-  if (input.resumeData !== undefined) set.resumeData = json(input.resumeData);
-  if (input.nextPollAt !== undefined) set.nextPollAt = date(input.nextPollAt);
-  if (input.pollInterval !== undefined) set.pollInterval = input.pollInterval;
-  if (input.maxWaitUntil !== undefined) set.maxWaitUntil = date(input.maxWaitUntil);
-  if (input.metrics !== undefined) set.metrics = json(input.metrics);
-  if (input.embeddingInfo !== undefined) set.embeddingInfo = json(input.embeddingInfo);
-  if (input.errorMessage !== undefined) set.errorMessage = input.errorMessage;
+/**
+ * The SET clause of a stage update, as bound parameters (one prepared
+ * statement per shape): `undefined` leaves a column alone, `null` clears it.
+ */
+function stageUpdateSet(ctx: QueryContext, input: ParsedUpdateStage, prefix = ""): BoundSet {
+  const set = new BoundSet(ctx.dialect, prefix).now("updatedAt");
+  if (input.status !== undefined) set.status("status", input.status);
+  if (input.startedAt !== undefined) set.date("startedAt", input.startedAt);
+  if (input.completedAt !== undefined) set.date("completedAt", input.completedAt);
+  if (input.duration !== undefined) set.value("duration", input.duration);
+  for (const column of ["outputData", "config", "suspendedState", "resumeData", "metrics", "embeddingInfo"] as const) {
+    if (input[column] !== undefined) set.json(column, input[column]);
+  }
+  if (input.nextPollAt !== undefined) set.date("nextPollAt", input.nextPollAt);
+  if (input.pollInterval !== undefined) set.value("pollInterval", input.pollInterval);
+  if (input.maxWaitUntil !== undefined) set.date("maxWaitUntil", input.maxWaitUntil);
+  if (input.errorMessage !== undefined) set.value("errorMessage", input.errorMessage);
   return set;
 }
 

@@ -1,4 +1,6 @@
 import { NotFoundError } from "../errors.js";
+import type { BoundSet } from "../database/bound-set.js";
+import { parameter, PreparedQueriesByShape } from "../database/prepared-query.js";
 import type { QueryContext } from "../database/query-context.js";
 
 export interface VersionedUpdate {
@@ -6,13 +8,16 @@ export interface VersionedUpdate {
   table: "workflow_runs" | "workflow_stages";
   /** The row, by its key columns (id, or run id and stage id). */
   match: Record<string, string>;
-  set: Record<string, unknown>;
+  set: BoundSet;
   /** 0.12: write only if the row is at this version. */
   expectedVersion: number | undefined;
 }
 
 const ENTITY = { workflow_runs: "WorkflowRun", workflow_stages: "WorkflowStage" } as const;
 const NOT_FOUND_ENTITY = { workflow_runs: "workflow run", workflow_stages: "workflow stage" } as const;
+
+/** Built once per dialect and shape (table, contract, columns set, key columns, compare-and-set), then re-bound. */
+const updates = new PreparedQueriesByShape<never>();
 
 /**
  * One UPDATE of a run or stage. Under 0.12 every such write bumps `version`,
@@ -25,12 +30,21 @@ const NOT_FOUND_ENTITY = { workflow_runs: "workflow run", workflow_stages: "work
  * either way.
  */
 export async function updateVersioned(ctx: QueryContext, update: VersionedUpdate): Promise<void> {
-  const { table, match, expectedVersion } = update;
-  let query = ctx.db.updateTable(table).set({ ...update.set, ...ctx.contract.versionBump(table) } as any);
-  for (const [column, value] of Object.entries(match)) query = query.where(column as any, "=", value);
-  if (expectedVersion !== undefined) query = query.where("version" as any, "=", expectedVersion);
-  const result = await query.executeTakeFirst();
-  if (result.numUpdatedRows > 0n) return;
+  const { table, match, expectedVersion, set } = update;
+  for (const [column, expression] of Object.entries(ctx.contract.versionBump(table))) set.constant(column, expression, "version+1");
+  const keyColumns = Object.keys(match);
+  const shape = `${table}|${set.shape}|${keyColumns.join(",")}|${expectedVersion === undefined ? "" : "cas"}`;
+  const prepared = updates.forShape(ctx.dialect, shape, (db) => {
+    let query = db.updateTable(table).set(set.columns as any);
+    for (const column of keyColumns) query = query.where(column as any, "=", parameter(`key.${column}`));
+    if (expectedVersion !== undefined) query = query.where("version" as any, "=", parameter("expectedVersion"));
+    return query;
+  });
+  const values: Record<string, unknown> = { ...set.values };
+  for (const column of keyColumns) values[`key.${column}`] = match[column];
+  if (expectedVersion !== undefined) values.expectedVersion = expectedVersion;
+  const result = await prepared.execute(ctx, values);
+  if (Number(result.numAffectedRows ?? 0n) > 0) return;
 
   const key = Object.values(match).join("/");
   if (expectedVersion === undefined) throw new NotFoundError(update.operation, NOT_FOUND_ENTITY[table], key);

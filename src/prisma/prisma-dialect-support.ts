@@ -13,10 +13,9 @@ export function throughPrisma(base: DialectSupport): DialectSupport {
     ...base,
     // Prisma's raw API rounds number parameters (0.1 + 0.2 arrives as 0.3);
     // as text with a cast the database parses all 17 digits.
-    float: (value) =>
-      base.databaseType === "postgresql"
-        ? sql`${String(value)}::double precision`
-        : sql`cast(${String(value)} as real)`,
+    float: (value) => floatFromText(base, String(value)),
+    floatFrom: (parameter) => floatFromText(base, parameter),
+    floatValue: (value) => String(value),
     // Prisma wraps database errors; the original code is in the error's meta.
     constraintViolation(error) {
       const cause = prismaErrorCause(error);
@@ -55,6 +54,10 @@ export function throughPrisma(base: DialectSupport): DialectSupport {
   };
 }
 
+/** A float sent as text, cast by the database (parses every digit). */
+function floatFromText(base: DialectSupport, text: unknown) {
+  return base.databaseType === "postgresql" ? sql`${text}::double precision` : sql`cast(${text} as real)`;
+}
 
 interface DriverAdapterErrorCause {
   kind?: string;

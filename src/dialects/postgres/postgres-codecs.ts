@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import type { DialectSupport } from "../dialect-support.js";
 
-type Codecs = Pick<DialectSupport, "date" | "dateFrom" | "dateValue" | "now" | "nowFrom" | "clockValue" | "json" | "enumValue" | "float" | "boolean" | "plusSeconds" | "readDate" | "readJson" | "selectJson">;
+type Codecs = Pick<DialectSupport, "date" | "dateFrom" | "dateValue" | "now" | "nowFrom" | "clockValue" | "json" | "enumValue" | "float" | "floatFrom" | "floatValue" | "boolean" | "plusSeconds" | "readDate" | "readJson" | "selectJson">;
 
 /**
  * PostgreSQL values as Prisma stores them: TIMESTAMP(3) WITHOUT TIME ZONE
@@ -21,6 +21,8 @@ export const postgresCodecs: Codecs = {
   json: (text) => sql`${text}::jsonb`,
   enumValue: (type, value) => sql`${value}::${sql.id(type)}`,
   float: (value) => value,
+  floatFrom: (parameter) => parameter,
+  floatValue: (value) => value,
   boolean: (value) => sql`${value}`,
   plusSeconds: (base, seconds) => sql`(${base} + make_interval(secs => ${seconds}))::timestamp(3)`,
 

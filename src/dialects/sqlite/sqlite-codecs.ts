@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import type { DialectSupport } from "../dialect-support.js";
 
-type Codecs = Pick<DialectSupport, "date" | "dateFrom" | "dateValue" | "now" | "nowFrom" | "clockValue" | "json" | "enumValue" | "float" | "boolean" | "plusSeconds" | "readDate" | "readJson" | "selectJson">;
+type Codecs = Pick<DialectSupport, "date" | "dateFrom" | "dateValue" | "now" | "nowFrom" | "clockValue" | "json" | "enumValue" | "float" | "floatFrom" | "floatValue" | "boolean" | "plusSeconds" | "readDate" | "readJson" | "selectJson">;
 
 /** `YYYY-MM-DD HH:MM:SS[.fff]`, what SQLite's CURRENT_TIMESTAMP default writes (UTC). */
 const SQLITE_TIMESTAMP = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d+)?$/;
@@ -29,6 +29,8 @@ export const sqliteCodecs: Codecs = {
   json: (text) => sql`${text}`,
   enumValue: (_type, value) => sql`${value}`,
   float: (value) => value,
+  floatFrom: (parameter) => parameter,
+  floatValue: (value) => value,
   boolean: (value) => sql`${value ? 1 : 0}`,
   // strftime reads the stored ISO text (offset included) and writes the same format back.
   plusSeconds: (base, seconds) =>
