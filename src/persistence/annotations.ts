@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import { db012 } from "../contracts/tables-0.12.js";
-import type { QueryContext } from "../database/query-context.js";
+import { inWriteTransaction, type QueryContext } from "../database/query-context.js";
 import type { DialectSupport } from "../dialects/dialect-support.js";
 import type { AnnotationFilters, CreateAnnotationInput, WorkflowAnnotationRecord } from "../interfaces/0.12/types.js";
 import { idSchema } from "../validation/input-schemas.js";
@@ -51,9 +51,10 @@ export async function appendAnnotations(ctx: QueryContext, inputs: CreateAnnotat
     if (rows.length <= MAX_ROWS_PER_INSERT) {
       await insert(ctx, rows);
     } else {
-      await dialect.writeTransaction(ctx.db, async (tx) => {
+      // Joins the caller's transaction when there is one (a second BEGIN would fail).
+      await inWriteTransaction(ctx, async (tx) => {
         for (let start = 0; start < rows.length; start += MAX_ROWS_PER_INSERT) {
-          await insert({ ...ctx, db: tx }, rows.slice(start, start + MAX_ROWS_PER_INSERT));
+          await insert(tx, rows.slice(start, start + MAX_ROWS_PER_INSERT));
         }
       });
     }

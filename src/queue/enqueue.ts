@@ -3,6 +3,7 @@ import type { EnqueueJobInput } from "../types.js";
 import { parseInput } from "../validation/parse-input.js";
 import type { enqueueJobSchema } from "../validation/input-schemas.js";
 import type { QueueContext } from "./queue-context.js";
+import { inWriteTransaction } from "../database/query-context.js";
 
 type ParsedJob = ReturnType<typeof enqueueJobSchema.parse>;
 
@@ -70,8 +71,9 @@ async function insertJobs(ctx: QueueContext, jobs: ParsedJob[]): Promise<string[
   if (jobs.length <= MAX_JOBS_PER_INSERT) {
     await insertChunk(ctx, 0, jobs.length);
   } else {
-    await ctx.dialect.writeTransaction(ctx.db, async (tx) => {
-      const txCtx = { ...ctx, db: tx };
+    // Joins the caller's transaction when there is one (a second BEGIN would fail).
+    await inWriteTransaction(ctx, async (tx) => {
+      const txCtx = { ...ctx, ...tx };
       for (let start = 0; start < jobs.length; start += MAX_JOBS_PER_INSERT) {
         await insertChunk(txCtx, start, Math.min(jobs.length, start + MAX_JOBS_PER_INSERT));
       }

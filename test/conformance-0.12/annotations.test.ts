@@ -100,6 +100,21 @@ describe.each(BACKENDS)("0.12 annotations on $name", (backend) => {
     expect(await persistence.listAnnotations(run.id)).toHaveLength(1_000);
   });
 
+  it("writes a batch over one statement's size inside withTransaction, and rolls all of it back with it", async () => {
+    const { persistence } = fixture;
+    const run = await persistence.createRun(runInput());
+    const batch = Array.from({ length: 1_001 }, (_, i) => annotation(run.id, { key: `k${i}` }));
+    await expect(
+      persistence.withTransaction(async (tx) => {
+        await tx.appendAnnotations(batch);
+        throw new Error("roll back");
+      }),
+    ).rejects.toThrow("roll back");
+    expect(await persistence.listAnnotations(run.id)).toEqual([]);
+    await persistence.withTransaction((tx) => tx.appendAnnotations(batch));
+    expect(await persistence.listAnnotations(run.id, { limit: 2_000 })).toHaveLength(1_001);
+  });
+
   it("orders rows written in one statement by insertion (createdAt, then id)", async () => {
     const { persistence } = fixture;
     const run = await persistence.createRun(runInput());

@@ -61,6 +61,22 @@ describe.each(DATABASE_TYPES)("factories on the application's transaction (%s)",
     await waiter.close();
   });
 
+  it("splits a batch over one statement's size inside the application's transaction, and rolls all of it back with it", async () => {
+    const db = await migrated();
+    const jobs = Array.from({ length: 1_001 }, (_, i) => ({ workflowRunId: "r", stageId: `s${i}` }));
+    const failure = await db
+      .transaction()
+      .execute(async (trx) => {
+        expect(await createKyselyJobQueue(trx, { listen: false }).enqueueParallel(jobs)).toHaveLength(1_001);
+        throw new Error("roll back");
+      })
+      .catch((error: Error) => error);
+    expect(failure?.message).toBe("roll back");
+    expect(await db.selectFrom("job_queue").select("id").execute()).toEqual([]);
+    await db.transaction().execute((trx) => createKyselyJobQueue(trx, { listen: false }).enqueueParallel(jobs));
+    expect(await db.selectFrom("job_queue").select("id").execute()).toHaveLength(1_001);
+  });
+
   it("refuses the calls that must not run on a transaction: waitForJobs and a buffering AI-call logger", async () => {
     const db = await migrated();
     await db.transaction().execute(async (trx) => {
