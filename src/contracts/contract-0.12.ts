@@ -16,13 +16,18 @@ import { StaleVersionError, type StaleVersionErrorClass } from "./stale-version-
 export interface Contract012Options {
   /**
    * The class StaleVersionError instances are made from. Hand in the engine's
-   * own (`import { WORKFLOW_ID_PAYLOAD_KEY } from "./job-payload.js";
-import { StaleVersionError } from "@bratsos/workflow-engine"`): its
+   * own (`import { StaleVersionError } from "@bratsos/workflow-engine"`): its
    * kernel checks `error instanceof StaleVersionError` against that class.
    * Default: this library's class of the same name and fields.
    */
   staleVersionError?: StaleVersionErrorClass;
 }
+
+/** `version = version + 1`, qualified (an upsert's DO UPDATE needs it); built once, Kysely nodes are immutable. */
+const VERSION_BUMPS = {
+  workflow_runs: { version: sql`${sql.ref("workflow_runs.version")} + 1` },
+  workflow_stages: { version: sql`${sql.ref("workflow_stages.version")} + 1` },
+};
 
 /**
  * The engine's 0.12 contract: runs and stages carry `version` (bumped by every
@@ -56,7 +61,7 @@ export function contract012(options: Contract012Options = {}): ContractSupport {
     newRunColumns: async (ctx, _operation, metadata) =>
       metadata === undefined ? {} : { metadata: ctx.dialect.json(metadata as string) },
     newStageColumns: (fields) => (fields.attempt === undefined ? {} : { attempt: fields.attempt }),
-    versionBump: (table) => ({ version: sql`${sql.ref(`${table}.version`)} + 1` }),
+    versionBump: (table) => VERSION_BUMPS[table],
     staleVersion: (entity, id, expected, actual) => new ErrorClass(entity, id, expected, actual),
     jobFields: (stored) => {
       const payload = { ...((stored ?? {}) as Record<string, unknown>) };

@@ -40,7 +40,7 @@ export async function updateVersioned(ctx: QueryContext, update: VersionedUpdate
     if (expectedVersion !== undefined) query = query.where("version" as any, "=", parameter("expectedVersion"));
     return query;
   });
-  const values: Record<string, unknown> = { ...set.values };
+  const values = set.values; // this call's own set: bound in place
   for (const column of keyColumns) values[`key.${column}`] = match[column];
   if (expectedVersion !== undefined) values.expectedVersion = expectedVersion;
   const result = await prepared.execute(ctx, values);

@@ -7,9 +7,19 @@ type Codecs = Pick<DialectSupport, "date" | "dateFrom" | "dateValue" | "now" | "
 const SQLITE_TIMESTAMP = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d+)?$/;
 const EPOCH_MILLISECONDS = /^-?\d+$/;
 
-/** Prisma's SQLite format: ISO-8601 with an explicit +00:00 offset. */
+let lastFormatted = { time: Number.NaN, text: "" };
+
+/**
+ * Prisma's SQLite format: ISO-8601 with an explicit +00:00 offset. A run's
+ * writes stamp many values within one millisecond, so the last text is kept.
+ */
 export function formatSqliteDate(value: Date): string {
-  return value.toISOString().replace("Z", "+00:00");
+  const time = value.getTime();
+  if (time === lastFormatted.time) return lastFormatted.text;
+  // toISOString throws a RangeError for an invalid date (NaN never matches above).
+  const text = `${value.toISOString().slice(0, -1)}+00:00`;
+  lastFormatted = { time, text };
+  return text;
 }
 
 /**
