@@ -14,6 +14,7 @@ import { withStatementCache } from "../dialects/sqlite/statement-cache.js";
 import type { Database } from "./database.js";
 import { parseDatabaseUrl, type ParsedDatabaseUrl } from "./database-url.js";
 import { registerDialectSupport } from "./dialect-overrides.js";
+import { registerDirectStatements } from "./direct-statements.js";
 
 export { parseDatabaseUrl, redactPassword, type ParsedDatabaseUrl } from "./database-url.js";
 
@@ -50,7 +51,11 @@ export function openDatabase(url: string, options: OpenDatabaseOptions = {}): Ky
       { cause: error },
     );
   }
-  return new DatabaseHandle<Database>({ dialect: new FairSqliteDialect({ database: withStatementCache(connection) }), ...log });
+  const dialect = new FairSqliteDialect({ database: withStatementCache(connection) });
+  const db = new DatabaseHandle<Database>({ dialect, ...log });
+  // A query log must see every statement, so a logging handle keeps Kysely's pipeline.
+  if (!options.log) registerDirectStatements(db, dialect);
+  return db;
 }
 
 function openPostgres(parsed: ParsedDatabaseUrl, options: OpenDatabaseOptions, log: Pick<KyselyConfig, "log">): Kysely<Database> {

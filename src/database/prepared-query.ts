@@ -59,7 +59,7 @@ export class PreparedQuery<Row> {
       if (value === undefined) throw new Error(`prepared query: no value for parameter "${"name" in slot ? slot.name : i}"`);
       parameters[i] = value;
     }
-    return ctx.db.executeQuery<Row>(CompiledQuery.raw(template.sql, parameters));
+    return ctx.direct?.run<Row>(template.sql, parameters) ?? ctx.db.executeQuery<Row>(CompiledQuery.raw(template.sql, parameters));
   }
 
   #templateFor(ctx: QueryContext): Template {
@@ -108,7 +108,7 @@ export class PreparedQueriesBySize<Row> {
   }
 }
 
-/** How many shapes of one statement are kept per dialect; the least recently used is dropped beyond. */
+/** How many shapes of one statement are kept per dialect; the oldest is dropped beyond. */
 const MAX_CACHED_SHAPES = 128;
 
 /**
@@ -124,13 +124,13 @@ export class PreparedQueriesByShape<Row> {
     let byShape = this.#byDialect.get(dialect);
     if (!byShape) this.#byDialect.set(dialect, (byShape = new Map()));
     let prepared = byShape.get(shape);
-    if (prepared) {
-      byShape.delete(shape);
-    } else {
-      prepared = new PreparedQuery(build);
+    if (!prepared) {
+      // The oldest shape goes, not the least recently used: a hit does no
+      // bookkeeping (refreshing the order on every call showed in profiles),
+      // and a statement has few shapes in practice.
       if (byShape.size >= MAX_CACHED_SHAPES) byShape.delete(byShape.keys().next().value!);
+      byShape.set(shape, (prepared = new PreparedQuery(build)));
     }
-    byShape.set(shape, prepared);
     return prepared;
   }
 }

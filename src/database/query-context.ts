@@ -3,6 +3,7 @@ import type { DialectSupport, DatabaseType } from "../dialects/dialect-support.j
 import { dialectSupportFor, resolveDatabaseType } from "../dialects/detect-database-type.js";
 import type { Database } from "./database.js";
 import { registeredDialectSupport } from "./dialect-overrides.js";
+import { directStatementsOf, type DirectStatements } from "./direct-statements.js";
 import { newId } from "./ids.js";
 import { ConfigurationError } from "../errors.js";
 import { CONTRACT_0_1 } from "../contracts/contract-0.1.js";
@@ -21,6 +22,8 @@ export interface QueryContext {
   readonly inTransaction: boolean;
   /** The engine contract the caller chose: what differs between 0.1 and 0.12. */
   readonly contract: ContractSupport;
+  /** Runs prepared statements past Kysely's pipeline when it can (openDatabase's SQLite handles); never in a transaction. */
+  readonly direct?: DirectStatements | undefined;
 }
 
 export interface QueryContextOptions {
@@ -41,7 +44,9 @@ export function createQueryContext(
   const dialect = dialectSupportOf(db, options.databaseType, options.schema);
   // Made on the application's own transaction: every call joins it, and the
   // library's atomic steps (transaction(), logBatchResults) run inside it.
-  return { db: libraryView(db, dialect), dialect, newId, inTransaction: db.isTransaction, contract };
+  const inTransaction = db.isTransaction;
+  const direct = inTransaction ? undefined : directStatementsOf(db);
+  return { db: libraryView(db, dialect), dialect, newId, inTransaction, contract, direct };
 }
 
 /**
@@ -77,5 +82,7 @@ export function dialectSupportOf(db: Kysely<any>, explicit?: DatabaseType, schem
  */
 export async function inWriteTransaction<T>(ctx: QueryContext, work: (tx: QueryContext) => Promise<T>): Promise<T> {
   if (ctx.inTransaction) return work(ctx);
-  return ctx.dialect.writeTransaction(ctx.db, (tx) => work({ ...ctx, db: tx as Kysely<Database>, inTransaction: true }));
+  return ctx.dialect.writeTransaction(ctx.db, (tx) =>
+    work({ ...ctx, db: tx as Kysely<Database>, inTransaction: true, direct: undefined }),
+  );
 }

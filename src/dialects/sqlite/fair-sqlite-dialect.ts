@@ -1,4 +1,13 @@
-import { SqliteDialect, type DatabaseConnection, type Driver, type QueryCompiler, type TransactionSettings } from "kysely";
+import {
+  SqliteDialect,
+  type DatabaseConnection,
+  type Driver,
+  type QueryCompiler,
+  type QueryResult,
+  type SqliteDatabase,
+  type TransactionSettings,
+} from "kysely";
+import type { DirectStatements } from "../../database/direct-statements.js";
 
 /**
  * Kysely's SQLite dialect, with its one connection handed out in the order it
@@ -9,9 +18,31 @@ import { SqliteDialect, type DatabaseConnection, type Driver, type QueryCompiler
  * complete + dequeue workers took every job. Here waiters queue, first come
  * first served, and Kysely's lock only ever sees one caller.
  */
-export class FairSqliteDialect extends SqliteDialect {
+export class FairSqliteDialect extends SqliteDialect implements DirectStatements {
+  readonly #database: SqliteDatabase;
+  #driver: FairSqliteDriver | undefined;
+
+  constructor(config: { database: SqliteDatabase }) {
+    super(config);
+    this.#database = config.database;
+  }
+
   override createDriver(): Driver {
-    return new FairSqliteDriver(super.createDriver());
+    return (this.#driver = new FairSqliteDriver(super.createDriver()));
+  }
+
+  /**
+   * Runs the statement now when the lock is free: the run is synchronous, so
+   * no other caller can take the connection while it lasts, and waiters
+   * queued behind the lock are not overtaken (a free lock has none). Once
+   * the handle is destroyed Kysely answers, with its own error.
+   */
+  run<Row>(sql: string, parameters: readonly unknown[]): QueryResult<Row> | undefined {
+    if (!this.#driver || this.#driver.busy) return undefined;
+    const statement = this.#database.prepare(sql);
+    if (statement.reader) return { rows: statement.all(parameters) as Row[] };
+    const { changes } = statement.run(parameters);
+    return { rows: [], numAffectedRows: BigInt(changes) };
   }
 }
 
@@ -20,8 +51,19 @@ class FairSqliteDriver implements Driver {
 
   constructor(private readonly inner: Driver) {}
 
-  init(): Promise<void> {
-    return this.inner.init();
+  // Kysely closes only a driver it initialised: until a first query went
+  // through it, direct runs would leave the connection open after destroy().
+  #initialized = false;
+  #destroyed = false;
+
+  /** True while a caller holds the connection (or waits for it), before Kysely initialised it, and once destroyed. */
+  get busy(): boolean {
+    return this.#queue.held || !this.#initialized || this.#destroyed;
+  }
+
+  async init(): Promise<void> {
+    await this.inner.init();
+    this.#initialized = true;
   }
 
   async acquireConnection(): Promise<DatabaseConnection> {
@@ -67,6 +109,7 @@ class FairSqliteDriver implements Driver {
   }
 
   destroy(): Promise<void> {
+    this.#destroyed = true;
     return this.inner.destroy();
   }
 }
@@ -75,6 +118,10 @@ class FairSqliteDriver implements Driver {
 class FifoLock {
   #held = false;
   readonly #waiters: Array<() => void> = [];
+
+  get held(): boolean {
+    return this.#held;
+  }
 
   acquire(): Promise<void> {
     if (!this.#held) {
