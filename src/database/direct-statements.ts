@@ -1,20 +1,22 @@
 import type { Kysely, QueryResult } from "kysely";
 
 /**
- * Runs a compiled statement on the connection at once, past Kysely's
- * execution pipeline (executor, connection provider, driver lock, each a few
- * promise steps), when nothing else holds the connection. Returns undefined
- * when it cannot — the connection is busy (a transaction or another query is
- * in flight) — and the caller then goes through Kysely, which queues it.
+ * Runs a compiled statement on the connection past Kysely's execution
+ * pipeline (executor, connection provider, driver, each a few promise steps),
+ * or returns undefined when it cannot, and the caller then goes through
+ * Kysely. Only openDatabase's handles have one:
  *
- * Only openDatabase's SQLite handles have one: better-sqlite3 runs a
- * statement synchronously, so the pipeline's promise steps cost more than a
- * short statement itself (bench/README.md). Never used inside a transaction
- * (the transaction's own connection carries those statements) nor when the
- * handle logs queries (the log would miss them).
+ * - SQLite runs the statement at once when nothing holds the connection
+ *   (better-sqlite3 is synchronous: the pipeline's promise steps cost more
+ *   than a short statement), and declines while a transaction or another
+ *   query holds it, so Kysely queues the call;
+ * - PostgreSQL checks a connection out of the pool, runs it and releases it.
+ *
+ * Never used inside a transaction (its own connection carries those
+ * statements) nor when the handle logs queries (the log would miss them).
  */
 export interface DirectStatements {
-  run<Row>(sql: string, parameters: readonly unknown[]): QueryResult<Row> | undefined;
+  run<Row>(sql: string, parameters: readonly unknown[]): QueryResult<Row> | Promise<QueryResult<Row>> | undefined;
 }
 
 const byHandle = new WeakMap<Kysely<any>, DirectStatements>();

@@ -1,4 +1,5 @@
-import { PostgresDialect, type Kysely, type KyselyConfig } from "kysely";
+import type { Kysely, KyselyConfig } from "kysely";
+import { DirectPostgresDialect } from "../dialects/postgres/direct-postgres-dialect.js";
 import { FairSqliteDialect } from "../dialects/sqlite/fair-sqlite-dialect.js";
 import { DatabaseHandle } from "./database-handle.js";
 import { ConfigurationError } from "../errors.js";
@@ -73,10 +74,9 @@ function openPostgres(parsed: ParsedDatabaseUrl, options: OpenDatabaseOptions, l
   const pool = createPostgresPool(parsed.target, poolSettings);
   // Named prepared statements live on a server session; a transaction pooler
   // hands each transaction another one ("prepared statement … does not exist").
-  const db = new DatabaseHandle<Database>({
-    dialect: new PostgresDialect({ pool: transactionPooler ? pool : withPreparedStatements(pool) }),
-    ...log,
-  });
+  const dialect = new DirectPostgresDialect({ pool: transactionPooler ? pool : withPreparedStatements(pool) });
+  const db = new DatabaseHandle<Database>({ dialect, ...log });
+  if (!options.log) registerDirectStatements(db, dialect);
   registerDialectSupport(db, dialectSupportFor("postgresql", schema));
   rememberListenSettings(db, listenSettings(pool.options, transactionPooler, settings.directUrl));
   return db;

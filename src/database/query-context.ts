@@ -22,7 +22,7 @@ export interface QueryContext {
   readonly inTransaction: boolean;
   /** The engine contract the caller chose: what differs between 0.1 and 0.12. */
   readonly contract: ContractSupport;
-  /** Runs prepared statements past Kysely's pipeline when it can (openDatabase's SQLite handles); never in a transaction. */
+  /** Runs prepared statements past Kysely's pipeline when it can (openDatabase's handles); never in a transaction. */
   readonly direct?: DirectStatements | undefined;
 }
 

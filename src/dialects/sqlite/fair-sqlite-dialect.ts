@@ -1,13 +1,6 @@
-import {
-  SqliteDialect,
-  type DatabaseConnection,
-  type Driver,
-  type QueryCompiler,
-  type QueryResult,
-  type SqliteDatabase,
-  type TransactionSettings,
-} from "kysely";
+import { SqliteDialect, type DatabaseConnection, type Driver, type QueryResult, type SqliteDatabase } from "kysely";
 import type { DirectStatements } from "../../database/direct-statements.js";
+import { DelegatingDriver } from "../delegating-driver.js";
 
 /**
  * Kysely's SQLite dialect, with its one connection handed out in the order it
@@ -34,11 +27,10 @@ export class FairSqliteDialect extends SqliteDialect implements DirectStatements
   /**
    * Runs the statement now when the lock is free: the run is synchronous, so
    * no other caller can take the connection while it lasts, and waiters
-   * queued behind the lock are not overtaken (a free lock has none). Once
-   * the handle is destroyed Kysely answers, with its own error.
+   * queued behind the lock are not overtaken (a free lock has none).
    */
   run<Row>(sql: string, parameters: readonly unknown[]): QueryResult<Row> | undefined {
-    if (!this.#driver || this.#driver.busy) return undefined;
+    if (!this.#driver?.inService || this.#driver.held) return undefined;
     const statement = this.#database.prepare(sql);
     if (statement.reader) return { rows: statement.all(parameters) as Row[] };
     const { changes } = statement.run(parameters);
@@ -46,27 +38,15 @@ export class FairSqliteDialect extends SqliteDialect implements DirectStatements
   }
 }
 
-class FairSqliteDriver implements Driver {
+class FairSqliteDriver extends DelegatingDriver {
   readonly #queue = new FifoLock();
 
-  constructor(private readonly inner: Driver) {}
-
-  // Kysely closes only a driver it initialised: until a first query went
-  // through it, direct runs would leave the connection open after destroy().
-  #initialized = false;
-  #destroyed = false;
-
-  /** True while a caller holds the connection (or waits for it), before Kysely initialised it, and once destroyed. */
-  get busy(): boolean {
-    return this.#queue.held || !this.#initialized || this.#destroyed;
+  /** True while a caller holds the connection (or waits for it). */
+  get held(): boolean {
+    return this.#queue.held;
   }
 
-  async init(): Promise<void> {
-    await this.inner.init();
-    this.#initialized = true;
-  }
-
-  async acquireConnection(): Promise<DatabaseConnection> {
+  override async acquireConnection(): Promise<DatabaseConnection> {
     await this.#queue.acquire();
     try {
       return await this.inner.acquireConnection();
@@ -76,41 +56,12 @@ class FairSqliteDriver implements Driver {
     }
   }
 
-  async releaseConnection(connection: DatabaseConnection): Promise<void> {
+  override async releaseConnection(connection: DatabaseConnection): Promise<void> {
     try {
       await this.inner.releaseConnection(connection);
     } finally {
       this.#queue.release();
     }
-  }
-
-  beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
-    return this.inner.beginTransaction(connection, settings);
-  }
-
-  commitTransaction(connection: DatabaseConnection): Promise<void> {
-    return this.inner.commitTransaction(connection);
-  }
-
-  rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-    return this.inner.rollbackTransaction(connection);
-  }
-
-  savepoint(connection: DatabaseConnection, name: string, compile: QueryCompiler["compileQuery"]): Promise<void> {
-    return this.inner.savepoint!(connection, name, compile);
-  }
-
-  rollbackToSavepoint(connection: DatabaseConnection, name: string, compile: QueryCompiler["compileQuery"]): Promise<void> {
-    return this.inner.rollbackToSavepoint!(connection, name, compile);
-  }
-
-  releaseSavepoint(connection: DatabaseConnection, name: string, compile: QueryCompiler["compileQuery"]): Promise<void> {
-    return this.inner.releaseSavepoint!(connection, name, compile);
-  }
-
-  destroy(): Promise<void> {
-    this.#destroyed = true;
-    return this.inner.destroy();
   }
 }
 

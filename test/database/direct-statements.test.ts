@@ -5,12 +5,13 @@ import { openDatabase } from "../../src/database/open-database.js";
 import { migrateToLatest } from "../../src/database/migrations/migrate.js";
 import { NotFoundError } from "../../src/errors.js";
 import { createKyselyWorkflowPersistence } from "../../src/persistence/kysely-workflow-persistence.js";
-import { createSqliteDatabase, type TestDatabase } from "../support/test-databases.js";
+import { createSqliteDatabase, createTestDatabase, DATABASE_TYPES, postgresServerUrl, type TestDatabase } from "../support/test-databases.js";
 
-// openDatabase's SQLite handles run prepared statements on the connection at
-// once, past Kysely's pipeline, when nothing holds the connection. These are
-// the ways that could go wrong: running inside someone else's transaction,
-// hiding statements from a query log, keeping the file open after destroy().
+// openDatabase's handles run prepared statements past Kysely's pipeline: on
+// SQLite at once when nothing holds the connection, on PostgreSQL on a
+// connection checked out of the pool. These are the ways that could go wrong:
+// running inside someone else's transaction, hiding statements from a query
+// log, leaving connections open after destroy().
 describe("SQLite: statements run past Kysely's pipeline", () => {
   let database: TestDatabase | undefined;
   afterEach(async () => database?.dispose());
@@ -44,6 +45,20 @@ describe("SQLite: statements run past Kysely's pipeline", () => {
     expect(await pending).toBeInstanceOf(NotFoundError);
     expect(await persistence.getRun("inside")).toBeNull();
   });
+});
+
+
+describe.each(DATABASE_TYPES)("%s: statements run past Kysely's pipeline", (databaseType) => {
+  let database: TestDatabase | undefined;
+  afterEach(async () => database?.dispose());
+
+  async function migrated(): Promise<TestDatabase> {
+    database = await createTestDatabase[databaseType]("direct");
+    const setup = openDatabase(database.url);
+    await migrateToLatest(setup);
+    await setup.destroy();
+    return database;
+  }
 
   it("a handle with a query log sends every statement through Kysely, so the log sees them all", async () => {
     const { url } = await migrated();
@@ -59,18 +74,32 @@ describe("SQLite: statements run past Kysely's pipeline", () => {
     await db.destroy();
   });
 
-  it("destroy() closes the connection even when every statement ran past Kysely", async () => {
+  it("destroy() closes the connections even when every statement ran past Kysely", async () => {
     const { url } = await migrated();
-    const file = url.replace(/^sqlite:/, "");
     const db = openDatabase(url);
     const persistence = createKyselyWorkflowPersistence(db);
     for (let i = 0; i < 3; i++) {
       await expect(persistence.updateRun(`missing-${i}`, { status: "RUNNING" })).rejects.toBeInstanceOf(NotFoundError);
     }
-    expect(existsSync(`${file}-wal`)).toBe(true);
+    expect(await openConnections(url)).toBeGreaterThan(0);
     await db.destroy();
-    // The last connection to close checkpoints the WAL and removes its file.
-    expect(existsSync(`${file}-wal`)).toBe(false);
+    expect(await openConnections(url)).toBe(0);
     await expect(persistence.updateRun("missing", { status: "RUNNING" })).rejects.toThrow(/destroyed/);
   });
 });
+
+/**
+ * SQLite: whether the file is open (the last connection to close checkpoints
+ * the WAL and removes its file). PostgreSQL: the server's sessions on the database.
+ */
+async function openConnections(url: string): Promise<number> {
+  if (url.startsWith("sqlite:")) return existsSync(`${url.slice("sqlite:".length)}-wal`) ? 1 : 0;
+  const admin = openDatabase(postgresServerUrl());
+  try {
+    const name = new URL(url).pathname.slice(1);
+    const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where datname = ${name}`.execute(admin);
+    return rows[0]!.n;
+  } finally {
+    await admin.destroy();
+  }
+}
