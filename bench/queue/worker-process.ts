@@ -2,13 +2,16 @@
 // here: concurrency between SQLite connections only exists between processes
 // (connections of one process would only take turns).
 // argv: <contender> <target json> <drain-one|drain-batch[-chained]|enqueue|enqueue-hundred> <calls, or batch size>
-// Prints "ready" once connected, starts on a line from stdin, then prints
+// Warms up on a scratch file (warm-up.ts), prints "ready" once connected,
+// starts on a line from stdin, then prints
 // {"completed", "finishedAt", "latencies"}.
 import { createInterface } from "node:readline";
 import { drain } from "./drain.js";
 import { openQueueSession, type InProcessContender, type QueueTarget } from "./queue-contenders.js";
+import { warmUp } from "./warm-up.js";
 
 const [contender, target, mode, calls] = process.argv.slice(2) as [InProcessContender, string, string, string?];
+await warmUp(contender, JSON.parse(target) as QueueTarget, mode, Number(calls));
 const session = await openQueueSession(contender, JSON.parse(target) as QueueTarget, 1);
 const queue = session.workers[0]!;
 const latencies: number[] = [];
