@@ -42,8 +42,24 @@ export class NotFoundError extends WorkflowPersistenceError {
 
 /** A setup mistake: a bad database URL, a dialect that contradicts the connection, … */
 export class ConfigurationError extends WorkflowPersistenceError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super("CONFIGURATION_ERROR", message, options);
+  constructor(message: string, options?: { cause?: unknown }, code = "CONFIGURATION_ERROR") {
+    super(code, message, options);
+  }
+}
+
+/**
+ * A call that cannot run where it was made with respect to a transaction:
+ * one that would wait for the transaction it runs inside of (waitForJobs, a
+ * logger's flush), or one on another handle to the SQLite file a transaction
+ * around it holds. Nothing was done.
+ */
+export class TransactionScopeError extends ConfigurationError {
+  /** The public method that was called. */
+  readonly operation: string;
+
+  constructor(operation: string, reason: string) {
+    super(`${operation} cannot run here: ${reason}`, undefined, "TRANSACTION_SCOPE");
+    this.operation = operation;
   }
 }
 

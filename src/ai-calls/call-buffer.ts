@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { QueryContext } from "../database/query-context.js";
+import { outsideTransactions } from "../database/ambient-transaction.js";
 import type { CreateAICallInput } from "../types.js";
 import { insertAICalls, type PendingAICall } from "./ai-call-rows.js";
 
@@ -68,7 +69,9 @@ export class CallBuffer {
     let lastError: unknown;
     for (let attempt = 1; attempt <= this.#options.maxAttempts; attempt++) {
       try {
-        await insertAICalls(this.#ctx, chunk.map((entry) => entry.pending));
+        // Never inside a transaction, even when the timer was armed in one:
+        // the calls happened (and cost) whatever a transaction decides.
+        await outsideTransactions(() => insertAICalls(this.#ctx, chunk.map((entry) => entry.pending)));
         return;
       } catch (error) {
         lastError = error;

@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import { createQueryContext, inWriteTransaction, type QueryContextOptions } from "../database/query-context.js";
 import { beforeDestroy } from "../database/database-handle.js";
-import { ConfigurationError, ValidationError, WorkflowPersistenceError } from "../errors.js";
+import { ConfigurationError, TransactionScopeError, ValidationError, WorkflowPersistenceError } from "../errors.js";
 import type { AICallLogger, CreateAICallInput } from "../types.js";
 import { createAICallSchema, createAICallsSchema, nonEmptyTextSchema, textSchema } from "../validation/input-schemas.js";
 import { parseInput } from "../validation/parse-input.js";
@@ -48,6 +48,19 @@ export function createKyselyAICallLogger(db: Kysely<any>, options: KyselyAICallL
     await buffer.flush();
   });
   const pending = (call: ParsedAICall): PendingAICall => ({ id: ctx.newId(), loggedAt: new Date(), call });
+  // Buffered calls are written outside transactions. Inside one open on this
+  // logger's handle, waiting for them would wait for the transaction itself
+  // (SQLite's one connection): reads there see what is already written.
+  const flushUnlessInTransaction = () => (ctx.inTransaction ? Promise.resolve() : buffer.flush());
+  const refuseInTransaction = (operation: string) => {
+    if (ctx.inTransaction) {
+      throw new TransactionScopeError(
+        operation,
+        "the buffered calls are written outside transactions, and waiting for them inside one would wait for the " +
+          "transaction itself; call it after the transaction",
+      );
+    }
+  };
 
   return {
     // Fire-and-forget by contract: the engine calls it after the model already
@@ -74,19 +87,23 @@ export function createKyselyAICallLogger(db: Kysely<any>, options: KyselyAICallL
 
     async getStats(topicPrefix: string) {
       parseInput("getStats", "topicPrefix", textSchema, topicPrefix);
-      await buffer.flush();
+      await flushUnlessInTransaction();
       return aiCallStats(ctx, topicPrefix);
     },
 
     async isRecorded(batchId: string) {
       parseInput("isRecorded", "batchId", nonEmptyTextSchema, batchId);
-      await buffer.flush();
+      await flushUnlessInTransaction();
       return isBatchRecorded(ctx, batchId);
     },
 
-    flush: () => buffer.flush(),
+    async flush() {
+      refuseInTransaction("flush");
+      await buffer.flush();
+    },
 
     async close() {
+      refuseInTransaction("close");
       closed = true;
       forgetDestroyHook();
       await buffer.flush();

@@ -16,6 +16,8 @@ import type { Database } from "./database.js";
 import { parseDatabaseUrl, type ParsedDatabaseUrl } from "./database-url.js";
 import { registerDialectSupport } from "./dialect-overrides.js";
 import { registerDirectStatements } from "./direct-statements.js";
+import { registerSqliteFile } from "./ambient-transaction.js";
+import { resolve } from "node:path";
 
 export { parseDatabaseUrl, redactPassword, type ParsedDatabaseUrl } from "./database-url.js";
 
@@ -56,6 +58,7 @@ export function openDatabase(url: string, options: OpenDatabaseOptions = {}): Ky
   const db = new DatabaseHandle<Database>({ dialect, ...log });
   // A query log must see every statement, so a logging handle keeps Kysely's pipeline.
   if (!options.log) registerDirectStatements(db, dialect);
+  if (parsed.target !== ":memory:") registerSqliteFile(db, resolve(parsed.target));
   return db;
 }
 

@@ -6,6 +6,8 @@ import { registeredDialectSupport } from "./dialect-overrides.js";
 import { directStatementsOf, type DirectStatements } from "./direct-statements.js";
 import { newId } from "./ids.js";
 import { ConfigurationError } from "../errors.js";
+import { openTransactionOf, runAsTransactionOf } from "./ambient-transaction.js";
+import { withSavepoint } from "./savepoint.js";
 import { CONTRACT_0_1 } from "../contracts/contract-0.1.js";
 import type { ContractSupport } from "../contracts/contract-support.js";
 
@@ -15,10 +17,17 @@ import type { ContractSupport } from "../contracts/contract-support.js";
  * and the AI-call logger all run on one of these.
  */
 export interface QueryContext {
+  /**
+   * The connection, or the transaction the call runs in: a transaction the
+   * library opened on `handle` in the current async flow (see
+   * ambient-transaction.ts), else the context's own.
+   */
   readonly db: Kysely<Database>;
+  /** The instance the factory was given: calls join only transactions opened on it. */
+  readonly handle: object;
   readonly dialect: DialectSupport;
   readonly newId: () => string;
-  /** True inside `transaction()`: nested calls join the open transaction. */
+  /** True inside a transaction (the library's, or the application's the context was made on): nested steps join it. */
   readonly inTransaction: boolean;
   /** The engine contract the caller chose: what differs between 0.1 and 0.12. */
   readonly contract: ContractSupport;
@@ -42,11 +51,29 @@ export function createQueryContext(
   contract: ContractSupport = CONTRACT_0_1,
 ): QueryContext {
   const dialect = dialectSupportOf(db, options.databaseType, options.schema);
+  const view = libraryView(db, dialect);
   // Made on the application's own transaction: every call joins it, and the
   // library's atomic steps (transaction(), logBatchResults) run inside it.
-  const inTransaction = db.isTransaction;
-  const direct = inTransaction ? undefined : directStatementsOf(db);
-  return { db: libraryView(db, dialect), dialect, newId, inTransaction, contract, direct };
+  if (db.isTransaction) return { db: view, handle: db, dialect, newId, inTransaction: true, contract, direct: undefined };
+  const direct = directStatementsOf(db);
+  // Made on a handle: each call runs on the transaction the library has open
+  // on that handle around it, if any (own enumerable getters, so a spread
+  // takes the values of the moment, as inWriteTransaction's does).
+  return {
+    get db() {
+      return openTransactionOf(db) ?? view;
+    },
+    handle: db,
+    dialect,
+    newId,
+    get inTransaction() {
+      return openTransactionOf(db) !== undefined;
+    },
+    contract,
+    get direct() {
+      return openTransactionOf(db) === undefined ? direct : undefined;
+    },
+  };
 }
 
 /**
@@ -77,12 +104,18 @@ export function dialectSupportOf(db: Kysely<any>, explicit?: DatabaseType, schem
 }
 
 /**
- * Runs `work` in one write transaction, or inside the one already open. The
- * context handed to `work` is bound to the transaction.
+ * Runs `work` in one write transaction, or inside the one already open as a
+ * savepoint (so a step that throws leaves nothing behind even when its caller
+ * catches the error and commits). The context handed to `work` is bound to
+ * the transaction, and calls made from the same handle inside `work` join it.
  */
 export async function inWriteTransaction<T>(ctx: QueryContext, work: (tx: QueryContext) => Promise<T>): Promise<T> {
-  if (ctx.inTransaction) return work(ctx);
-  return ctx.dialect.writeTransaction(ctx.db, (tx) =>
-    work({ ...ctx, db: tx as Kysely<Database>, inTransaction: true, direct: undefined }),
-  );
+  if (ctx.inTransaction) {
+    const tx: QueryContext = { ...ctx };
+    return withSavepoint(tx.db, () => work(tx));
+  }
+  return ctx.dialect.writeTransaction(ctx.db, (db) => {
+    const tx: QueryContext = { ...ctx, db: db as Kysely<Database>, inTransaction: true, direct: undefined };
+    return runAsTransactionOf(ctx.handle, tx.db, () => work(tx));
+  });
 }

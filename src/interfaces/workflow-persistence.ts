@@ -133,8 +133,11 @@ export interface WorkflowPersistence {
 
   /**
    * Runs `work` atomically: every call made through `tx` commits together or
-   * not at all (SQLite: `BEGIN IMMEDIATE`). A nested call joins the open
-   * transaction; so does every call on an instance made on an application's transaction.
+   * not at all (SQLite: `BEGIN IMMEDIATE`). Calls on a queue, logger or blob
+   * store made from the same handle join it while `work` runs. A nested call
+   * joins the open transaction under a savepoint (its writes are undone when
+   * it throws); so does every call on an instance made on an application's
+   * transaction.
    */
   transaction<T>(work: (tx: WorkflowPersistence) => Promise<T>): Promise<T>;
 }

@@ -73,9 +73,8 @@ async function insertJobs(ctx: QueueContext, jobs: ParsedJob[]): Promise<string[
   } else {
     // Joins the caller's transaction when there is one (a second BEGIN would fail).
     await inWriteTransaction(ctx, async (tx) => {
-      const txCtx = { ...ctx, ...tx };
       for (let start = 0; start < jobs.length; start += MAX_JOBS_PER_INSERT) {
-        await insertChunk(txCtx, start, Math.min(jobs.length, start + MAX_JOBS_PER_INSERT));
+        await insertChunk(tx as QueueContext, start, Math.min(jobs.length, start + MAX_JOBS_PER_INSERT));
       }
     });
   }

@@ -14,7 +14,7 @@ import { completeAndDequeue } from "./complete-and-claim.js";
 import { enqueue, enqueueParallel } from "./enqueue.js";
 import { pollingOnly, sharedPostgresNotifications, type JobNotifications } from "./job-notifications.js";
 import { beforeDestroy } from "../database/database-handle.js";
-import { ConfigurationError } from "../errors.js";
+import { TransactionScopeError } from "../errors.js";
 import { getQueueStats, getSuspendedJobsReadyToPoll, releaseStaleJobs } from "./queue-maintenance.js";
 import type { QueueContext } from "./queue-context.js";
 import { CONTRACT_0_1 } from "../contracts/contract-0.1.js";
@@ -48,7 +48,9 @@ export function createKyselyJobQueue(db: Kysely<any>, options: KyselyJobQueueOpt
 export function queueContext(db: Kysely<any>, options: KyselyJobQueueOptions, contract: ContractSupport): QueueContext {
   // An empty workerId means "generate one", as in the engine's own createPrismaJobQueue.
   const workerId = parseInput("createKyselyJobQueue", "workerId", nonEmptyTextSchema, options.workerId || defaultWorkerId());
-  return { ...createQueryContext(db, options, contract), workerId };
+  // Assigned, not spread: the context's connection is looked up per call (it
+  // joins a transaction open on `db` around the call), a spread would freeze it.
+  return Object.assign(createQueryContext(db, options, contract), { workerId });
 }
 
 /** The methods of both contracts' queues, on `ctx` (the 0.12 factory adds its own). */
@@ -72,11 +74,12 @@ export function queueOn(db: Kysely<any>, ctx: QueueContext, options: KyselyJobQu
     releaseStaleJobs: (staleThresholdMs?: number) => releaseStaleJobs(ctx, staleThresholdMs),
     getQueueStats: () => getQueueStats(ctx),
     waitForJobs: (timeoutMs: number, signal?: AbortSignal) => {
-      if (db.isTransaction) {
+      if (ctx.inTransaction) {
         return Promise.reject(
-          new ConfigurationError(
-            "waitForJobs on a queue made from a transaction would keep the transaction open while it waits " +
-              "(and a job enqueued elsewhere is not visible to it before it ends); wait on a queue made from the database handle",
+          new TransactionScopeError(
+            "waitForJobs",
+            "inside a transaction it would keep the transaction open while it waits (and a job enqueued elsewhere " +
+              "is not visible to it before the transaction ends); wait outside the transaction",
           ),
         );
       }

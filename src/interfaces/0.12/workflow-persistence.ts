@@ -29,8 +29,11 @@ import type {
  */
 export interface PersistenceCore {
   /**
-   * Runs `fn` in one write transaction; every call on `tx` joins it. Inside
-   * an open transaction (an instance made from one), `fn` joins that one.
+   * Runs `fn` in one write transaction; every call on `tx` joins it, and so
+   * do calls on a queue, logger or blob store made from the same handle while
+   * `fn` runs (the engine's kernel calls its queue there). Inside an open
+   * transaction (an instance made from one), `fn` joins that one under a
+   * savepoint: when it throws, its writes are undone.
    */
   withTransaction<T>(fn: (tx: PersistenceCore) => Promise<T>): Promise<T>;
 
