@@ -118,6 +118,7 @@ export interface UpdateRunInput {
   status?: Status;
   startedAt?: Date | null;
   completedAt?: Date | null;
+  /** Milliseconds; any 32-bit whole number, negative included (a skewed clock minus a database timestamp). */
   duration?: number | null;
   output?: unknown;
   totalCost?: number;
@@ -141,6 +142,7 @@ export interface UpdateStageInput {
   status?: Status;
   startedAt?: Date | null;
   completedAt?: Date | null;
+  /** Milliseconds; any 32-bit whole number, negative included (a skewed clock minus a database timestamp). */
   duration?: number | null;
   outputData?: unknown;
   config?: unknown;

@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
 import { ConflictError, NotFoundError, ValidationError } from "../../src/errors.js";
-import { BACKENDS, runInput, sleep, useBackend } from "./backends.js";
+import { BACKENDS, runInput, sleep, stageInput, useBackend } from "./backends.js";
 
 describe.each(BACKENDS)("WorkflowPersistence runs on $name", (backend) => {
   const fixture = useBackend(backend);
@@ -111,6 +111,26 @@ describe.each(BACKENDS)("WorkflowPersistence runs on $name", (backend) => {
         output: null,
         status: "PENDING",
       });
+    });
+
+    it("stores any 32-bit duration, negative included (the engine's clock minus a database timestamp)", async () => {
+      const run = await fixture.persistence.createRun(runInput());
+      const stage = await fixture.persistence.createStage(stageInput(run.id, "s"));
+      await fixture.persistence.updateRun(run.id, { duration: -3 });
+      await fixture.persistence.updateStage(stage.id, { duration: -2_147_483_648 });
+      expect((await fixture.persistence.getRun(run.id))!.duration).toBe(-3);
+      expect((await fixture.persistence.getStageById(stage.id))!.duration).toBe(-2_147_483_648);
+      await fixture.persistence.updateStageByRunAndStageId(run.id, "s", { duration: -7 });
+      await fixture.persistence.upsertStage({
+        workflowRunId: run.id,
+        stageId: "s",
+        create: { stageName: "S", stageNumber: 1, executionGroup: 1 },
+        update: { duration: -8 },
+      });
+      expect((await fixture.persistence.getStageById(stage.id))!.duration).toBe(-8);
+      // Outside the INTEGER column, or not a whole number: refused, naming the field.
+      await expect(fixture.persistence.updateRun(run.id, { duration: -2_147_483_649 })).rejects.toMatchObject({ field: "data.duration" });
+      await expect(fixture.persistence.updateStage(stage.id, { duration: 1.5 })).rejects.toMatchObject({ field: "data.duration" });
     });
 
     it("throws NotFoundError with the id for a missing run", async () => {
