@@ -64,6 +64,26 @@ export class TransactionScopeError extends ConfigurationError {
 }
 
 /**
+ * The database does not hold the tables the object was made for: it is not
+ * migrated, or it holds another engine contract's schema than the entry the
+ * object came from (the 0.1 API on a 0.12 database, or the reverse). Thrown
+ * on the object's first use, before anything is written; the message names
+ * the fix (a migration, or the other import path).
+ */
+export class SchemaMismatchError extends ConfigurationError {
+  /** What the object needs: a contract version, or a table (the blob store's). */
+  readonly expected: string;
+  /** What the database holds: a contract version, or "unmigrated". */
+  readonly found: string;
+
+  constructor(expected: string, found: string, message: string) {
+    super(message, undefined, "SCHEMA_MISMATCH");
+    this.expected = expected;
+    this.found = found;
+  }
+}
+
+/**
  * The database holds some of the tables a migration creates but not all of them,
  * so it can neither be created from scratch nor adopted as it is.
  */

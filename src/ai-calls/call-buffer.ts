@@ -30,14 +30,17 @@ export interface CallBufferOptions {
  */
 export class CallBuffer {
   readonly #ctx: QueryContext;
+  /** Resolves once the database is known to hold ai_calls (rejects with a SchemaMismatchError otherwise). */
+  readonly #ready: () => Promise<void>;
   readonly #options: CallBufferOptions;
   #waiting: Array<{ pending: PendingAICall; input: CreateAICallInput }> = [];
   #timer: NodeJS.Timeout | undefined;
   /** The chain of writes; each flush appends to it, so batches never overlap. */
   #writes: Promise<void> = Promise.resolve();
 
-  constructor(ctx: QueryContext, options: CallBufferOptions) {
+  constructor(ctx: QueryContext, ready: () => Promise<void>, options: CallBufferOptions) {
     this.#ctx = ctx;
+    this.#ready = ready;
     this.#options = options;
   }
 
@@ -71,7 +74,10 @@ export class CallBuffer {
       try {
         // Never inside a transaction, even when the timer was armed in one:
         // the calls happened (and cost) whatever a transaction decides.
-        await outsideTransactions(() => insertAICalls(this.#ctx, chunk.map((entry) => entry.pending)));
+        await outsideTransactions(async () => {
+          await this.#ready();
+          await insertAICalls(this.#ctx, chunk.map((entry) => entry.pending));
+        });
         return;
       } catch (error) {
         lastError = error;

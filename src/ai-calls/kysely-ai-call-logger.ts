@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import { createQueryContext, inWriteTransaction, type QueryContextOptions } from "../database/query-context.js";
 import { beforeDestroy } from "../database/database-handle.js";
+import { checkedOnFirstUse, checkSchema } from "../database/schema-check.js";
 import { ConfigurationError, TransactionScopeError, ValidationError, WorkflowPersistenceError } from "../errors.js";
 import type { AICallLogger, CreateAICallInput } from "../types.js";
 import { createAICallSchema, createAICallsSchema, nonEmptyTextSchema, textSchema } from "../validation/input-schemas.js";
@@ -32,7 +33,9 @@ export function createKyselyAICallLogger(db: Kysely<any>, options: KyselyAICallL
     );
   }
   const ctx = createQueryContext(db, options);
-  const buffer = new CallBuffer(ctx, {
+  // Any migrated database: ai_calls is the same table in every contract.
+  const ready = () => checkSchema(ctx, {});
+  const buffer = new CallBuffer(ctx, ready, {
     flushIntervalMs: options.flushIntervalMs ?? 1_000,
     maxBatchSize: options.maxBatchSize ?? 500,
     maxAttempts: options.maxAttempts ?? 4,
@@ -62,7 +65,7 @@ export function createKyselyAICallLogger(db: Kysely<any>, options: KyselyAICallL
     }
   };
 
-  return {
+  const logger: AICallLogger = {
     // Fire-and-forget by contract: the engine calls it after the model already
     // answered, so nothing may come back into the caller. A call that cannot be
     // taken (invalid, or after close) goes to onError like a failed write.
@@ -109,6 +112,8 @@ export function createKyselyAICallLogger(db: Kysely<any>, options: KyselyAICallL
       await buffer.flush();
     },
   };
+  // logCall is synchronous (its writes check in the buffer); flush and close must work anywhere.
+  return checkedOnFirstUse(logger, ctx, {}, ["logCall", "flush", "close"]);
 }
 
 /** A result's metadata as an object to add batchId to (absent → {}). */

@@ -6,6 +6,7 @@ import { textSchema, idSchema } from "../validation/input-schemas.js";
 import { utf8ByteLength } from "../validation/json-text.js";
 import type { BlobStore } from "./blob-store.js";
 import { blobsTable } from "./blobs-table.js";
+import { checkedOnFirstUse } from "../database/schema-check.js";
 
 export interface KyselyBlobStoreOptions extends QueryContextOptions {
   /** Largest value, in bytes of JSON; a larger one is a ValidationError. Default 64 MiB. */
@@ -13,6 +14,12 @@ export interface KyselyBlobStoreOptions extends QueryContextOptions {
 }
 
 const DEFAULT_MAX_BLOB_BYTES = 64 * 1024 * 1024;
+const BLOBS_TABLE = {
+  name: "kwp_blobs",
+  fix:
+    "run `kwp migrate --blob-store` (or `await migrateToLatest(db, { blobStore: true })`); a database Prisma " +
+    "manages gets it from the KwpBlob model block (or `kwp prisma-migration --blob-store`)",
+};
 const valueSchema = jsonColumn("required");
 
 /**
@@ -27,13 +34,14 @@ export function createKyselyBlobStore(db: Kysely<any>, options: KyselyBlobStoreO
     throw new ConfigurationError(`maxBlobBytes must be a positive whole number, got ${maxBytes}`);
   }
   const ctx = createQueryContext(db, options);
-  return {
+  const store: BlobStore = {
     put: (key, data) => put(ctx, key, data, maxBytes),
     get: (key) => get(ctx, key),
     has: (key) => has(ctx, key),
     delete: (key) => remove(ctx, key),
     list: (prefix) => list(ctx, prefix),
   };
+  return checkedOnFirstUse(store, ctx, { table: BLOBS_TABLE });
 }
 
 /** INSERT … ON CONFLICT (key) DO UPDATE: the value, its size and updatedAt replaced; createdAt kept. */

@@ -6,7 +6,7 @@ import type { Output } from "./output.js";
 import type { ContractVersion } from "../database/migrations/contract-versions.js";
 import { CONTRACT_0_1 } from "../contracts/contract-0.1.js";
 import { contract012 } from "../contracts/contract-0.12.js";
-import { contractOfDatabase } from "./database-contract.js";
+import { contractOfDatabase } from "../database/database-contract.js";
 
 /** The database when neither --url nor DATABASE_URL names one. */
 export const DEFAULT_URL = "sqlite:./workflow.db";

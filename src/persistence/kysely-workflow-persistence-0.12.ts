@@ -9,6 +9,7 @@ import type {
   CreateOutboxEventInput,
 } from "../interfaces/0.12/types.js";
 import * as annotations from "./annotations.js";
+import { checkedOnFirstUse } from "../database/schema-check.js";
 import * as idempotency from "./idempotency-keys.js";
 import {
   checkMaxArtifactBytes,
@@ -31,7 +32,9 @@ export function createKyselyWorkflowPersistence012(
   db: Kysely<any>,
   options: KyselyWorkflowPersistence012Options = {},
 ): WorkflowPersistence {
-  return persistenceOn(createQueryContext(db, options, contract012(options)), checkMaxArtifactBytes(options));
+  const maxArtifactBytes = checkMaxArtifactBytes(options);
+  const ctx = createQueryContext(db, options, contract012(options));
+  return checkedOnFirstUse(persistenceOn(ctx, maxArtifactBytes), ctx, { contract: "0.12" });
 }
 
 function persistenceOn(ctx: QueryContext, maxArtifactBytes: number): WorkflowPersistence {

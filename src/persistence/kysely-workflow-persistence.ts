@@ -19,6 +19,7 @@ import type {
   WorkflowPersistence,
 } from "../types.js";
 import * as artifacts from "./artifacts.js";
+import { checkedOnFirstUse } from "../database/schema-check.js";
 import { createLog } from "./logs.js";
 import { claimNextPendingRun, claimPendingRun } from "./run-claims.js";
 import { contract01 } from "../contracts/contract-0.1.js";
@@ -47,7 +48,8 @@ export function createKyselyWorkflowPersistence(
   options: KyselyWorkflowPersistenceOptions = {},
 ): WorkflowPersistence {
   const maxArtifactBytes = checkMaxArtifactBytes(options);
-  return persistenceOn(createQueryContext(db, options, contract01()), maxArtifactBytes);
+  const ctx = createQueryContext(db, options, contract01());
+  return checkedOnFirstUse(persistenceOn(ctx, maxArtifactBytes), ctx, { contract: "0.1" });
 }
 
 export function checkMaxArtifactBytes(options: KyselyWorkflowPersistenceOptions): number {

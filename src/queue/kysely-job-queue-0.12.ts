@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import { contract012 } from "../contracts/contract-0.12.js";
 import type { JobQueue } from "../interfaces/0.12/job-queue.js";
 import { queueContext, queueOn, type KyselyJobQueueOptions } from "./kysely-job-queue.js";
+import { checkedOnFirstUse } from "../database/schema-check.js";
 import { cancelByRun, getJobsByWorkflowRun, touchJob } from "./run-jobs.js";
 
 /**
@@ -13,10 +14,11 @@ export function createKyselyJobQueue012(db: Kysely<any>, options: KyselyJobQueue
   const ctx = queueContext(db, options, contract012());
   // Same methods; their results carry workflowId at run time (the contract adds it).
   const { getSuspendedJobsReadyToPoll: _gone, ...shared } = queueOn(db, ctx, options);
-  return {
+  const queue: JobQueue = {
     ...(shared as unknown as Omit<JobQueue, "cancelByRun" | "getJobsByWorkflowRun" | "touchJob">),
     cancelByRun: (workflowRunId: string) => cancelByRun(ctx, workflowRunId),
     getJobsByWorkflowRun: (workflowRunId: string) => getJobsByWorkflowRun(ctx, workflowRunId),
     touchJob: (jobId: string) => touchJob(ctx, jobId),
   };
+  return checkedOnFirstUse(queue, ctx, { contract: "0.12" }, ["close"]);
 }

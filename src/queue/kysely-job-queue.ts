@@ -14,6 +14,7 @@ import { completeAndDequeue } from "./complete-and-claim.js";
 import { enqueue, enqueueParallel } from "./enqueue.js";
 import { pollingOnly, sharedPostgresNotifications, type JobNotifications } from "./job-notifications.js";
 import { beforeDestroy } from "../database/database-handle.js";
+import { checkedOnFirstUse } from "../database/schema-check.js";
 import { TransactionScopeError } from "../errors.js";
 import { getQueueStats, getSuspendedJobsReadyToPoll, releaseStaleJobs } from "./queue-maintenance.js";
 import type { QueueContext } from "./queue-context.js";
@@ -41,7 +42,8 @@ export function defaultWorkerId(): string {
  * one statement each; acknowledgements are fenced to the worker holding the job.
  */
 export function createKyselyJobQueue(db: Kysely<any>, options: KyselyJobQueueOptions = {}): JobQueue {
-  return queueOn(db, queueContext(db, options, CONTRACT_0_1), options);
+  const ctx = queueContext(db, options, CONTRACT_0_1);
+  return checkedOnFirstUse(queueOn(db, ctx, options), ctx, { contract: "0.1" }, ["close"]);
 }
 
 /** The queue's context for `contract`. */
