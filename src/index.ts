@@ -69,4 +69,6 @@ export {
   MigrationIntegrityError,
   MigrationError,
   JobLeaseLostError,
+  TransactionScopeError,
+  SchemaMismatchError,
 } from "./errors.js";

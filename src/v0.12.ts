@@ -29,6 +29,8 @@ export {
   MigrationIntegrityError,
   MigrationError,
   JobLeaseLostError,
+  TransactionScopeError,
+  SchemaMismatchError,
   type OpenDatabaseOptions,
   type MigrateOptions,
   type MigrateResult,

@@ -2,6 +2,7 @@ import type { QueryContext } from "../database/query-context.js";
 import { recordColumns } from "../database/record-columns.js";
 import { toLogRecord, toRunRecord } from "../persistence/records.js";
 import type { Status, WorkflowLogRecord, WorkflowRunRecord } from "../types.js";
+import { staleLock } from "../queue/queue-maintenance.js";
 
 // Read-only and maintenance queries the command-line tool needs beyond the
 // spec's interfaces. Dialect-agnostic: values go through the dialect's codecs.
@@ -49,6 +50,37 @@ export async function queueHealth(ctx: QueryContext, staleAfterMs: number): Prom
     oldestPendingCreatedAt: oldest?.oldest == null ? null : dialect.readDate(oldest.oldest),
     staleRunning: Number(stale?.count ?? 0),
   };
+}
+
+/** A RUNNING job whose lock went stale, as `kwp release-stale` shows it before acting. */
+export interface StaleJob {
+  id: string;
+  workflowRunId: string;
+  stageId: string;
+  workerId: string | null;
+  lockedAt: Date;
+  attempt: number;
+  maxAttempts: number;
+}
+
+/** The jobs releaseStaleJobs would act on with this threshold, oldest lock first. */
+export async function staleJobs(ctx: QueryContext, staleAfterMs: number): Promise<StaleJob[]> {
+  const rows = await ctx.db
+    .selectFrom("job_queue")
+    .select(["id", "workflowRunId", "stageId", "workerId", "lockedAt", "attempt", "maxAttempts"])
+    .where(staleLock(ctx.dialect, staleAfterMs))
+    .orderBy("lockedAt", "asc")
+    .orderBy("id", "asc")
+    .execute();
+  return rows.map((row) => ({
+    id: String(row.id),
+    workflowRunId: String(row.workflowRunId),
+    stageId: String(row.stageId),
+    workerId: row.workerId == null ? null : String(row.workerId),
+    lockedAt: ctx.dialect.readDate(row.lockedAt),
+    attempt: Number(row.attempt),
+    maxAttempts: Number(row.maxAttempts),
+  }));
 }
 
 export interface PruneCounts {

@@ -7,9 +7,18 @@ import type { ContractVersion } from "../database/migrations/contract-versions.j
 import { CONTRACT_0_1 } from "../contracts/contract-0.1.js";
 import { contract012 } from "../contracts/contract-0.12.js";
 import { contractOfDatabase } from "../database/database-contract.js";
+import { verifyWorkflowSchema } from "../database/migrations/verify-schema.js";
 
 /** The database when neither --url nor DATABASE_URL names one. */
 export const DEFAULT_URL = "sqlite:./workflow.db";
+
+/**
+ * How a command uses the database: it only reads (a missing SQLite file is an
+ * error, never created); it writes to an existing one (the same, and the
+ * tables must be this library's: verifiedQueryContext); or it may create the
+ * database (migrate, and the demo on its own file).
+ */
+export type CommandAccess = "read" | "write" | "create";
 
 /** What every command gets: where the database is, how to print, and a lazily opened connection. */
 export class CliContext {
@@ -21,11 +30,11 @@ export class CliContext {
     readonly output: Output,
     readonly verbose: boolean,
     /**
-     * "read": the command only reads, so a missing SQLite file is an error
-     * rather than a new empty file. `readonly` (--readonly) opens the database
-     * read-only: SQLite's read-only mode, PostgreSQL's read-only transactions.
+     * What the command does with the database (see CommandAccess). `readonly`
+     * (--readonly) opens it read-only: SQLite's read-only mode, PostgreSQL's
+     * read-only transactions.
      */
-    readonly access: { reads: boolean; readonly: boolean; schema?: string } = { reads: false, readonly: false },
+    readonly access: { mode: CommandAccess; readonly: boolean; schema?: string } = { mode: "create", readonly: false },
   ) {}
 
   /** The URL without its password, for messages. */
@@ -52,7 +61,7 @@ export class CliContext {
   get db(): Kysely<Database> {
     this.#db ??= openDatabase(this.url, {
       ...this.schemaOption(),
-      sqlite: { fileMustExist: this.access.reads || this.access.readonly, readonly: this.access.readonly },
+      sqlite: { fileMustExist: this.access.mode !== "create" || this.access.readonly, readonly: this.access.readonly },
       ...(this.access.readonly ? { postgres: { pool: { options: "-c default_transaction_read_only=on" } } } : {}),
     });
     return this.#db;
@@ -71,6 +80,17 @@ export class CliContext {
   /** A query context for the database's own contract, so records read with their 0.12 fields there. */
   async contractQueryContext(): Promise<QueryContext> {
     return createQueryContext(this.db, {}, (await this.contract()) === "0.12" ? contract012() : CONTRACT_0_1);
+  }
+
+  /**
+   * For a command that writes: the query context of the database's contract,
+   * once its tables are found to be this library's (verifyWorkflowSchema), so
+   * nothing is written to an unmigrated database or to tables of the same
+   * names that belong to something else.
+   */
+  async verifiedQueryContext(): Promise<QueryContext> {
+    this.#contract = await verifyWorkflowSchema(this.queryContext());
+    return this.contractQueryContext();
   }
 
   async close(): Promise<void> {

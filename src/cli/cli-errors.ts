@@ -5,6 +5,7 @@ import {
   NotFoundError,
   PartialSchemaError,
   IncompatibleSchemaError,
+  SchemaMismatchError,
   ValidationError,
 } from "../errors.js";
 
@@ -32,9 +33,13 @@ export class CliError extends Error {
 export function describeError(error: unknown, databaseLabel: string): { message: string; code: number } {
   if (error instanceof CliError) return { message: error.message, code: error.code };
   const openFailure = (error as { cause?: { code?: unknown } } | null)?.cause?.code;
-  if (error instanceof ConfigurationError && /^SQLITE_(CANTOPEN|PERM|READONLY)/.test(String(openFailure))) {
-    // The file is missing (a reading command never creates one) or this user may not open it.
+  if (error instanceof ConfigurationError && /^SQLITE_(CANTOPEN|PERM|READONLY|NOTADB)/.test(String(openFailure))) {
+    // The file is missing (a reading command never creates one), this user may
+    // not open it, or it is not a SQLite database at all.
     return { message: `cannot open ${databaseLabel}: ${error.message}`, code: EXIT.unreachable };
+  }
+  if (error instanceof SchemaMismatchError && error.found === "unmigrated") {
+    return { message: `${databaseLabel}: ${error.message}`, code: EXIT.notMigrated };
   }
   if (error instanceof ConfigurationError || error instanceof ValidationError) {
     return { message: error.message, code: EXIT.usage };
@@ -52,11 +57,19 @@ export function describeError(error: unknown, databaseLabel: string): { message:
   if (code === "42501") {
     return { message: `the role connecting to ${databaseLabel} lacks privileges: ${message}`, code: EXIT.unreachable };
   }
+  // TLS: the server refused it, or its certificate was not trusted (Node's TLS error codes).
+  if (/does not support SSL|ssl|certificate/i.test(message) && (code === undefined || /CERT|SSL|TLS|SIGNED/.test(String(code)))) {
+    return { message: `cannot connect to ${databaseLabel}: ${message}`, code: EXIT.unreachable };
+  }
   if (code === "42P01" || /no such table/i.test(message)) {
     return { message: `${databaseLabel} is not migrated (${message}); run \`kwp migrate\` first`, code: EXIT.notMigrated };
   }
-  if (/^SQLITE_(CANTOPEN|PERM)/.test(String(code)) || code === "EACCES") {
+  if (/^SQLITE_(CANTOPEN|PERM|NOTADB)/.test(String(code)) || code === "EACCES") {
     return { message: `cannot open ${databaseLabel}: ${message}`, code: EXIT.unreachable };
+  }
+  // A read-only file (or directory), opened for a command that writes.
+  if (/^SQLITE_READONLY/.test(String(code)) || code === "25006") {
+    return { message: `cannot write to ${databaseLabel}: ${message}`, code: EXIT.unreachable };
   }
   return { message, code: EXIT.failure };
 }

@@ -11,12 +11,19 @@ export interface Interruption {
 /**
  * Ctrl-C (SIGINT) or SIGTERM asks a long command to stop: `stop` runs once, so
  * the command can finish what is in hand, clean up and report. A second signal
- * while it does so ends the process at once.
+ * while it does so ends the process at once, after `stopNow` (restore the
+ * terminal, say what was left undone).
  */
-export function onInterrupt(stop: () => void): Interruption {
+export function onInterrupt(stop: () => void, stopNow: () => void = () => {}): Interruption {
   let received: NodeJS.Signals | undefined;
   const handler = (signal: NodeJS.Signals) => {
-    if (received) process.exit(INTERRUPTED_EXIT_CODE);
+    if (received) {
+      try {
+        stopNow();
+      } finally {
+        process.exit(INTERRUPTED_EXIT_CODE);
+      }
+    }
     received = signal;
     stop();
   };

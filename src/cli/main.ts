@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
-import { CliContext, DEFAULT_URL } from "./cli-context.js";
+import { CliContext, DEFAULT_URL, type CommandAccess } from "./cli-context.js";
 import { packageVersion } from "./package-version.js";
 import { WorkflowPersistenceError } from "../errors.js";
-import { describeError, EXIT } from "./cli-errors.js";
+import { CliError, describeError, EXIT } from "./cli-errors.js";
 import { createOutput } from "./output.js";
-import { demoCommand } from "./commands/demo-command.js";
+import { DEMO_URL, demoCommand } from "./commands/demo-command.js";
 import { jobsCommand, runCommand, runsCommand, statsCommand } from "./commands/inspect-commands.js";
 import { pruneCommand, releaseStaleCommand } from "./commands/maintenance-commands.js";
 import { migrateCommand, prismaMigrationCommand } from "./commands/migrate-command.js";
@@ -33,12 +33,23 @@ export function buildProgram(): Command {
     // With --json, usage errors are JSON on stdout too (see main below).
     .configureOutput({ writeErr: (text) => void (json ? undefined : process.stderr.write(text)) });
 
-  /** `reads`: the command only reads (a missing SQLite file is then an error, never created). */
-  const run = (action: (cli: CliContext) => Promise<void>, reads = false) => async () => {
+  /**
+   * `mode`: what the command does with the database (CommandAccess);
+   * `defaultUrl`: its own database when no --url or DATABASE_URL names one.
+   */
+  const run = (action: (cli: CliContext) => Promise<void>, mode: CommandAccess, defaultUrl = DEFAULT_URL) => async () => {
     const options = program.opts<{ url: string; json?: boolean; verbose?: boolean; readonly?: boolean; schema?: string }>();
-    const access = { reads, readonly: options.readonly === true, ...(options.schema !== undefined ? { schema: options.schema } : {}) };
-    const cli = new CliContext(options.url, createOutput(options.json === true), options.verbose === true, access);
+    const access = { mode, readonly: options.readonly === true, ...(options.schema !== undefined ? { schema: options.schema } : {}) };
+    const byDefault = program.getOptionValueSource("url") === "default";
+    const url = byDefault ? defaultUrl : options.url;
+    if (byDefault && !options.json) {
+      process.stderr.write(`(no --url or DATABASE_URL: using ${url}; for PostgreSQL give --url postgres://user@host/db)\n`);
+    }
+    const cli = new CliContext(url, createOutput(options.json === true), options.verbose === true, access);
     try {
+      if (mode === "write" && access.readonly) {
+        throw new CliError("this command writes to the database, and --readonly forbids writing: leave --readonly out", EXIT.usage);
+      }
       await action(cli);
     } catch (error) {
       const { message, code } = describeError(error, cli.label);
@@ -59,7 +70,7 @@ export function buildProgram(): Command {
     .option("--no-performance-indexes", "apply only the Prisma schema, not the optional migrations")
     .option("--target <version>", "the engine contract's schema: 0.1 (default) or 0.12 (upgrades a 0.1 database, rows kept)")
     .option("--blob-store", "also create this library's blob store table (kwp_blobs), for createKyselyBlobStore")
-    .action((options) => run((cli) => migrateCommand(cli, options), options.status === true)());
+    .action((options) => run((cli) => migrateCommand(cli, options), options.status === true ? "read" : "create")());
 
   program
     .command("prisma-migration")
@@ -68,39 +79,42 @@ export function buildProgram(): Command {
     .option("--dry-run", "print the migration's SQL instead of writing the folder")
     .option("--target <version>", "write the upgrade to this engine contract version (0.12) instead")
     .option("--blob-store", "write the blob store table (and print its Prisma model block) instead")
-    .action((options) => run((cli) => prismaMigrationCommand(cli, options))());
+    .action((options) => run((cli) => prismaMigrationCommand(cli, options), "read")());
 
   program
     .command("demo")
     .description("the main job: run realistic multi-stage workflows through the library and summarise")
     .option("--workers <n>", "concurrent worker loops", positiveInteger("--workers"), 4)
     .option("--runs <n>", "workflows to run", positiveInteger("--runs"), 10)
-    .action((options) => run((cli) => demoCommand(cli, options))());
+    .action((options) => run((cli) => demoCommand(cli, options), "create", DEMO_URL)());
 
   program
     .command("runs")
     .description("list workflow runs, newest first")
     .option("--status <status>", "only runs with this status")
     .option("--limit <n>", "how many", positiveInteger("--limit"), 20)
-    .action((options) => run((cli) => runsCommand(cli, options), true)());
+    .action((options) => run((cli) => runsCommand(cli, options), "read")());
 
   program
     .command("run <id>")
     .description("one run: its stages, artifacts and last logs")
-    .action((id: string) => run((cli) => runCommand(cli, id), true)());
+    .action((id: string) => run((cli) => runCommand(cli, id), "read")());
 
-  program.command("jobs").description("job queue: counts by status, oldest pending, stale RUNNING").action(() => run(jobsCommand, true)());
+  program.command("jobs").description("job queue: counts by status, oldest pending, stale RUNNING").action(() => run(jobsCommand, "read")());
 
   program
     .command("stats <topicPrefix>")
     .description("AI calls, tokens and cost per model for a topic prefix")
-    .action((prefix: string) => run((cli) => statsCommand(cli, prefix), true)());
+    .action((prefix: string) => run((cli) => statsCommand(cli, prefix), "read")());
 
   program
     .command("release-stale")
-    .description("return RUNNING jobs whose lock went stale to the queue")
-    .option("--older-than <duration>", "lock age that counts as stale (e.g. 30s, 5m)", "5m")
-    .action((options) => run((cli) => releaseStaleCommand(cli, options))());
+    .description("return RUNNING jobs whose lock went stale to the queue (jobs out of attempts fail, with their stage and run)")
+    .option("--older-than <duration>", "lock age that counts as stale (e.g. 10m, 2h); below the queue's own 5m only with --force", "5m")
+    .option("--dry-run", "only show what would be released or failed")
+    .option("--yes", "act without asking (required when not on a terminal)")
+    .option("--force", "allow a threshold below the queue's own stale threshold (5m)")
+    .action((options) => run((cli) => releaseStaleCommand(cli, options), "write")());
 
   program
     .command("prune")
@@ -108,7 +122,7 @@ export function buildProgram(): Command {
     .requiredOption("--completed-before <duration>", "age of the finished work to delete (e.g. 30d)")
     .option("--dry-run", "only count what would be deleted")
     .option("--yes", "delete without asking (required when not on a terminal)")
-    .action((options) => run((cli) => pruneCommand(cli, options))());
+    .action((options) => run((cli) => pruneCommand(cli, options), "write")());
 
   return program;
 }
@@ -125,6 +139,8 @@ const EXIT_NAMES: Record<number, string> = Object.fromEntries(
 );
 
 export async function main(argv: string[]): Promise<void> {
+  // An empty DATABASE_URL names no database: the default applies, as when it is unset.
+  if (process.env.DATABASE_URL === "") delete process.env.DATABASE_URL;
   try {
     await buildProgram().parseAsync(argv);
   } catch (error) {

@@ -17,24 +17,25 @@ export interface AbandonedJob {
  * left as it is). A job's stageId names the stage within its run
  * (`workflow_stages.stageId`).
  */
-export async function failAbandonedWork(ctx: QueryContext, jobs: readonly AbandonedJob[]): Promise<void> {
-  if (jobs.length === 0) return;
+export async function failAbandonedWork(ctx: QueryContext, jobs: readonly AbandonedJob[]): Promise<{ stages: number; runs: number }> {
+  if (jobs.length === 0) return { stages: 0, runs: 0 };
   const { dialect } = ctx;
   const now = dialect.now();
   const running = dialect.enumValue("Status", "RUNNING");
   const failed = dialect.enumValue("Status", "FAILED");
-  await ctx.db
+  const stages = await ctx.db
     .updateTable("workflow_stages")
     .set({ status: failed, errorMessage: ABANDONED_STAGE_ERROR, completedAt: now, updatedAt: now })
     .where("status", "=", running)
     .where((eb) =>
       eb.or(jobs.map((job) => eb.and([eb("workflowRunId", "=", job.workflowRunId), eb("stageId", "=", job.stageId)]))),
     )
-    .execute();
-  await ctx.db
+    .executeTakeFirst();
+  const runs = await ctx.db
     .updateTable("workflow_runs")
     .set({ status: failed, completedAt: now, updatedAt: now })
     .where("status", "=", running)
     .where("id", "in", [...new Set(jobs.map((job) => job.workflowRunId))])
-    .execute();
+    .executeTakeFirst();
+  return { stages: Number(stages.numUpdatedRows), runs: Number(runs.numUpdatedRows) };
 }

@@ -7,6 +7,7 @@ import { openDatabase } from "../../src/database/open-database.js";
 import { createKyselyJobQueue } from "../../src/queue/kysely-job-queue.js";
 import { json, kwp, kwpOnTerminal } from "../support/kwp.js";
 import { createTestDatabase, DATABASE_TYPES } from "../support/test-databases.js";
+import { testRole } from "../support/test-roles.js";
 
 describe.each(DATABASE_TYPES)("kwp on %s", (databaseType) => {
   it("migrates, runs the demo to completion, and shows what is stored", { timeout: 120_000 }, async () => {
@@ -70,8 +71,23 @@ describe.each(DATABASE_TYPES)("kwp on %s", (databaseType) => {
         await db.destroy();
       }
       await new Promise((resolve) => setTimeout(resolve, 20));
-      expect(json(await kwp(url, "--json", "release-stale", "--older-than", "5ms"))).toEqual({ released: 1 });
-      expect(json(await kwp(url, "--json", "release-stale"))).toEqual({ released: 0 });
+      // Below the queue's own threshold (5m) only with --force: the job may be in a live worker's hands.
+      const tooSoon = await kwp(url, "release-stale", "--older-than", "5ms");
+      expect(tooSoon.code).toBe(2);
+      expect(tooSoon.stderr).toMatch(/below the queue's own stale threshold \(5m\).*--force/);
+      const look = json(await kwp(url, "--json", "release-stale", "--older-than", "5ms", "--force", "--dry-run"));
+      expect(look).toMatchObject({ dryRun: true, toRelease: 1, toFail: 0, jobs: [{ workflowRunId: "r", stageId: "s", workerId: "crashed-worker" }] });
+      // Not on a terminal and not confirmed: refused after showing the job; on a terminal, "n" keeps it.
+      const unconfirmedRelease = await kwp(url, "release-stale", "--older-than", "5ms", "--force");
+      expect(unconfirmedRelease.code).toBe(2);
+      expect(unconfirmedRelease.stderr).toMatch(/will return 1 stale job\(s\) back to PENDING and 0 out of attempts[\s\S]*crashed-worker[\s\S]*pass --yes/);
+      const declinedRelease = await kwpOnTerminal(url, "n\n", "release-stale", "--older-than", "5ms", "--force");
+      expect(declinedRelease.stdout).toContain("nothing released");
+      expect(declinedRelease.code).toBe(1);
+      expect(json(await kwp(url, "--json", "release-stale", "--older-than", "5ms", "--force", "--yes"))).toEqual({
+        dryRun: false, released: 1, failed: 0, stagesFailed: 0, runsFailed: 0,
+      });
+      expect(json(await kwp(url, "--json", "release-stale"))).toMatchObject({ released: 0, failed: 0 });
 
       const dryRun = json(await kwp(url, "--json", "prune", "--completed-before", "0s", "--dry-run"));
       expect(dryRun).toMatchObject({ dryRun: true, deleted: false, runs: 2, jobs: 14 });
@@ -141,9 +157,9 @@ describe("kwp errors", () => {
 
       await kwp(database.url, "migrate");
       expect((await kwp(database.url, "--readonly", "jobs")).code).toBe(0);
-      const write = await kwp(database.url, "--readonly", "release-stale", "--older-than", "1s");
-      expect(write.code).toBe(1);
-      expect(write.stderr).toMatch(/readonly database/);
+      const write = await kwp(database.url, "--readonly", "release-stale", "--yes");
+      expect(write.code).toBe(2);
+      expect(write.stderr).toMatch(/--readonly forbids writing/);
     } finally {
       await database.dispose();
     }
@@ -198,10 +214,11 @@ describe("kwp errors", () => {
     try {
       await kwp(database.url, "migrate");
       const db = openDatabase(database.url);
-      await sql`do $$ begin create role kwp_no_access login; exception when duplicate_object or unique_violation then null; end $$`.execute(db);
+      const role = testRole("kwp_no_access");
+      await sql`do $$ begin create role ${sql.id(role)} login; exception when duplicate_object or unique_violation then null; end $$`.execute(db);
       await db.destroy();
       const url = new URL(database.url);
-      url.username = "kwp_no_access";
+      url.username = role;
       url.password = "";
       const status = await kwp(url.toString(), "migrate", "--status");
       expect(status.stdout).not.toContain("pending");

@@ -4,6 +4,7 @@ import { writePrismaContractMigration, writePrismaPerformanceMigration } from ".
 import { dialectSupportFor } from "../../src/dialects/detect-database-type.js";
 import { createKyselyJobQueue } from "../../src/queue/kysely-job-queue.js";
 import { createKyselyWorkflowPersistence } from "../../src/persistence/kysely-workflow-persistence.js";
+import { createKyselyWorkflowPersistence012 } from "../../src/persistence/kysely-workflow-persistence-0.12.js";
 import { catalogDiff, ignoringColumnOrder } from "../support/catalog-diff.js";
 import { applyRawSql } from "../support/raw-sql.js";
 import { referenceDdl, referenceDdlFolder } from "../support/reference-ddl.js";
@@ -97,6 +98,6 @@ describe.each(DATABASE_TYPES)("Prisma's tools on a database Prisma manages (%s)"
 
     db = database.open();
     expect(await migrateToLatest(db, { target: "0.12" })).toMatchObject({ prismaManaged: true, applied: [] });
-    expect((await createKyselyWorkflowPersistence(db).getRun(run.id))?.input).toEqual({ kept: true });
+    expect((await createKyselyWorkflowPersistence012(db).getRun(run.id))?.input).toEqual({ kept: true });
   });
 });

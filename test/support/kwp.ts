@@ -17,10 +17,35 @@ export function kwp(url: string | undefined, ...args: string[]): Promise<ChildRe
   });
 }
 
-/** What to type on the terminal, and when: once the output shows `after`, `delayMs` later. */
+/**
+ * Runs `kwp <args>` as an ordinary user: as `nobody` when the tests run as
+ * root (root may write to any file, so read-only files need another user);
+ * as is otherwise. Files it must reach need to be readable by that user.
+ */
+export function kwpAsUser(url: string, ...args: string[]): Promise<ChildResult> {
+  const user = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [KWP_BIN, "--url", url, ...args], {
+      ...user,
+      env: { ...process.env, DATABASE_URL: "", NO_COLOR: "1" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => (stdout += chunk));
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    child.once("error", reject);
+    child.once("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+}
+
+/**
+ * What to type on the terminal, and when: once the output shows `after`,
+ * `delayMs` later. `input` may be a script that types in steps.
+ */
 export interface TerminalInput {
   after: string;
-  input: string;
+  input: string | ((type: (text: string) => void) => Promise<void>);
   delayMs?: number;
 }
 
@@ -43,7 +68,8 @@ export function kwpOnTerminal(url: string, typed: string | TerminalInput, ...arg
       stdout += chunk;
       if (!answered && stdout.includes(after)) {
         answered = true;
-        setTimeout(() => child.stdin.write(input), delayMs);
+        const type = (text: string) => void child.stdin.write(text);
+        setTimeout(() => (typeof input === "string" ? type(input) : void input(type).catch(reject)), delayMs);
       }
     });
     let stderr = "";

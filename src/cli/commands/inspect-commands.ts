@@ -1,7 +1,7 @@
 import { NotFoundError } from "../../errors.js";
 import { createKyselyAICallLogger } from "../../ai-calls/kysely-ai-call-logger.js";
 import { createKyselyWorkflowPersistence } from "../../persistence/kysely-workflow-persistence.js";
-import { createKyselyJobQueue } from "../../queue/kysely-job-queue.js";
+import { getQueueStats } from "../../queue/queue-maintenance.js";
 import { STATUSES, type Status } from "../../types.js";
 import { lastLogs, listRuns, queueHealth } from "../admin-queries.js";
 import { createKyselyWorkflowPersistence012 } from "../../persistence/kysely-workflow-persistence-0.12.js";
@@ -47,8 +47,13 @@ export async function runCommand(cli: CliContext, id: string): Promise<void> {
     [
       `run ${run.id}: ${run.workflowName} (${run.workflowType}), ${run.status}, priority ${run.priority}` +
         (v012 ? `, version ${(run as { version?: number }).version}` : ""),
-      `created ${formatDate(run.createdAt)}, started ${formatDate(run.startedAt)}, completed ${formatDate(run.completedAt)}, ` +
-        `cost ${formatCost(run.totalCost)}, ${run.totalTokens} tokens`,
+      [
+        `created ${formatDate(run.createdAt)}`,
+        run.startedAt ? `started ${formatDate(run.startedAt)}` : "not started",
+        ...(run.completedAt ? [`completed ${formatDate(run.completedAt)}`] : []),
+        `cost ${formatCost(run.totalCost)}`,
+        `${run.totalTokens} tokens`,
+      ].join(", "),
       "",
       "stages:",
       v012 ? versionedStagesTable(stages) : table(
@@ -65,8 +70,7 @@ export async function runCommand(cli: CliContext, id: string): Promise<void> {
 }
 
 export async function jobsCommand(cli: CliContext): Promise<void> {
-  const queue = createKyselyJobQueue(cli.db, { listen: false, workerId: "kwp-cli" });
-  const counts = await queue.getQueueStats();
+  const counts = await getQueueStats(cli.queryContext());
   const health = await queueHealth(cli.queryContext(), 300_000);
   // 0.12: the outbox's backlog and the idempotency keys (stale: in progress for over 10 minutes, the engine's default).
   const contract012 = (await cli.contract()) === "0.12"

@@ -17,6 +17,7 @@ import {
 } from "../../database/migrations/prisma-migration-folder.js";
 import { checkContractVersion, contractChain, DEFAULT_CONTRACT_VERSION, type ContractVersion } from "../../database/migrations/contract-versions.js";
 import type { CliContext } from "../cli-context.js";
+import { dialectSupportOf } from "../../database/query-context.js";
 import { formatDate, table } from "../output.js";
 
 export interface MigrateCommandOptions {
@@ -33,7 +34,9 @@ export async function migrateCommand(cli: CliContext, options: MigrateCommandOpt
   const target = checkContractVersion(options.target ?? DEFAULT_CONTRACT_VERSION);
   if (options.sql) return printSql(cli, options.performanceIndexes, target, options.blobStore === true);
   if (options.status) {
-    const status = await getMigrationStatus(cli.db, { target });
+    // Without --target, the chain of the contract the database holds (a 0.12
+    // database's upgrade files are applied, not pending to it).
+    const status = await getMigrationStatus(cli.db, { target: options.target === undefined ? await cli.contract() : target });
     cli.output.result(status, () =>
       table(
         ["migration", "chain", "applied at", "state"],
@@ -48,8 +51,9 @@ export async function migrateCommand(cli: CliContext, options: MigrateCommandOpt
     ...(options.blobStore ? { blobStore: true } : {}),
   });
   cli.output.result(result, () => {
+    const schema = dialectSupportOf(cli.db).schema;
     const lines = [
-      `${cli.label} (${result.databaseType}):`,
+      `${cli.label} (${result.databaseType}${schema === undefined ? "" : `, schema ${schema}`}):`,
       `  applied:  ${result.applied.join(", ") || "nothing (up to date)"}`,
     ];
     if (result.adopted.length) {

@@ -6,6 +6,10 @@ import { DEMO_MODELS, DEMO_PIPELINE, LAST_GROUP, demoStage, stagesOfGroup, type 
 export interface DemoWorkerDeps {
   persistence: WorkflowPersistence;
   queue: JobQueue;
+  /** Claims the next job of this demo's runs (the queue's claim, limited to them: see demo-claims.ts). */
+  claim: () => Promise<DequeueResult | null>;
+  /** The prefix of this demo's run ids: work of other runs is never touched. */
+  runPrefix: string;
   aiCalls: AICallLogger;
   /** This demo's runs not claimed yet, shared by its workers (another demo's runs are not ours to start). */
   unclaimed: string[];
@@ -18,10 +22,11 @@ export interface DemoWorkerDeps {
 }
 
 /**
- * One worker loop of the demo, using only the library's public interfaces as
- * an engine would: claim this demo's pending runs, resume suspended jobs whose
- * time has come, and execute stage jobs (any run's, as engine workers do),
- * advancing each run group by group. Stops claiming once `signal` aborts; the
+ * One worker loop of the demo, using the library's public interfaces as an
+ * engine would: claim this demo's pending runs, resume its suspended jobs
+ * whose time has come, and execute its stage jobs, advancing each run group
+ * by group. Only this demo's work: jobs of other runs in the same database
+ * are neither claimed nor resumed. Stops claiming once `signal` aborts; the
  * job in hand is finished first.
  */
 export async function runDemoWorker(deps: DemoWorkerDeps, signal: AbortSignal): Promise<void> {
@@ -36,11 +41,12 @@ export async function runDemoWorker(deps: DemoWorkerDeps, signal: AbortSignal): 
       continue;
     }
     for (const ready of await queue.getSuspendedJobsReadyToPoll()) {
+      if (!ready.workflowRunId.startsWith(deps.runPrefix)) continue;
       if (await queue.resume(ready.jobId)) {
         await persistence.updateStageByRunAndStageId(ready.workflowRunId, ready.stageId, { resumeData: { approved: true, by: "demo-reviewer" } });
       }
     }
-    const job = await queue.dequeue();
+    const job = await deps.claim();
     if (job) {
       await executeJob(deps, job);
       continue;
