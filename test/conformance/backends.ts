@@ -13,6 +13,7 @@ import type { AICallLogger, JobQueue, WorkflowPersistence } from "../../src/type
 import { createPrismaClient, type PrismaMajor } from "../support/prisma-clients.js";
 import { openDatabase } from "../../src/database/open-database.js";
 import { createTestDatabase, type TestDatabase } from "../support/test-databases.js";
+import { testRole } from "../support/test-roles.js";
 import type { ContractVersion } from "../../src/database/migrations/contract-versions.js";
 import { createKyselyWorkflowPersistence012 } from "../../src/persistence/kysely-workflow-persistence-0.12.js";
 import { createKyselyJobQueue012 } from "../../src/queue/kysely-job-queue-0.12.js";
@@ -74,8 +75,8 @@ const kyselyBackend = (databaseType: DatabaseType): Backend => ({
   },
 });
 
-/** A PostgreSQL role that may only read and write rows: no DDL, no ownership. */
-export const DML_ONLY_ROLE = "kwp_dml_only";
+/** A PostgreSQL role that may only read and write rows: no DDL, no ownership (named per test run). */
+export const dmlOnlyRole = () => testRole("kwp_dml_only");
 
 /**
  * The direct implementation connected as a role with only SELECT, INSERT,
@@ -84,9 +85,10 @@ export const DML_ONLY_ROLE = "kwp_dml_only";
  */
 /** Creates the role (once per server) and grants it row access to the tables of `db`'s database. */
 export async function grantDmlOnlyRole(db: Kysely<any>): Promise<void> {
-  await sql`do $$ begin create role kwp_dml_only login; exception when duplicate_object or unique_violation then null; end $$`.execute(db);
-  await sql`grant usage on schema public to kwp_dml_only`.execute(db);
-  await sql`grant select, insert, update, delete on all tables in schema public to kwp_dml_only`.execute(db);
+  const role = sql.id(dmlOnlyRole());
+  await sql`do $$ begin create role ${role} login; exception when duplicate_object or unique_violation then null; end $$`.execute(db);
+  await sql`grant usage on schema public to ${role}`.execute(db);
+  await sql`grant select, insert, update, delete on all tables in schema public to ${role}`.execute(db);
 }
 
 const leastPrivilegeBackend: Backend = {
@@ -96,7 +98,7 @@ const leastPrivilegeBackend: Backend = {
   async connect(database, db, contract = "0.1") {
     await grantDmlOnlyRole(db);
     const url = new URL(database.url);
-    url.username = DML_ONLY_ROLE;
+    url.username = dmlOnlyRole();
     url.password = "";
     const roleDb = openDatabase(url.toString());
     const { persistence, jobQueue } = KYSELY_FACTORIES[contract];

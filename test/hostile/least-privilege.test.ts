@@ -2,7 +2,7 @@ import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
 import { migrateToLatest } from "../../src/database/migrations/migrate.js";
 import { openDatabase } from "../../src/database/open-database.js";
-import { DML_ONLY_ROLE, grantDmlOnlyRole } from "../conformance/backends.js";
+import { dmlOnlyRole, grantDmlOnlyRole } from "../conformance/backends.js";
 import { createPostgresDatabase } from "../support/test-databases.js";
 
 // The conformance suite runs as this role too ("kysely/postgresql as a DML-only
@@ -16,7 +16,7 @@ describe("the DML-only PostgreSQL role", () => {
       await migrateToLatest(admin);
       await grantDmlOnlyRole(admin);
       const url = new URL(database.url);
-      url.username = DML_ONLY_ROLE;
+      url.username = dmlOnlyRole();
       const role = openDatabase(url.toString());
       try {
         await expect(role.selectFrom("job_queue").selectAll().execute()).resolves.toEqual([]);

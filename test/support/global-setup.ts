@@ -2,6 +2,7 @@ import type { TestProject } from "vitest/node";
 import { findPostgresServer } from "./find-postgres-server.js";
 import { generatePrismaClient, PRISMA_MAJORS } from "./prisma-clients.js";
 import { findPgBouncer, startPgBouncer } from "./pgbouncer.js";
+import { dropTestRoles, newRoleSuffix } from "./test-roles.js";
 
 /** PgBouncer for the transaction-pooler tests: required in CI (.ci/run installs it), optional elsewhere. */
 async function startPooler(serverUrl: string) {
@@ -35,8 +36,11 @@ export default async function setup(project: TestProject) {
   project.provide("postgresUrl", server.url);
   const pgbouncer = await startPooler(server.url);
   project.provide("pgbouncerUrl", pgbouncer?.url ?? "");
+  const roleSuffix = newRoleSuffix();
+  project.provide("roleSuffix", roleSuffix);
   return async () => {
     await pgbouncer?.stop();
+    await dropTestRoles(server.url, roleSuffix).catch((error: Error) => console.log(`[tests] roles not dropped: ${error.message}`));
     await server.stop();
   };
 }
