@@ -16,7 +16,12 @@ export interface ConsumerProject {
  * so nothing of this repository's node_modules is visible) and only the
  * `dependencies` named (linked from this repository's node_modules) beside it.
  */
-export function consumerProject(label: string, dependencies: readonly string[]): ConsumerProject {
+export function consumerProject(
+  label: string,
+  dependencies: readonly string[],
+  /** Packages installed under another name here: `{ kysely: "kysely-0.29" }` links that one as `kysely`. */
+  aliases: Readonly<Record<string, string>> = {},
+): ConsumerProject {
   const folder = mkdtempSync(join(tmpdir(), `kwp-${label}-`));
   const installed = join(folder, "node_modules/kysely-workflow-persistence");
   mkdirSync(installed, { recursive: true });
@@ -25,7 +30,7 @@ export function consumerProject(label: string, dependencies: readonly string[]):
   }
   for (const dependency of dependencies) {
     mkdirSync(dirname(join(folder, "node_modules", dependency)), { recursive: true });
-    symlinkSync(join(repositoryRoot, "node_modules", dependency), join(folder, "node_modules", dependency));
+    symlinkSync(join(repositoryRoot, "node_modules", aliases[dependency] ?? dependency), join(folder, "node_modules", dependency));
   }
   return { folder, remove: () => rmSync(folder, { recursive: true, force: true }) };
 }

@@ -1,4 +1,5 @@
-import { Migrator, type Kysely, type MigrationResultSet, type MigratorProps } from "kysely";
+import type { Kysely, MigrationResultSet, MigratorProps } from "kysely";
+import { Migrator } from "./kysely-migrator.js";
 import { setTimeout as sleep } from "node:timers/promises";
 import { join } from "node:path";
 import {
