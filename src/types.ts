@@ -164,7 +164,7 @@ export interface UpdateStageInput {
 
 /**
  * Creates the stage (workflowRunId, stageId) or, when it exists, applies
- * `update`, which may change only `status` and `startedAt`.
+ * `update` (every UpdateStageInput field it gives).
  */
 export interface UpsertStageInput {
   workflowRunId: string;
