@@ -64,6 +64,45 @@ export class TransactionScopeError extends ConfigurationError {
 }
 
 /**
+ * The database failed a call for a reason no check of the input could
+ * foresee (the connection was lost, a permission is missing, the server
+ * refused): the driver's error is `cause`, its SQLSTATE (or SQLite code)
+ * `databaseCode`. What was written before it is undone where the call was
+ * one statement or one transaction.
+ */
+export class DatabaseError extends WorkflowPersistenceError {
+  /** The public method that was called. */
+  readonly operation: string;
+  /** PostgreSQL's SQLSTATE, SQLite's result code or the system error code, when the driver gave one. */
+  readonly databaseCode: string | undefined;
+
+  constructor(operation: string, databaseCode: string | undefined, message: string, options: { cause: unknown }, code = "DATABASE_ERROR") {
+    super(code, `${operation}: ${message}`, options);
+    this.operation = operation;
+    this.databaseCode = databaseCode;
+  }
+}
+
+/**
+ * The transaction the call ran in can only roll back: a statement in it
+ * failed earlier (and was caught), and PostgreSQL then ignores every
+ * statement until the transaction ends; `withTransaction` rejects with this
+ * when the database rolled back instead of committing. Nothing of the
+ * transaction was committed.
+ */
+export class TransactionAbortedError extends DatabaseError {
+  constructor(operation: string, cause: unknown) {
+    super(
+      operation,
+      "25P02",
+      "the transaction is aborted: an earlier statement in it failed, so the database rolls it back and runs nothing more in it; nothing of it was committed",
+      { cause },
+      "TRANSACTION_ABORTED",
+    );
+  }
+}
+
+/**
  * The database does not hold the tables the object was made for: it is not
  * migrated, or it holds another engine contract's schema than the entry the
  * object came from (the 0.1 API on a 0.12 database, or the reverse). Thrown

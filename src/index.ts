@@ -71,4 +71,6 @@ export {
   JobLeaseLostError,
   TransactionScopeError,
   SchemaMismatchError,
+  DatabaseError,
+  TransactionAbortedError,
 } from "./errors.js";

@@ -31,6 +31,8 @@ export {
   JobLeaseLostError,
   TransactionScopeError,
   SchemaMismatchError,
+  DatabaseError,
+  TransactionAbortedError,
   type OpenDatabaseOptions,
   type MigrateOptions,
   type MigrateResult,

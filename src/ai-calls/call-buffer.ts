@@ -21,6 +21,12 @@ export interface CallBufferOptions {
   onError: (error: unknown, calls: CreateAICallInput[]) => void;
 }
 
+/** A call waiting to be written, with what the caller passed (handed to onError if it cannot be). */
+interface Entry {
+  pending: PendingAICall;
+  input: CreateAICallInput;
+}
+
 /**
  * Buffers logged calls and writes them in multi-row INSERTs, one batch at a
  * time and in logging order. A failed write is retried with backoff and then
@@ -33,7 +39,7 @@ export class CallBuffer {
   /** Resolves once the database is known to hold ai_calls (rejects with a SchemaMismatchError otherwise). */
   readonly #ready: () => Promise<void>;
   readonly #options: CallBufferOptions;
-  #waiting: Array<{ pending: PendingAICall; input: CreateAICallInput }> = [];
+  #waiting: Entry[] = [];
   #timer: NodeJS.Timeout | undefined;
   /** The chain of writes; each flush appends to it, so batches never overlap. */
   #writes: Promise<void> = Promise.resolve();
@@ -68,23 +74,45 @@ export class CallBuffer {
     return this.#writes;
   }
 
-  async #write(chunk: Array<{ pending: PendingAICall; input: CreateAICallInput }>): Promise<void> {
+  async #write(chunk: Entry[]): Promise<void> {
     let lastError: unknown;
     for (let attempt = 1; attempt <= this.#options.maxAttempts; attempt++) {
       try {
-        // Never inside a transaction, even when the timer was armed in one:
-        // the calls happened (and cost) whatever a transaction decides.
-        await outsideTransactions(async () => {
-          await this.#ready();
-          await insertAICalls(this.#ctx, chunk.map((entry) => entry.pending));
-        });
+        await this.#insert(chunk);
         return;
       } catch (error) {
         lastError = error;
+        // A row the database refuses fails every attempt: find it instead.
+        if (chunk.length > 1 && this.#ctx.dialect.refusedRow(lastError)) return this.#isolate(chunk);
         if (attempt < this.#options.maxAttempts) await sleep(this.#options.retryDelayMs * 2 ** (attempt - 1));
       }
     }
     reportSafely(this.#options.onError, lastError, chunk.map((entry) => entry.input));
+  }
+
+  /**
+   * One call the database refuses must not cost the calls logged with it:
+   * halves are written on their own, down to the refused calls, which alone
+   * go to onError.
+   */
+  async #isolate(chunk: Entry[]): Promise<void> {
+    const middle = Math.ceil(chunk.length / 2);
+    for (const half of [chunk.slice(0, middle), chunk.slice(middle)]) {
+      try {
+        await this.#insert(half);
+      } catch (error) {
+        if (half.length > 1 && this.#ctx.dialect.refusedRow(error)) await this.#isolate(half);
+        else reportSafely(this.#options.onError, error, half.map((entry) => entry.input));
+      }
+    }
+  }
+
+  /** Never inside a transaction, even when the timer was armed in one: the calls happened (and cost) whatever a transaction decides. */
+  #insert(chunk: Entry[]): Promise<void> {
+    return outsideTransactions(async () => {
+      await this.#ready();
+      await insertAICalls(this.#ctx, chunk.map((entry) => entry.pending));
+    });
   }
 }
 

@@ -1,10 +1,12 @@
 import type { Kysely } from "kysely";
 import { createQueryContext, inWriteTransaction, type QueryContextOptions } from "../database/query-context.js";
 import { beforeDestroy } from "../database/database-handle.js";
-import { checkedOnFirstUse, checkSchema } from "../database/schema-check.js";
+import { checkSchema } from "../database/schema-check.js";
+import { publicApi } from "../database/public-api.js";
+import { checkKysely, loggerOptions, parseOptions } from "../validation/factory-options.js";
 import { ConfigurationError, TransactionScopeError, ValidationError, WorkflowPersistenceError } from "../errors.js";
 import type { AICallLogger, CreateAICallInput } from "../types.js";
-import { createAICallSchema, createAICallsSchema, nonEmptyTextSchema, textSchema } from "../validation/input-schemas.js";
+import { createAICallSchema, createAICallsSchema, keySchema, nonEmptyKeySchema } from "../validation/input-schemas.js";
 import { parseInput } from "../validation/parse-input.js";
 import { insertAICalls, type ParsedAICall, type PendingAICall } from "./ai-call-rows.js";
 import { aiCallStats, isBatchRecorded } from "./ai-call-stats.js";
@@ -25,6 +27,8 @@ export class LoggerClosedError extends WorkflowPersistenceError {
  * logged before them.
  */
 export function createKyselyAICallLogger(db: Kysely<any>, options: KyselyAICallLoggerOptions = {}): AICallLogger {
+  checkKysely("createKyselyAICallLogger", db);
+  parseOptions("createKyselyAICallLogger", loggerOptions, options);
   if (db.isTransaction) {
     // Its buffered writes happen later, after the transaction has ended.
     throw new ConfigurationError(
@@ -79,7 +83,7 @@ export function createKyselyAICallLogger(db: Kysely<any>, options: KyselyAICallL
     },
 
     async logBatchResults(batchId: string, results: CreateAICallInput[]): Promise<void> {
-      parseInput("logBatchResults", "batchId", nonEmptyTextSchema, batchId);
+      parseInput("logBatchResults", "batchId", nonEmptyKeySchema, batchId);
       const parsed = parseInput("logBatchResults", "results", createAICallsSchema, results).map((call, index) => ({
         ...call,
         metadata: JSON.stringify({ ...metadataObject(call.metadata, index), batchId }),
@@ -89,13 +93,13 @@ export function createKyselyAICallLogger(db: Kysely<any>, options: KyselyAICallL
     },
 
     async getStats(topicPrefix: string) {
-      parseInput("getStats", "topicPrefix", textSchema, topicPrefix);
+      parseInput("getStats", "topicPrefix", keySchema, topicPrefix);
       await flushUnlessInTransaction();
       return aiCallStats(ctx, topicPrefix);
     },
 
     async isRecorded(batchId: string) {
-      parseInput("isRecorded", "batchId", nonEmptyTextSchema, batchId);
+      parseInput("isRecorded", "batchId", nonEmptyKeySchema, batchId);
       await flushUnlessInTransaction();
       return isBatchRecorded(ctx, batchId);
     },
@@ -113,7 +117,7 @@ export function createKyselyAICallLogger(db: Kysely<any>, options: KyselyAICallL
     },
   };
   // logCall is synchronous (its writes check in the buffer); flush and close must work anywhere.
-  return checkedOnFirstUse(logger, ctx, {}, ["logCall", "flush", "close"]);
+  return publicApi(logger, ctx, { expectation: {}, except: ["logCall", "flush", "close"] });
 }
 
 /** A result's metadata as an object to add batchId to (absent → {}). */

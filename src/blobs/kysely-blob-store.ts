@@ -2,11 +2,12 @@ import type { Kysely } from "kysely";
 import { ConfigurationError, NotFoundError, ValidationError } from "../errors.js";
 import { createQueryContext, type QueryContext, type QueryContextOptions } from "../database/query-context.js";
 import { jsonColumn, parseInput } from "../validation/parse-input.js";
-import { textSchema, idSchema } from "../validation/input-schemas.js";
+import { keySchema, nonEmptyKeySchema } from "../validation/input-schemas.js";
 import { utf8ByteLength } from "../validation/json-text.js";
 import type { BlobStore } from "./blob-store.js";
 import { blobsTable } from "./blobs-table.js";
-import { checkedOnFirstUse } from "../database/schema-check.js";
+import { publicApi } from "../database/public-api.js";
+import { blobStoreOptions, checkKysely, parseOptions } from "../validation/factory-options.js";
 
 export interface KyselyBlobStoreOptions extends QueryContextOptions {
   /** Largest value, in bytes of JSON; a larger one is a ValidationError. Default 64 MiB. */
@@ -29,6 +30,8 @@ const valueSchema = jsonColumn("required");
  * method is one statement.
  */
 export function createKyselyBlobStore(db: Kysely<any>, options: KyselyBlobStoreOptions = {}): BlobStore {
+  checkKysely("createKyselyBlobStore", db);
+  parseOptions("createKyselyBlobStore", blobStoreOptions, options);
   const maxBytes = options.maxBlobBytes ?? DEFAULT_MAX_BLOB_BYTES;
   if (!Number.isInteger(maxBytes) || maxBytes < 1) {
     throw new ConfigurationError(`maxBlobBytes must be a positive whole number, got ${maxBytes}`);
@@ -41,12 +44,12 @@ export function createKyselyBlobStore(db: Kysely<any>, options: KyselyBlobStoreO
     delete: (key) => remove(ctx, key),
     list: (prefix) => list(ctx, prefix),
   };
-  return checkedOnFirstUse(store, ctx, { table: BLOBS_TABLE });
+  return publicApi(store, ctx, { expectation: { table: BLOBS_TABLE } });
 }
 
 /** INSERT … ON CONFLICT (key) DO UPDATE: the value, its size and updatedAt replaced; createdAt kept. */
 async function put(ctx: QueryContext, key: string, data: unknown, maxBytes: number): Promise<void> {
-  parseInput("put", "key", idSchema, key);
+  parseInput("put", "key", nonEmptyKeySchema, key);
   const text = parseInput("put", "data", valueSchema, data);
   const size = utf8ByteLength(text);
   if (size > maxBytes) throw new ValidationError("put", "data", `is ${size} bytes of JSON, more than maxBlobBytes (${maxBytes})`);
@@ -59,25 +62,25 @@ async function put(ctx: QueryContext, key: string, data: unknown, maxBytes: numb
 }
 
 async function get(ctx: QueryContext, key: string): Promise<unknown> {
-  parseInput("get", "key", idSchema, key);
+  parseInput("get", "key", nonEmptyKeySchema, key);
   const row = await blobsTable(ctx).selectFrom("kwp_blobs").select("data").where("key", "=", key).executeTakeFirst();
   if (!row) throw new NotFoundError("get", "blob", key);
   return JSON.parse(String(row.data));
 }
 
 async function has(ctx: QueryContext, key: string): Promise<boolean> {
-  parseInput("has", "key", idSchema, key);
+  parseInput("has", "key", nonEmptyKeySchema, key);
   const row = await blobsTable(ctx).selectFrom("kwp_blobs").select("key").where("key", "=", key).executeTakeFirst();
   return row !== undefined;
 }
 
 async function remove(ctx: QueryContext, key: string): Promise<void> {
-  parseInput("delete", "key", idSchema, key);
+  parseInput("delete", "key", nonEmptyKeySchema, key);
   await blobsTable(ctx).deleteFrom("kwp_blobs").where("key", "=", key).execute();
 }
 
 async function list(ctx: QueryContext, prefix: string): Promise<string[]> {
-  parseInput("list", "prefix", textSchema, prefix);
+  parseInput("list", "prefix", keySchema, prefix);
   const rows = await blobsTable(ctx)
     .selectFrom("kwp_blobs")
     .select("key")

@@ -5,7 +5,9 @@ import {
   NotFoundError,
   PartialSchemaError,
   IncompatibleSchemaError,
+  DatabaseError,
   SchemaMismatchError,
+  TransactionAbortedError,
   ValidationError,
 } from "../errors.js";
 
@@ -41,6 +43,12 @@ export function describeError(error: unknown, databaseLabel: string): { message:
   if (error instanceof SchemaMismatchError && error.found === "unmigrated") {
     return { message: `${databaseLabel}: ${error.message}`, code: EXIT.notMigrated };
   }
+  // What the driver said decides the exit code (a refused connection, a missing table, …).
+  if (error instanceof DatabaseError && !(error instanceof TransactionAbortedError)) return describeDriverError(error.cause, databaseLabel);
+  return describeDriverError(error, databaseLabel);
+}
+
+function describeDriverError(error: unknown, databaseLabel: string): { message: string; code: number } {
   if (error instanceof ConfigurationError || error instanceof ValidationError) {
     return { message: error.message, code: EXIT.usage };
   }

@@ -5,7 +5,8 @@ import type { Database } from "./database.js";
 import { registeredDialectSupport } from "./dialect-overrides.js";
 import { directStatementsOf, type DirectStatements } from "./direct-statements.js";
 import { newId } from "./ids.js";
-import { ConfigurationError } from "../errors.js";
+import { ConfigurationError, TransactionAbortedError } from "../errors.js";
+import { isAbortedTransaction } from "./database-errors.js";
 import { openTransactionOf, runAsTransactionOf } from "./ambient-transaction.js";
 import { withSavepoint } from "./savepoint.js";
 import { CONTRACT_0_1 } from "../contracts/contract-0.1.js";
@@ -114,8 +115,32 @@ export async function inWriteTransaction<T>(ctx: QueryContext, work: (tx: QueryC
     const tx: QueryContext = { ...ctx };
     return withSavepoint(tx.db, () => work(tx));
   }
-  return ctx.dialect.writeTransaction(ctx.db, (db) => {
-    const tx: QueryContext = { ...ctx, db: db as Kysely<Database>, inTransaction: true, direct: undefined };
-    return runAsTransactionOf(ctx.handle, tx.db, () => work(tx));
-  });
+  let workFailed = false;
+  try {
+    return await ctx.dialect.writeTransaction(ctx.db, (db) => {
+      const tx: QueryContext = { ...ctx, db: db as Kysely<Database>, inTransaction: true, direct: undefined };
+      return runAsTransactionOf(ctx.handle, tx.db, () =>
+        Promise.resolve().then(() => work(tx)).catch((error: unknown) => {
+          workFailed = true;
+          throw error;
+        }),
+      );
+    });
+  } catch (error) {
+    // The body succeeded but the database rolled back instead of committing:
+    // a statement in it had failed and was caught (PostgreSQL).
+    if (!workFailed && isAbortedTransaction(error)) throw new TransactionAbortedError("withTransaction", error);
+    throw error;
+  }
+}
+
+/**
+ * Runs one write that may fail on a constraint (a duplicate id, a missing
+ * run), which the caller turns into a ConflictError or NotFoundError, so that
+ * the failure leaves a caller's transaction usable: where a failed statement
+ * aborts the whole transaction (PostgreSQL), it runs under a savepoint inside
+ * one. Outside a transaction, or on SQLite, it runs as it is.
+ */
+export function mayViolateConstraint<T>(ctx: QueryContext, statement: () => Promise<T>): Promise<T> {
+  return ctx.inTransaction && ctx.dialect.failedStatementAbortsTransaction ? withSavepoint(ctx.db, statement) : statement();
 }

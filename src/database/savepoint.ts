@@ -29,3 +29,4 @@ export async function withSavepoint<T>(db: Kysely<any>, work: () => Promise<T>):
   await sql`release savepoint ${name}`.execute(db);
   return value;
 }
+

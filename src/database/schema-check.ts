@@ -63,19 +63,3 @@ function mismatch(wanted: ContractVersion, found: ContractVersion): string {
   }
   return `${holds}: upgrade the database with ${migrateCommand(wanted)}, which keeps every row, or use the ${found} entry, ${ENTRY[found]}.`;
 }
-
-/**
- * `api` with each of its async methods checking the database on first use
- * (see checkSchema) before it runs; `except` are left as they are (close,
- * which must work on any database, and synchronous methods).
- */
-export function checkedOnFirstUse<T extends object>(api: T, ctx: QueryContext, expectation: SchemaExpectation, except: readonly string[] = []): T {
-  let ready = false;
-  const ensure = () => checkSchema(ctx, expectation).then(() => void (ready = true));
-  const wrapped = { ...api } as Record<string, unknown>;
-  for (const [name, method] of Object.entries(api)) {
-    if (typeof method !== "function" || except.includes(name)) continue;
-    wrapped[name] = (...args: unknown[]) => (ready ? method(...args) : ensure().then(() => method(...args)));
-  }
-  return wrapped as T;
-}

@@ -79,6 +79,12 @@ export interface DialectSupport {
 
   /** Names the kind of constraint a database error violated, if it is one. */
   constraintViolation(error: unknown): "unique" | "foreign_key" | undefined;
+  /**
+   * Whether a statement failed because of a value in one of its rows (a
+   * constraint or trigger refused it, a value out of range), so that the same
+   * rows without it would be written; not a lost connection or a missing table.
+   */
+  refusedRow(error: unknown): boolean;
 
   /** Column names of a table in the connection's schema. */
   listColumns(db: Kysely<any>, table: string): Promise<string[]>;
@@ -109,6 +115,13 @@ export interface DialectSupport {
    * statement needs no transaction or lock to read what it then writes from.
    */
   readonly statementsRunAlone: boolean;
+  /**
+   * Whether a statement that fails inside a transaction aborts the whole
+   * transaction (PostgreSQL: every later statement fails until ROLLBACK),
+   * rather than undoing only itself (SQLite). Where it does, a write that may
+   * fail on a constraint runs under a savepoint inside a caller's transaction.
+   */
+  readonly failedStatementAbortsTransaction: boolean;
 
   // --- Claiming. ---
 

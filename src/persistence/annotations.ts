@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import { db012 } from "../contracts/tables-0.12.js";
-import { inWriteTransaction, type QueryContext } from "../database/query-context.js";
+import { inWriteTransaction, mayViolateConstraint, type QueryContext } from "../database/query-context.js";
 import type { DialectSupport } from "../dialects/dialect-support.js";
 import type { AnnotationFilters, CreateAnnotationInput, WorkflowAnnotationRecord } from "../interfaces/0.12/types.js";
 import { idSchema } from "../validation/input-schemas.js";
@@ -49,7 +49,7 @@ export async function appendAnnotations(ctx: QueryContext, inputs: CreateAnnotat
       .execute();
   try {
     if (rows.length <= MAX_ROWS_PER_INSERT) {
-      await insert(ctx, rows);
+      await mayViolateConstraint(ctx, () => insert(ctx, rows));
     } else {
       // Joins the caller's transaction when there is one (a second BEGIN would fail).
       await inWriteTransaction(ctx, async (tx) => {

@@ -1,10 +1,10 @@
 import { NotFoundError, ValidationError } from "../errors.js";
 import { missingReferenceError } from "./missing-reference-error.js";
-import type { QueryContext } from "../database/query-context.js";
+import { mayViolateConstraint, type QueryContext } from "../database/query-context.js";
 import type { SaveArtifactInput, WorkflowArtifactRecord } from "../types.js";
 import { utf8ByteLength } from "../validation/json-text.js";
 import { jsonColumn, parseInput } from "../validation/parse-input.js";
-import { idSchema, nonEmptyTextSchema, saveArtifactSchema } from "../validation/input-schemas.js";
+import { idSchema, MAX_KEY_BYTES, nonEmptyKeySchema, saveArtifactSchema } from "../validation/input-schemas.js";
 import { toArtifactRecord } from "./records.js";
 import { recordColumns } from "../database/record-columns.js";
 import { parameter, PreparedQueriesByShape } from "../database/prepared-query.js";
@@ -40,11 +40,13 @@ export async function saveArtifact(ctx: QueryContext, data: SaveArtifactInput, m
     ...(input.metadata !== undefined ? { metadata } : {}),
   };
   try {
-    await ctx.db
-      .insertInto("workflow_artifacts")
-      .values({ id: ctx.newId(), createdAt: now, workflowRunId: input.workflowRunId, key: input.key, workflowStageId, metadata, ...replaced })
-      .onConflict((conflict) => conflict.columns(["workflowRunId", "key"]).doUpdateSet(onUpdate))
-      .execute();
+    await mayViolateConstraint(ctx, () =>
+      ctx.db
+        .insertInto("workflow_artifacts")
+        .values({ id: ctx.newId(), createdAt: now, workflowRunId: input.workflowRunId, key: input.key, workflowStageId, metadata, ...replaced })
+        .onConflict((conflict) => conflict.columns(["workflowRunId", "key"]).doUpdateSet(onUpdate))
+        .execute(),
+    );
   } catch (error) {
     throw missingReferenceError(ctx, "saveArtifact", input, error);
   }
@@ -89,7 +91,7 @@ export async function listArtifacts(ctx: QueryContext, workflowRunId: string): P
 /** The database id of the stage row (workflowRunId, stageId), or null. */
 export async function getStageIdForArtifact(ctx: QueryContext, workflowRunId: string, stageId: string): Promise<string | null> {
   parseInput("getStageIdForArtifact", "workflowRunId", idSchema, workflowRunId);
-  parseInput("getStageIdForArtifact", "stageId", nonEmptyTextSchema, stageId);
+  parseInput("getStageIdForArtifact", "stageId", nonEmptyKeySchema, stageId);
   const row = await ctx.db
     .selectFrom("workflow_stages")
     .select("id")
@@ -114,11 +116,19 @@ export async function saveStageOutput(
 ): Promise<string> {
   const operation = "saveStageOutput";
   parseInput(operation, "workflowRunId", idSchema, workflowRunId);
-  parseInput(operation, "workflowType", nonEmptyTextSchema, workflowType);
-  parseInput(operation, "stageId", nonEmptyTextSchema, stageId);
+  parseInput(operation, "workflowType", nonEmptyKeySchema, workflowType);
+  parseInput(operation, "stageId", nonEmptyKeySchema, stageId);
   const text = parseInput(operation, "output", jsonColumn("required"), output);
   checkArtifactSize(operation, "output", text, maxBytes);
   const key = `workflow-v2/${workflowType}/${workflowRunId}/${stageId}/output.json`;
+  // The key is made of three inputs: loadArtifact must be able to take it back.
+  if (Buffer.byteLength(key, "utf8") > MAX_KEY_BYTES) {
+    throw new ValidationError(
+      operation,
+      "workflowType",
+      `with workflowRunId and stageId makes the artifact key ${Buffer.byteLength(key, "utf8")} bytes of UTF-8; keys hold at most ${MAX_KEY_BYTES}`,
+    );
+  }
   // One statement, built once per dialect and contract (the type label differs), re-bound per call.
   const prepared = stageOutputUpserts.forShape(ctx.dialect, ctx.contract.version, (db, dialect) => {
     const stageRowId = db
@@ -141,7 +151,7 @@ export async function saveStageOutput(
   });
   const values = { id: ctx.newId(), workflowRunId, stageId, key, data: text, size: utf8ByteLength(text), clock: ctx.dialect.clockValue() };
   try {
-    await prepared.execute(ctx, values);
+    await mayViolateConstraint(ctx, () => prepared.execute(ctx, values));
   } catch (error) {
     throw missingReferenceError(ctx, operation, { workflowRunId }, error);
   }
@@ -167,5 +177,5 @@ function artifactByKey(ctx: QueryContext, workflowRunId: string, key: string) {
 
 function checkKey(operation: string, workflowRunId: string, key: string): void {
   parseInput(operation, "workflowRunId", idSchema, workflowRunId);
-  parseInput(operation, "key", nonEmptyTextSchema, key);
+  parseInput(operation, "key", nonEmptyKeySchema, key);
 }

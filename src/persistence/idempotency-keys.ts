@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import { db012 } from "../contracts/tables-0.12.js";
-import { NotFoundError } from "../errors.js";
+import { NotFoundError, ValidationError } from "../errors.js";
 import type { QueryContext } from "../database/query-context.js";
 import type { AcquireIdempotencyKeyOptions, AcquireIdempotencyKeyResult } from "../interfaces/0.12/types.js";
 import {
@@ -100,6 +100,10 @@ export async function completeIdempotencyKey(
   parseInput("completeIdempotencyKey", "key", idempotencyKeySchema, key);
   parseInput("completeIdempotencyKey", "commandType", commandTypeSchema, commandType);
   const text = parseInput("completeIdempotencyKey", "result", commandResultSchema, result);
+  // Stored, it would read as "still in progress": the key would never replay.
+  if (text.includes(IN_PROGRESS_FIELD) && isInProgress(JSON.parse(text))) {
+    throw new ValidationError("completeIdempotencyKey", "result", `is the engine's in-progress marker (${IN_PROGRESS_FIELD}: "in_progress"), which no command result may be`);
+  }
   const { numUpdatedRows } = await db012(ctx)
     .updateTable("idempotency_keys")
     .set({ result: ctx.dialect.json(text) })

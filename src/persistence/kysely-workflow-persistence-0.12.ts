@@ -9,11 +9,15 @@ import type {
   CreateOutboxEventInput,
 } from "../interfaces/0.12/types.js";
 import * as annotations from "./annotations.js";
-import { checkedOnFirstUse } from "../database/schema-check.js";
+import { publicApi } from "../database/public-api.js";
+import type { SchemaExpectation } from "../database/schema-check.js";
+import { checkKysely, parseOptions, persistence012Options } from "../validation/factory-options.js";
 import * as idempotency from "./idempotency-keys.js";
 import {
   checkMaxArtifactBytes,
   sharedMethods,
+  transactionOf,
+  TRANSACTION_METHODS,
   type KyselyWorkflowPersistenceOptions,
 } from "./kysely-workflow-persistence.js";
 import * as outbox from "./outbox.js";
@@ -32,21 +36,23 @@ export function createKyselyWorkflowPersistence012(
   db: Kysely<any>,
   options: KyselyWorkflowPersistence012Options = {},
 ): WorkflowPersistence {
+  checkKysely("createKyselyWorkflowPersistence", db);
+  parseOptions("createKyselyWorkflowPersistence", persistence012Options, options);
   const maxArtifactBytes = checkMaxArtifactBytes(options);
   const ctx = createQueryContext(db, options, contract012(options));
-  return checkedOnFirstUse(persistenceOn(ctx, maxArtifactBytes), ctx, { contract: "0.12" });
+  return persistenceOn(ctx, maxArtifactBytes, { contract: "0.12" });
 }
 
-function persistenceOn(ctx: QueryContext, maxArtifactBytes: number): WorkflowPersistence {
-  const withTransaction = <T>(work: (tx: WorkflowPersistence) => Promise<T>) =>
-    inWriteTransaction(ctx, (tx) => work(persistenceOn(tx, maxArtifactBytes)));
+function persistenceOn(ctx: QueryContext, maxArtifactBytes: number, expectation?: SchemaExpectation): WorkflowPersistence {
+  const withTransaction = transactionOf(ctx, "withTransaction", (tx) => persistenceOn(tx, maxArtifactBytes));
   // The shared methods return the 0.12 fields at run time (the contract adds
   // them); their declared 0.1 types are narrowed here, in one place.
   const shared = sharedMethods(ctx, maxArtifactBytes) as unknown as Omit<
     WorkflowPersistence,
     "withTransaction" | "transaction" | keyof ReturnType<typeof added>
   >;
-  return { ...shared, ...added(ctx), withTransaction, transaction: withTransaction };
+  const api: WorkflowPersistence = { ...shared, ...added(ctx), withTransaction, transaction: withTransaction };
+  return publicApi(api, ctx, { expectation, callbacks: TRANSACTION_METHODS });
 }
 
 function added(ctx: QueryContext) {

@@ -1,5 +1,5 @@
 import type { Kysely } from "kysely";
-import { ConfigurationError } from "../errors.js";
+import { ConfigurationError, ValidationError } from "../errors.js";
 import {
   createQueryContext,
   inWriteTransaction,
@@ -19,7 +19,9 @@ import type {
   WorkflowPersistence,
 } from "../types.js";
 import * as artifacts from "./artifacts.js";
-import { checkedOnFirstUse } from "../database/schema-check.js";
+import { publicApi } from "../database/public-api.js";
+import type { SchemaExpectation } from "../database/schema-check.js";
+import { checkKysely, parseOptions, persistenceOptions } from "../validation/factory-options.js";
 import { createLog } from "./logs.js";
 import { claimNextPendingRun, claimPendingRun } from "./run-claims.js";
 import { contract01 } from "../contracts/contract-0.1.js";
@@ -47,9 +49,11 @@ export function createKyselyWorkflowPersistence(
   db: Kysely<any>,
   options: KyselyWorkflowPersistenceOptions = {},
 ): WorkflowPersistence {
+  checkKysely("createKyselyWorkflowPersistence", db);
+  parseOptions("createKyselyWorkflowPersistence", persistenceOptions, options);
   const maxArtifactBytes = checkMaxArtifactBytes(options);
   const ctx = createQueryContext(db, options, contract01());
-  return checkedOnFirstUse(persistenceOn(ctx, maxArtifactBytes), ctx, { contract: "0.1" });
+  return persistenceOn(ctx, maxArtifactBytes, { contract: "0.1" });
 }
 
 export function checkMaxArtifactBytes(options: KyselyWorkflowPersistenceOptions): number {
@@ -60,11 +64,28 @@ export function checkMaxArtifactBytes(options: KyselyWorkflowPersistenceOptions)
   return maxArtifactBytes;
 }
 
-function persistenceOn(ctx: QueryContext, maxArtifactBytes: number): WorkflowPersistence {
-  return {
+function persistenceOn(ctx: QueryContext, maxArtifactBytes: number, expectation?: SchemaExpectation): WorkflowPersistence {
+  const api: WorkflowPersistence = {
     ...sharedMethods(ctx, maxArtifactBytes),
-    transaction: <T>(work: (tx: WorkflowPersistence) => Promise<T>) =>
-      inWriteTransaction(ctx, (tx) => work(persistenceOn(tx, maxArtifactBytes))),
+    transaction: transactionOf(ctx, "transaction", (tx) => persistenceOn(tx, maxArtifactBytes)),
+  };
+  return publicApi(api, ctx, { expectation, callbacks: TRANSACTION_METHODS });
+}
+
+/** The methods that run a caller's callback in a transaction. */
+export const TRANSACTION_METHODS = ["transaction", "withTransaction"];
+
+/**
+ * A persistence's transaction method: runs `work` in one write transaction
+ * (nested in an open one: a savepoint) on a persistence `make` builds on the
+ * transaction's context.
+ */
+export function transactionOf<P>(ctx: QueryContext, operation: string, make: (tx: QueryContext) => P) {
+  return <T>(work: (tx: P) => Promise<T>): Promise<T> => {
+    if (typeof work !== "function") {
+      return Promise.reject(new ValidationError(operation, "work", `must be a function (the transaction's body), got ${work === null ? "null" : typeof work}`));
+    }
+    return inWriteTransaction(ctx, (tx) => work(make(tx)));
   };
 }
 

@@ -2,7 +2,7 @@ import { missingReferenceError } from "./missing-reference-error.js";
 import { parameter, PreparedQueriesByShape } from "../database/prepared-query.js";
 
 const logInserts = new PreparedQueriesByShape<never>();
-import type { QueryContext } from "../database/query-context.js";
+import { mayViolateConstraint, type QueryContext } from "../database/query-context.js";
 import type { CreateLogInput } from "../types.js";
 import { parseInput } from "../validation/parse-input.js";
 import { createLogSchema } from "../validation/input-schemas.js";
@@ -32,7 +32,7 @@ export async function createLog(ctx: QueryContext, data: CreateLogInput): Promis
     metadata: input.metadata ?? null,
   };
   try {
-    await prepared.execute(ctx, values);
+    await mayViolateConstraint(ctx, () => prepared.execute(ctx, values));
   } catch (error) {
     throw missingReferenceError(ctx, "createLog", input, error);
   }

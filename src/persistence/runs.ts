@@ -1,5 +1,5 @@
 import { ConflictError } from "../errors.js";
-import type { QueryContext } from "../database/query-context.js";
+import { mayViolateConstraint, type QueryContext } from "../database/query-context.js";
 import type { CreateRunInput, Status, UpdateRunInput, WorkflowRunRecord } from "../types.js";
 import { parseInput } from "../validation/parse-input.js";
 import { createRunSchema, idSchema, statusSchema, updateRunSchema } from "../validation/input-schemas.js";
@@ -16,7 +16,7 @@ export async function createRun(ctx: QueryContext, data: CreateRunInput): Promis
   const id = input.id ?? ctx.newId();
   const now = dialect.now();
   try {
-    const row = await ctx.db
+    const row = await mayViolateConstraint(ctx, () => ctx.db
       .insertInto("workflow_runs")
       .values({
         ...extraColumns,
@@ -34,7 +34,7 @@ export async function createRun(ctx: QueryContext, data: CreateRunInput): Promis
         totalTokens: 0,
       })
       .returning(recordColumns(ctx, "workflow_runs"))
-      .executeTakeFirstOrThrow();
+      .executeTakeFirstOrThrow());
     return toRunRecord(row, ctx);
   } catch (error) {
     if (dialect.constraintViolation(error) === "unique") {

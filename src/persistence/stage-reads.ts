@@ -6,7 +6,7 @@ import {
   getStagesByRunOptionsSchema,
   idSchema,
   int32Schema,
-  nonEmptyTextSchema,
+  nonEmptyKeySchema,
 } from "../validation/input-schemas.js";
 import { toStageRecord } from "./records.js";
 import { limitOne } from "../database/limit-one.js";
@@ -31,7 +31,7 @@ function inPipelineOrder<Q extends ReturnType<typeof stagesOfRun>>(query: Q, dir
 
 export async function getStage(ctx: QueryContext, workflowRunId: string, stageId: string): Promise<WorkflowStageRecord | null> {
   parseInput("getStage", "workflowRunId", idSchema, workflowRunId);
-  parseInput("getStage", "stageId", nonEmptyTextSchema, stageId);
+  parseInput("getStage", "stageId", nonEmptyKeySchema, stageId);
   const row = await stagesOfRun(ctx, workflowRunId).where("stageId", "=", stageId).executeTakeFirst();
   return row ? toStageRecord(row, ctx) : null;
 }

@@ -1,13 +1,13 @@
 import type { Kysely } from "kysely";
 import type { z } from "zod";
 import { ConflictError, NotFoundError, ValidationError } from "../errors.js";
-import type { QueryContext } from "../database/query-context.js";
+import { mayViolateConstraint, type QueryContext } from "../database/query-context.js";
 import type { CreateStageInput, Status, UpdateStageInput, UpsertStageInput, WorkflowStageRecord } from "../types.js";
 import { parseInput } from "../validation/parse-input.js";
 import {
   createStageSchema,
   idSchema,
-  nonEmptyTextSchema,
+  nonEmptyKeySchema,
   upsertStageSchema,
   type ParsedUpdateStage as ParsedUpdateStage01,
 } from "../validation/input-schemas.js";
@@ -27,7 +27,7 @@ export async function createStage(ctx: QueryContext, data: CreateStageInput): Pr
     const prepared = stageInserts.forShape(ctx.dialect, `create|${ctx.contract.version}|${row.shape}`, (db: Kysely<Database>) =>
       db.insertInto("workflow_stages").values(row.columns as any).returning(recordColumns(ctx, "workflow_stages")),
     );
-    const { rows } = await prepared.execute(ctx, row.values);
+    const { rows } = await mayViolateConstraint(ctx, () => prepared.execute(ctx, row.values));
     return toStageRecord(rows[0]!, ctx);
   } catch (error) {
     throw stageWriteError(ctx, "createStage", input.workflowRunId, input.stageId, error);
@@ -63,7 +63,7 @@ export async function upsertStage(ctx: QueryContext, data: UpsertStageInput): Pr
         .onConflict((conflict) => conflict.columns(["workflowRunId", "stageId"]).doUpdateSet(onUpdate.columns as any))
         .returning(recordColumns(ctx, "workflow_stages")),
     );
-    const { rows } = await prepared.execute(ctx, { ...row.values, ...onUpdate.values });
+    const { rows } = await mayViolateConstraint(ctx, () => prepared.execute(ctx, { ...row.values, ...onUpdate.values }));
     return toStageRecord(rows[0]!, ctx);
   } catch (error) {
     throw stageWriteError(ctx, "upsertStage", input.workflowRunId, input.stageId, error);
@@ -90,7 +90,7 @@ export async function updateStageByRunAndStageId(
 ): Promise<void> {
   const operation = "updateStageByRunAndStageId";
   parseInput(operation, "workflowRunId", idSchema, workflowRunId);
-  parseInput(operation, "stageId", nonEmptyTextSchema, stageId);
+  parseInput(operation, "stageId", nonEmptyKeySchema, stageId);
   const input: ParsedUpdateStage = parseInput(operation, "data", ctx.contract.schemas.updateStage, data);
   await updateVersioned(ctx, {
     operation,

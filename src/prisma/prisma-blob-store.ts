@@ -2,6 +2,7 @@ import type { BlobStore } from "../blobs/blob-store.js";
 import { createKyselyBlobStore, type KyselyBlobStoreOptions } from "../blobs/kysely-blob-store.js";
 import type { PrismaClientLike } from "./prisma-client-like.js";
 import { createPrismaKysely, type PrismaAdapterOptions } from "./prisma-kysely.js";
+import { parseOptions, prismaBlobStoreOptions } from "../validation/factory-options.js";
 
 export interface PrismaBlobStoreOptions extends PrismaAdapterOptions, Pick<KyselyBlobStoreOptions, "maxBlobBytes"> {}
 
@@ -13,6 +14,7 @@ export interface PrismaBlobStoreOptions extends PrismaAdapterOptions, Pick<Kysel
 export interface PrismaBlobStore extends BlobStore {}
 export class PrismaBlobStore {
   constructor(prisma: PrismaClientLike, options: PrismaBlobStoreOptions = {}) {
+    parseOptions("PrismaBlobStore", prismaBlobStoreOptions, options);
     const { maxBlobBytes, ...adapterOptions } = options;
     Object.assign(
       this,

@@ -24,6 +24,10 @@ export function throughPrisma(base: DialectSupport): DialectSupport {
       const code = cause?.originalCode ?? (error as { meta?: { code?: unknown } } | null)?.meta?.code;
       return base.constraintViolation(code === undefined ? error : { code });
     },
+    refusedRow(error) {
+      const code = prismaErrorCause(error)?.originalCode ?? (error as { meta?: { code?: unknown } } | null)?.meta?.code;
+      return base.refusedRow(code === undefined ? error : { code });
+    },
     isTransientLockError(error) {
       const code = prismaErrorCause(error)?.originalCode;
       return base.isTransientLockError(code === undefined ? error : { code });

@@ -11,6 +11,7 @@ import {
   type PrismaWorkflowPersistenceOptions as PrismaWorkflowPersistence01Options,
 } from "./prisma-implementations.js";
 import { createPrismaKysely } from "./prisma-kysely.js";
+import { parseOptions, prismaPersistence012Options } from "../validation/factory-options.js";
 
 // The engine's 0.12 Prisma module, by the same names: each class runs the
 // library's query core under the 0.12 contract through the application's
@@ -24,6 +25,7 @@ export interface PrismaWorkflowPersistenceOptions extends PrismaWorkflowPersiste
 export interface PrismaWorkflowPersistence extends WorkflowPersistence {}
 export class PrismaWorkflowPersistence {
   constructor(prisma: PrismaClientLike, options: PrismaWorkflowPersistenceOptions = {}) {
+    parseOptions("PrismaWorkflowPersistence", prismaPersistence012Options, options);
     const { maxArtifactBytes, staleVersionError } = options;
     Object.assign(
       this,

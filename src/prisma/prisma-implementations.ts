@@ -5,6 +5,7 @@ import type { Kysely } from "kysely";
 import type { AICallLogger, JobQueue, WorkflowPersistence } from "../types.js";
 import type { PrismaClientLike } from "./prisma-client-like.js";
 import { createPrismaKysely, type PrismaAdapterOptions } from "./prisma-kysely.js";
+import { parseOptions, prismaLoggerOptions, prismaPersistenceOptions, prismaQueueOptions } from "../validation/factory-options.js";
 
 // The engine's Prisma module exports these classes and factories; code written
 // against it compiles with only the import changed. Each class is the library's
@@ -24,6 +25,7 @@ export type PrismaAICallLoggerOptions = PrismaAdapterOptions & Omit<KyselyAICall
 export interface PrismaWorkflowPersistence extends WorkflowPersistence {}
 export class PrismaWorkflowPersistence {
   constructor(prisma: PrismaClientLike, options: PrismaWorkflowPersistenceOptions = {}) {
+    parseOptions("PrismaWorkflowPersistence", prismaPersistenceOptions, options);
     const { maxArtifactBytes } = options;
     Object.assign(
       this,
@@ -51,6 +53,7 @@ export function queueThroughPrisma<Q>(
   create: (db: Kysely<any>, options: KyselyJobQueueOptions) => Q,
 ): Q {
   const resolved = typeof options === "string" ? { workerId: options } : options;
+  parseOptions("PrismaJobQueue", prismaQueueOptions, resolved);
   return create(createPrismaKysely(prisma, resolved), {
     ...(resolved.workerId !== undefined ? { workerId: resolved.workerId } : {}),
     listen: false,
@@ -60,6 +63,7 @@ export function queueThroughPrisma<Q>(
 export interface PrismaAICallLogger extends AICallLogger {}
 export class PrismaAICallLogger {
   constructor(prisma: PrismaClientLike, options: PrismaAICallLoggerOptions = {}) {
+    parseOptions("PrismaAICallLogger", prismaLoggerOptions, options);
     const { databaseType, transactionMaxWaitMs, transactionTimeoutMs, ...loggerOptions } = options;
     const db = createPrismaKysely(prisma, { databaseType, transactionMaxWaitMs, transactionTimeoutMs });
     Object.assign(this, createKyselyAICallLogger(db, loggerOptions));

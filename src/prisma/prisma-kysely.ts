@@ -22,6 +22,10 @@ const kyselyByClient = new WeakMap<object, Map<DatabaseType, Kysely<Database>>>(
  * through the same client.
  */
 export function createPrismaKysely(prisma: PrismaClientLike, options: PrismaAdapterOptions = {}): Kysely<Database> {
+  const raw = prisma as { $queryRawUnsafe?: unknown; $executeRawUnsafe?: unknown } | null;
+  if (typeof raw !== "object" || raw === null || typeof raw.$queryRawUnsafe !== "function" || typeof raw.$executeRawUnsafe !== "function") {
+    throw new ConfigurationError("the first argument must be a PrismaClient (or a transaction client): an object with $queryRawUnsafe and $executeRawUnsafe");
+  }
   const databaseType = resolvePrismaDatabaseType(prisma, options.databaseType);
   let byType = kyselyByClient.get(prisma);
   if (!byType) kyselyByClient.set(prisma, (byType = new Map()));

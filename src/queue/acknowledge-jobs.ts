@@ -4,9 +4,10 @@ import type { DialectSupport } from "../dialects/dialect-support.js";
 import { JobLeaseLostError, NotFoundError } from "../errors.js";
 import { parameter, PreparedQueriesBySize } from "../database/prepared-query.js";
 import { parseInput } from "../validation/parse-input.js";
-import { dateSchema, errorMessageSchema, idSchema, jobIdsSchema } from "../validation/input-schemas.js";
+import { dateSchema, errorMessageSchema, idSchema, jobIdsSchema, shouldRetrySchema } from "../validation/input-schemas.js";
 import type { QueueContext } from "./queue-context.js";
 import { acknowledgeSuspended } from "./unheld-jobs.js";
+import { inWriteTransaction } from "../database/query-context.js";
 
 // Acknowledgements (complete, suspend, fail, heartbeat) are fenced: each
 // UPDATE only touches a job that is RUNNING under this worker. A worker whose
@@ -50,9 +51,16 @@ export function completeQuery(creator: QueryCreator<Database>, dialect: DialectS
 const completeStatements = new PreparedQueriesBySize<never>(completeQuery, 100);
 
 /** COMPLETED with completedAt; completing a job this worker already completed is a no-op. */
+/**
+ * All or none: when one of the jobs is not this worker's to complete, the
+ * JobLeaseLostError (or NotFoundError) leaves every job as it was, also
+ * inside a caller's transaction (a savepoint there).
+ */
 export async function completeMany(ctx: QueueContext, jobIds: string[]): Promise<void> {
   parseInput("completeMany", "jobIds", jobIdsSchema, jobIds);
-  await completeIds(ctx, jobIds.length > 1 ? [...new Set(jobIds)] : jobIds, "completeMany");
+  const ids = [...new Set(jobIds)];
+  if (ids.length <= 1) return completeIds(ctx, ids, "completeMany");
+  await inWriteTransaction(ctx, (tx) => completeIds(tx as QueueContext, ids, "completeMany"));
 }
 
 export async function completeIds(ctx: QueueContext, ids: string[], operation: string): Promise<void> {
@@ -119,6 +127,7 @@ export async function resume(ctx: QueueContext, jobId: string): Promise<boolean>
 export async function fail(ctx: QueueContext, jobId: string, error: string, shouldRetry = false): Promise<void> {
   parseInput("fail", "jobId", idSchema, jobId);
   parseInput("fail", "error", errorMessageSchema, error);
+  parseInput("fail", "shouldRetry", shouldRetrySchema, shouldRetry);
   const { dialect } = ctx;
   const now = dialect.now();
   const retry = shouldRetry ? sql<boolean>`"attempt" < "maxAttempts"` : sql<boolean>`1 = 0`;

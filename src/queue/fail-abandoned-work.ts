@@ -23,19 +23,32 @@ export async function failAbandonedWork(ctx: QueryContext, jobs: readonly Abando
   const now = dialect.now();
   const running = dialect.enumValue("Status", "RUNNING");
   const failed = dialect.enumValue("Status", "FAILED");
-  const stages = await ctx.db
-    .updateTable("workflow_stages")
-    .set({ status: failed, errorMessage: ABANDONED_STAGE_ERROR, completedAt: now, updatedAt: now })
-    .where("status", "=", running)
-    .where((eb) =>
-      eb.or(jobs.map((job) => eb.and([eb("workflowRunId", "=", job.workflowRunId), eb("stageId", "=", job.stageId)]))),
-    )
-    .executeTakeFirst();
-  const runs = await ctx.db
-    .updateTable("workflow_runs")
-    .set({ status: failed, completedAt: now, updatedAt: now })
-    .where("status", "=", running)
-    .where("id", "in", [...new Set(jobs.map((job) => job.workflowRunId))])
-    .executeTakeFirst();
-  return { stages: Number(stages.numUpdatedRows), runs: Number(runs.numUpdatedRows) };
+  const counts = { stages: 0, runs: 0 };
+  // In slices, so the bound parameters stay far below both databases' limits
+  // however many jobs were given up at once (the caller's transaction holds them together).
+  for (let start = 0; start < jobs.length; start += PAIRS_PER_STATEMENT) {
+    const slice = jobs.slice(start, start + PAIRS_PER_STATEMENT);
+    const stages = await ctx.db
+      .updateTable("workflow_stages")
+      .set({ status: failed, errorMessage: ABANDONED_STAGE_ERROR, completedAt: now, updatedAt: now })
+      .where("status", "=", running)
+      .where((eb) =>
+        eb.or(slice.map((job) => eb.and([eb("workflowRunId", "=", job.workflowRunId), eb("stageId", "=", job.stageId)]))),
+      )
+      .executeTakeFirst();
+    counts.stages += Number(stages.numUpdatedRows);
+  }
+  const runIds = [...new Set(jobs.map((job) => job.workflowRunId))];
+  for (let start = 0; start < runIds.length; start += PAIRS_PER_STATEMENT * 2) {
+    const runs = await ctx.db
+      .updateTable("workflow_runs")
+      .set({ status: failed, completedAt: now, updatedAt: now })
+      .where("status", "=", running)
+      .where("id", "in", runIds.slice(start, start + PAIRS_PER_STATEMENT * 2))
+      .executeTakeFirst();
+    counts.runs += Number(runs.numUpdatedRows);
+  }
+  return counts;
 }
+
+const PAIRS_PER_STATEMENT = 500;

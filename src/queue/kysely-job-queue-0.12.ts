@@ -2,7 +2,7 @@ import type { Kysely } from "kysely";
 import { contract012 } from "../contracts/contract-0.12.js";
 import type { JobQueue } from "../interfaces/0.12/job-queue.js";
 import { queueContext, queueOn, type KyselyJobQueueOptions } from "./kysely-job-queue.js";
-import { checkedOnFirstUse } from "../database/schema-check.js";
+import { publicApi } from "../database/public-api.js";
 import { cancelByRun, getJobsByWorkflowRun, touchJob } from "./run-jobs.js";
 
 /**
@@ -20,5 +20,5 @@ export function createKyselyJobQueue012(db: Kysely<any>, options: KyselyJobQueue
     getJobsByWorkflowRun: (workflowRunId: string) => getJobsByWorkflowRun(ctx, workflowRunId),
     touchJob: (jobId: string) => touchJob(ctx, jobId),
   };
-  return checkedOnFirstUse(queue, ctx, { contract: "0.12" }, ["close"]);
+  return publicApi(queue, ctx, { expectation: { contract: "0.12" }, except: ["close"] });
 }

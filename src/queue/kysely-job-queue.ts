@@ -7,6 +7,7 @@ import { createQueryContext, type QueryContextOptions } from "../database/query-
 import { listenSettingsOf } from "../dialects/postgres/postgres-pool.js";
 import type { EnqueueJobInput, JobQueue } from "../types.js";
 import { nonEmptyTextSchema } from "../validation/input-schemas.js";
+import { abortSignalSchema, waitMsSchema } from "../validation/primitives.js";
 import { parseInput } from "../validation/parse-input.js";
 import { complete, completeMany, fail, heartbeat, resume, suspend } from "./acknowledge-jobs.js";
 import { dequeue, dequeueBatch } from "./claim-jobs.js";
@@ -14,7 +15,8 @@ import { completeAndDequeue } from "./complete-and-claim.js";
 import { enqueue, enqueueParallel } from "./enqueue.js";
 import { pollingOnly, sharedPostgresNotifications, type JobNotifications } from "./job-notifications.js";
 import { beforeDestroy } from "../database/database-handle.js";
-import { checkedOnFirstUse } from "../database/schema-check.js";
+import { publicApi } from "../database/public-api.js";
+import { checkKysely, parseOptions, queueOptions } from "../validation/factory-options.js";
 import { TransactionScopeError } from "../errors.js";
 import { getQueueStats, getSuspendedJobsReadyToPoll, releaseStaleJobs } from "./queue-maintenance.js";
 import type { QueueContext } from "./queue-context.js";
@@ -43,11 +45,13 @@ export function defaultWorkerId(): string {
  */
 export function createKyselyJobQueue(db: Kysely<any>, options: KyselyJobQueueOptions = {}): JobQueue {
   const ctx = queueContext(db, options, CONTRACT_0_1);
-  return checkedOnFirstUse(queueOn(db, ctx, options), ctx, { contract: "0.1" }, ["close"]);
+  return publicApi(queueOn(db, ctx, options), ctx, { expectation: { contract: "0.1" }, except: ["close"] });
 }
 
 /** The queue's context for `contract`. */
 export function queueContext(db: Kysely<any>, options: KyselyJobQueueOptions, contract: ContractSupport): QueueContext {
+  checkKysely("createKyselyJobQueue", db);
+  parseOptions("createKyselyJobQueue", queueOptions, options);
   // An empty workerId means "generate one", as in the engine's own createPrismaJobQueue.
   const workerId = parseInput("createKyselyJobQueue", "workerId", nonEmptyTextSchema, options.workerId || defaultWorkerId());
   // Assigned, not spread: the context's connection is looked up per call (it
@@ -76,6 +80,13 @@ export function queueOn(db: Kysely<any>, ctx: QueueContext, options: KyselyJobQu
     releaseStaleJobs: (staleThresholdMs?: number) => releaseStaleJobs(ctx, staleThresholdMs),
     getQueueStats: () => getQueueStats(ctx),
     waitForJobs: (timeoutMs: number, signal?: AbortSignal) => {
+      // Checked before a timer is armed: a bad signal must not leave one behind that throws later.
+      try {
+        parseInput("waitForJobs", "timeoutMs", waitMsSchema, timeoutMs);
+        parseInput("waitForJobs", "signal", abortSignalSchema, signal);
+      } catch (error) {
+        return Promise.reject(error);
+      }
       if (ctx.inTransaction) {
         return Promise.reject(
           new TransactionScopeError(

@@ -3,18 +3,22 @@ import { jsonColumn } from "./parse-input.js";
 import { JsonValueProblem, toJsonText } from "./json-text.js";
 import { WORKFLOW_ID_PAYLOAD_KEY } from "../contracts/job-payload.js";
 import {
-  createRunSchema,
-  createStageSchema,
-  enqueueJobSchema,
+  createRunFields,
+  createStageFields,
+  enqueueJobFields,
   idSchema,
+  keySchema,
+  nonEmptyKeySchema,
   nonEmptyTextSchema,
+  plainObject,
   textSchema,
-  updateRunSchema,
-  updateStageSchema,
-  upsertStageSchema,
+  updateRunFields,
+  updateStageFields,
+  upsertCreateFields,
   countSchema,
   dateSchema,
 } from "./input-schemas.js";
+import { inputObject, spanMsSchema } from "./primitives.js";
 
 // The engine's 0.12 inputs: the 0.1 shapes plus the fields 0.12 added. Kept
 // strict like the 0.1 ones, so a 0.12 field sent to a 0.1 instance (or a typo)
@@ -26,20 +30,18 @@ const expectedVersion = { expectedVersion: versionSchema.optional() };
 /** Rerun generation of a stage: 0 for the original execution. */
 const attempt = { attempt: countSchema.optional() };
 
-const plainObject = z.custom<Record<string, unknown>>(
-  (value) => typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Date),
-  "must be a plain object",
-);
-
-export const createRunSchema012 = createRunSchema.extend({
+export const createRunSchema012 = inputObject({
+  ...createRunFields,
   // Stored as one JSON value (0.1 spread it into columns); undefined inside it is left out.
   metadata: plainObject.pipe(jsonColumn("required") as z.ZodType<string, Record<string, unknown>>).optional(),
 });
-export const updateRunSchema012 = updateRunSchema.extend(expectedVersion);
-export const createStageSchema012 = createStageSchema.extend(attempt);
-export const updateStageSchema012 = updateStageSchema.extend(expectedVersion);
-export const upsertStageSchema012 = upsertStageSchema.extend({
-  create: upsertStageSchema.shape.create.extend(attempt),
+export const updateRunSchema012 = inputObject({ ...updateRunFields, ...expectedVersion });
+export const createStageSchema012 = inputObject({ ...createStageFields, ...attempt });
+export const updateStageSchema012 = inputObject({ ...updateStageFields, ...expectedVersion });
+export const upsertStageSchema012 = inputObject({
+  workflowRunId: idSchema,
+  stageId: nonEmptyKeySchema,
+  create: inputObject({ ...upsertCreateFields, ...attempt }),
   update: updateStageSchema012,
 });
 /**
@@ -47,8 +49,7 @@ export const upsertStageSchema012 = upsertStageSchema.extend({
  * is stored in the payload under `_workflowId`, as the engine's own queue
  * stores it, so rows either implementation wrote read back alike.
  */
-export const enqueueJobSchema012 = enqueueJobSchema
-  .extend({ workflowId: nonEmptyTextSchema, payload: plainObject.optional() })
+export const enqueueJobSchema012 = inputObject({ ...enqueueJobFields, workflowId: nonEmptyKeySchema, payload: plainObject.optional() })
   .transform((job, ctx) => {
     try {
       return { ...job, payload: toJsonText({ ...job.payload, [WORKFLOW_ID_PAYLOAD_KEY]: job.workflowId }) };
@@ -63,19 +64,17 @@ export const enqueueJobSchema012 = enqueueJobSchema
 
 const nullableText = textSchema.nullable().optional();
 
-export const createAnnotationSchema = z.strictObject({
+export const createAnnotationSchema = inputObject({
   workflowRunId: idSchema,
   workflowStageRecordId: idSchema.nullable().optional(),
   attempt: countSchema.optional(),
-  scope: nonEmptyTextSchema,
+  scope: nonEmptyKeySchema,
   scopeId: nullableText,
-  actor: z
-    .strictObject({ kind: textSchema.optional(), id: textSchema.optional(), version: textSchema.optional() })
-    .optional(),
-  key: nonEmptyTextSchema,
+  actor: inputObject({ kind: textSchema.optional(), id: keySchema.optional(), version: textSchema.optional() }).optional(),
+  key: nonEmptyKeySchema,
   value: jsonColumn("required"),
   payload: jsonColumn("nullable"),
-  idempotencyKey: textSchema.nullable().optional(),
+  idempotencyKey: keySchema.nullable().optional(),
   // Read by the engine (it emits an outbox event); nothing here stores it.
   emitEvent: z.boolean().optional(),
 });
@@ -85,22 +84,20 @@ export const createAnnotationsSchema = z.array(createAnnotationSchema);
 export const MAX_LIST_LIMIT = 100_000;
 const listLimit = z.number().int().min(1).max(MAX_LIST_LIMIT);
 
-export const annotationFiltersSchema = z
-  .strictObject({
-    key: textSchema.optional(),
-    keyPrefix: textSchema.optional(),
-    scope: textSchema.optional(),
-    scopeId: textSchema.nullable().optional(),
-    actorId: textSchema.optional(),
-    actorKind: textSchema.optional(),
-    attempt: countSchema.optional(),
-    since: dateSchema.optional(),
-    until: dateSchema.optional(),
-    limit: listLimit.optional(),
-  })
-  .optional();
+export const annotationFiltersSchema = inputObject({
+  key: keySchema.optional(),
+  keyPrefix: keySchema.optional(),
+  scope: keySchema.optional(),
+  scopeId: textSchema.nullable().optional(),
+  actorId: keySchema.optional(),
+  actorKind: textSchema.optional(),
+  attempt: countSchema.optional(),
+  since: dateSchema.optional(),
+  until: dateSchema.optional(),
+  limit: listLimit.optional(),
+}).optional();
 
-export const createOutboxEventSchema = z.strictObject({
+export const createOutboxEventSchema = inputObject({
   workflowRunId: idSchema,
   eventType: nonEmptyTextSchema,
   payload: jsonColumn("required"),
@@ -113,13 +110,11 @@ export const outboxLimitSchema = listLimit;
 export const replayLimitSchema = z.number().int().min(0).max(MAX_LIST_LIMIT);
 
 export const idempotencyKeySchema = idSchema;
-export const commandTypeSchema = nonEmptyTextSchema;
-export const acquireOptionsSchema = z
-  .strictObject({
-    now: dateSchema.optional(),
-    staleInProgressAfterMs: z.number().min(0).refine(Number.isFinite, "must be a finite number").optional(),
-  })
-  .optional();
+export const commandTypeSchema = nonEmptyKeySchema;
+export const acquireOptionsSchema = inputObject({
+  now: dateSchema.optional(),
+  staleInProgressAfterMs: spanMsSchema.optional(),
+}).optional();
 /** A command's result; `undefined` (a command that returns nothing) is stored as JSON null. */
 export const commandResultSchema = z
   .unknown()

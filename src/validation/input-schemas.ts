@@ -1,31 +1,44 @@
 import { z } from "zod";
 import { ARTIFACT_TYPES, LOG_LEVELS, STATUSES } from "../types.js";
 import { jsonColumn } from "./parse-input.js";
+import {
+  INT32_MAX,
+  amountSchema,
+  countSchema,
+  dateSchema,
+  idSchema,
+  inputObject,
+  int32Schema,
+  isPlainInput,
+  keySchema,
+  longTextSchema,
+  nonEmptyKeySchema,
+  nonEmptyTextSchema,
+  spanMsSchema,
+  textSchema,
+} from "./primitives.js";
 
-// Column-shaped building blocks. INTEGER columns are 32-bit on PostgreSQL, so
-// the bounds are checked here rather than surfacing as an "out of range" error.
-const INT32_MIN = -2_147_483_648;
-const INT32_MAX = 2_147_483_647;
+// Column-shaped building blocks (primitives.ts holds the rules per class of value).
+export {
+  MAX_ID_LENGTH,
+  MAX_KEY_BYTES,
+  MAX_NAME_LENGTH,
+  MAX_LONG_TEXT_LENGTH,
+  idSchema,
+  keySchema,
+  nonEmptyKeySchema,
+  textSchema,
+  nonEmptyTextSchema,
+  longTextSchema,
+  int32Schema,
+  countSchema,
+  amountSchema,
+  dateSchema,
+} from "./primitives.js";
 
-// Text limits: generous for real use, but bounded, so a runaway value is a
-// ValidationError naming its field rather than a megabyte-long index key or a
-// database error. PostgreSQL cannot store the NUL character in text at all, so
-// it is refused on both databases alike.
-export const MAX_ID_LENGTH = 1_000;
-export const MAX_NAME_LENGTH = 10_000;
-export const MAX_LONG_TEXT_LENGTH = 16 * 1024 * 1024;
-const noNul = (value: string) => !value.includes("\u0000");
-const NUL_MESSAGE = "contains a NUL character (\\u0000), which PostgreSQL cannot store";
+/** An object for a JSON column or a set of columns (see isPlainInput). */
+export const plainObject = z.custom<Record<string, unknown>>(isPlainInput, "must be a plain object");
 
-export const idSchema = z.string().min(1, "must not be empty").max(MAX_ID_LENGTH).refine(noNul, NUL_MESSAGE);
-export const textSchema = z.string().max(MAX_NAME_LENGTH).refine(noNul, NUL_MESSAGE);
-export const nonEmptyTextSchema = textSchema.refine((value) => value.length > 0, "must not be empty");
-/** Messages, prompts, responses, error texts. */
-export const longTextSchema = z.string().max(MAX_LONG_TEXT_LENGTH).refine(noNul, NUL_MESSAGE);
-export const int32Schema = z.number().int().min(INT32_MIN).max(INT32_MAX);
-export const countSchema = z.number().int().min(0).max(INT32_MAX);
-export const amountSchema = z.number().min(0).refine(Number.isFinite, "must be a finite number");
-export const dateSchema = z.date();
 export const statusSchema = z.enum(STATUSES as [string, ...string[]]) as unknown as z.ZodType<
   (typeof STATUSES)[number]
 >;
@@ -36,25 +49,21 @@ export const artifactTypeSchema = z.enum(ARTIFACT_TYPES as [string, ...string[]]
   (typeof ARTIFACT_TYPES)[number]
 >;
 
-export const createRunSchema = z.strictObject({
+export const createRunFields = {
   id: idSchema.optional(),
-  workflowId: nonEmptyTextSchema,
+  workflowId: nonEmptyKeySchema,
   workflowName: textSchema,
-  workflowType: nonEmptyTextSchema,
+  workflowType: nonEmptyKeySchema,
   input: jsonColumn("required"),
   config: jsonColumn("optional"),
   priority: int32Schema.optional(),
   // Kept as given (z.record would silently drop a "__proto__" key): its keys are
   // checked against the table's real columns, one by one, before any SQL runs.
-  metadata: z
-    .custom<Record<string, unknown>>(
-      (value) => typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Date),
-      "must be a plain object",
-    )
-    .optional(),
-});
+  metadata: plainObject.optional(),
+};
+export const createRunSchema = inputObject(createRunFields);
 
-export const updateRunSchema = z.strictObject({
+export const updateRunFields = {
   status: statusSchema.optional(),
   startedAt: dateSchema.nullable().optional(),
   completedAt: dateSchema.nullable().optional(),
@@ -62,7 +71,8 @@ export const updateRunSchema = z.strictObject({
   output: jsonColumn("nullable"),
   totalCost: amountSchema.optional(),
   totalTokens: countSchema.optional(),
-});
+};
+export const updateRunSchema = inputObject(updateRunFields);
 
 const stageCreateFields = {
   stageName: textSchema,
@@ -74,25 +84,14 @@ const stageCreateFields = {
   inputData: jsonColumn("nullable"),
 };
 
-export const createStageSchema = z.strictObject({
+export const createStageFields = {
   workflowRunId: idSchema,
-  stageId: nonEmptyTextSchema,
+  stageId: nonEmptyKeySchema,
   ...stageCreateFields,
-});
+};
+export const createStageSchema = inputObject(createStageFields);
 
-export const upsertStageSchema = z.strictObject({
-  workflowRunId: idSchema,
-  stageId: nonEmptyTextSchema,
-  // The engine repeats the ids inside `create`; they must then agree (checked by the caller).
-  create: z.strictObject({
-    workflowRunId: idSchema.optional(),
-    stageId: nonEmptyTextSchema.optional(),
-    ...stageCreateFields,
-  }),
-  update: z.lazy(() => updateStageSchema),
-});
-
-export const updateStageSchema = z.strictObject({
+export const updateStageFields = {
   status: statusSchema.optional(),
   startedAt: dateSchema.nullable().optional(),
   completedAt: dateSchema.nullable().optional(),
@@ -109,16 +108,28 @@ export const updateStageSchema = z.strictObject({
   errorMessage: longTextSchema.nullable().optional(),
   // The engine's UpdateStageInput declares it; no column holds it (accepted, not stored).
   artifacts: z.unknown().optional(),
+};
+export const updateStageSchema = inputObject(updateStageFields);
+
+/** `create` of upsertStage: the engine repeats the ids there; they must then agree (checked by the caller). */
+export const upsertCreateFields = {
+  workflowRunId: idSchema.optional(),
+  stageId: nonEmptyKeySchema.optional(),
+  ...stageCreateFields,
+};
+export const upsertStageSchema = inputObject({
+  workflowRunId: idSchema,
+  stageId: nonEmptyKeySchema,
+  create: inputObject(upsertCreateFields),
+  update: updateStageSchema,
 });
 
-export const getStagesByRunOptionsSchema = z
-  .strictObject({
-    status: statusSchema.optional(),
-    orderBy: z.enum(["asc", "desc"]).optional(),
-  })
-  .optional();
+export const getStagesByRunOptionsSchema = inputObject({
+  status: statusSchema.optional(),
+  orderBy: z.enum(["asc", "desc"]).optional(),
+}).optional();
 
-export const createLogSchema = z.strictObject({
+export const createLogSchema = inputObject({
   workflowRunId: idSchema.optional(),
   workflowStageId: idSchema.optional(),
   level: logLevelSchema,
@@ -126,10 +137,10 @@ export const createLogSchema = z.strictObject({
   metadata: jsonColumn("nullable"),
 });
 
-export const saveArtifactSchema = z.strictObject({
+export const saveArtifactSchema = inputObject({
   workflowRunId: idSchema,
   workflowStageId: idSchema.optional(),
-  key: nonEmptyTextSchema,
+  key: nonEmptyKeySchema,
   type: artifactTypeSchema,
   data: jsonColumn("required"),
   size: countSchema.optional(),
@@ -140,34 +151,33 @@ export type ParsedUpdateStage = z.output<typeof updateStageSchema>;
 
 // --- Job queue ---
 
-const plainObject = z.custom<Record<string, unknown>>(
-  (value) => typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Date),
-  "must be a plain object",
-);
-
-export const enqueueJobSchema = z.strictObject({
+export const enqueueJobFields = {
   workflowRunId: idSchema,
-  stageId: nonEmptyTextSchema,
+  stageId: nonEmptyKeySchema,
   priority: int32Schema.optional(),
   payload: plainObject.pipe(jsonColumn("required") as z.ZodType<string, Record<string, unknown>>).optional(),
   scheduledFor: dateSchema.optional(),
   maxAttempts: z.number().int().min(1).max(INT32_MAX).optional(),
-});
+};
+export const enqueueJobSchema = inputObject(enqueueJobFields);
 
 export const enqueueJobsSchema = z.array(enqueueJobSchema);
-export const jobIdsSchema = z.array(idSchema);
+/** The most ids one acknowledgement or mark takes (each is a bound parameter). */
+export const MAX_IDS_PER_CALL = 10_000;
+export const jobIdsSchema = z.array(idSchema).max(MAX_IDS_PER_CALL, `must hold at most ${MAX_IDS_PER_CALL} ids: split the call`);
 /** The most jobs one claim may take. */
 export const MAX_CLAIM_LIMIT = 10_000;
 export const batchSizeSchema = z.number().int().min(1).max(MAX_CLAIM_LIMIT);
 export const errorMessageSchema = longTextSchema;
-export const staleThresholdSchema = z.number().min(0).refine(Number.isFinite, "must be a finite number");
+export const staleThresholdSchema = spanMsSchema;
+export const shouldRetrySchema = z.boolean().optional();
 
 // --- AI calls ---
 
-export const createAICallSchema = z.strictObject({
-  topic: textSchema,
+export const createAICallSchema = inputObject({
+  topic: keySchema,
   callType: textSchema,
-  modelKey: textSchema,
+  modelKey: keySchema,
   modelId: textSchema,
   prompt: longTextSchema,
   response: longTextSchema,

@@ -36,6 +36,7 @@ function createPostgresSupport(schema: string | undefined): DialectSupport {
 
     supportsDataModifyingCtes: true,
     statementsRunAlone: false,
+    failedStatementAbortsTransaction: true,
     lockForClaim: <QB extends SelectQueryBuilder<any, any, any>>(query: QB) => query.forUpdate().skipLocked() as QB,
 
     async listTables(db: Kysely<any>): Promise<string[]> {
@@ -62,6 +63,12 @@ function createPostgresSupport(schema: string | undefined): DialectSupport {
     // LIKE is case-sensitive on PostgreSQL; escaping makes the prefix literal.
     startsWith: (column, prefix) =>
       sql<SqlBool>`${sql.ref(column)} like ${prefix.replace(/[\\%_]/g, "\\$&") + "%"} escape '\\'`,
+
+    refusedRow(error) {
+      // SQLSTATE classes 22 (data exception), 23 (integrity constraint), 54 (program limit: a value too large).
+      const code = (error as { code?: unknown } | null)?.code;
+      return typeof code === "string" && /^(22|23|54)/.test(code);
+    },
 
     constraintViolation(error) {
       const code = (error as { code?: unknown } | null)?.code;
