@@ -1,8 +1,27 @@
 import { defineConfig } from "vitest/config";
 
+/**
+ * The slow suite: races between many connections and processes, crash and
+ * restart faults, Prisma's own CLI against our databases, and the published
+ * types compiled as applications compile them. Each of them costs tens of
+ * seconds of two cores; `npm test` (the core suite, about five minutes on two
+ * cores) leaves them to `npm run test:slow` (KWP_SUITE=slow), which CI runs
+ * too; `npm run test:soak` runs them and the hostile-input properties at full size.
+ */
+export const SLOW_SUITE = [
+  "test/races/**/*.test.ts",
+  "test/faults/**/*.test.ts",
+  "test/prisma/prisma-drift.test.ts",
+  "test/prisma/prisma-blob-store.test.ts",
+  "test/package/consumer-types.test.ts",
+];
+
+const suite = process.env.KWP_SUITE;
+
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
+    include: suite === "slow" ? SLOW_SUITE : suite === "all" ? ["test/**/*.test.ts"] : ["test/**/*.test.ts"],
+    exclude: suite === "slow" || suite === "all" ? ["**/node_modules/**"] : ["**/node_modules/**", ...SLOW_SUITE],
     globalSetup: ["test/support/global-setup.ts"],
     // Test files share one PostgreSQL server, each in databases of its own;
     // two workers match the two cores of the machines this runs on.

@@ -7,7 +7,7 @@ import type { Database } from "../../src/database/database.js";
 import { openDatabase } from "../../src/database/open-database.js";
 import { createKyselyJobQueue } from "../../src/queue/kysely-job-queue.js";
 import { runChild } from "../support/spawn-child.js";
-import { KYSELY_BACKENDS, sleep, throughPgBouncer, useBackend } from "./backends.js";
+import { KYSELY_BACKENDS, sleep, throughPgBouncer, useBackend } from "../conformance/backends.js";
 
 const childScript = join(dirname(fileURLToPath(import.meta.url)), "../support/children/queue-worker.ts");
 

@@ -7,7 +7,7 @@ import { openDatabase } from "../../src/database/open-database.js";
 import { createKyselyJobQueue, createKyselyWorkflowPersistence } from "../../src/v0.12.js";
 import { runNode } from "../support/spawn-child.js";
 import { kernelWorkerLoop, rollsBack, STAGES } from "../support/children/kernel-pattern.mjs";
-import { KYSELY_BACKENDS, runInput, sleep, useBackend012 } from "./fixture.js";
+import { KYSELY_BACKENDS, runInput, sleep, useBackend012 } from "../conformance-0.12/fixture.js";
 
 const WORKER = join(dirname(fileURLToPath(import.meta.url)), "../support/children/kernel-pattern-worker.mjs");
 const CONNECTIONS = 16;

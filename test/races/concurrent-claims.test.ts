@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/database/open-database.js";
 import { createKyselyWorkflowPersistence } from "../../src/persistence/kysely-workflow-persistence.js";
 import { runChild } from "../support/spawn-child.js";
-import { KYSELY_BACKENDS, runInput, useBackend } from "./backends.js";
+import { KYSELY_BACKENDS, runInput, useBackend } from "../conformance/backends.js";
 
 const RUNS = 200;
 const CALLERS = 20;

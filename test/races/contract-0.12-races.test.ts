@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/database/open-database.js";
 import { createKyselyWorkflowPersistence, StaleVersionError, type WorkflowPersistence } from "../../src/v0.12.js";
 import { runNode } from "../support/spawn-child.js";
-import { KYSELY_BACKENDS, runInput, sleep, useBackend012 } from "./fixture.js";
+import { KYSELY_BACKENDS, runInput, sleep, useBackend012 } from "../conformance-0.12/fixture.js";
 
 const RACER = join(dirname(fileURLToPath(import.meta.url)), "../support/children/contract-0.12-racer.mjs");
 const CONNECTIONS = 16;
