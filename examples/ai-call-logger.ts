@@ -1,5 +1,5 @@
 // The AI-call ledger: log calls without waiting, read the totals of one run.
-import { createKyselyAICallLogger, migrateToLatest, openDatabase } from "../src/index.js";
+import { createKyselyAICallLogger, migrateToLatest, openDatabase } from "kysely-workflow-persistence";
 
 const db = openDatabase(process.env.DATABASE_URL ?? "sqlite:./workflow.db");
 await migrateToLatest(db);

@@ -1,11 +1,11 @@
-// The README's 0.12 example: the engine's current contract on a SQLite file
+// The 0.12 contract's example: the engine's current contract on a SQLite file
 // (or DATABASE_URL): versions, the transactional outbox, idempotency keys.
 import {
   createKyselyWorkflowPersistence,
   migrateToLatest,
   openDatabase,
   StaleVersionError,
-} from "../src/v0.12.js"; // in your code: "kysely-workflow-persistence/v0.12"
+} from "kysely-workflow-persistence/v0.12";
 
 const db = openDatabase(process.env.DATABASE_URL ?? "sqlite:./workflow-0.12.db");
 try {

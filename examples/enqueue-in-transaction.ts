@@ -1,6 +1,6 @@
 // Enqueue in the application's own transaction: the order, its workflow run and
 // the run's first job commit together, or not at all.
-import { createKyselyJobQueue, createKyselyWorkflowPersistence, migrateToLatest, openDatabase } from "../src/index.js";
+import { createKyselyJobQueue, createKyselyWorkflowPersistence, migrateToLatest, openDatabase } from "kysely-workflow-persistence";
 
 const db = openDatabase(process.env.DATABASE_URL ?? "sqlite:./workflow.db");
 await migrateToLatest(db);

@@ -1,7 +1,7 @@
 // A worker loop: enqueue a few jobs, claim and complete them, and shut down
 // the usual way. A real worker waits forever; this one stops after a few idle
 // waits (or at SIGTERM).
-import { createKyselyJobQueue, migrateToLatest, openDatabase } from "../src/index.js";
+import { createKyselyJobQueue, migrateToLatest, openDatabase } from "kysely-workflow-persistence";
 
 const db = openDatabase(process.env.DATABASE_URL ?? "sqlite:./workflow.db");
 await migrateToLatest(db);

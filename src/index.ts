@@ -1,4 +1,23 @@
-// Public API of kysely-workflow-persistence.
+/**
+ * The engine's 0.1 persistence contract over Kysely: open a PostgreSQL or
+ * SQLite database (`openDatabase`), migrate it (`migrateToLatest`), and make
+ * the engine's `WorkflowPersistence`, `JobQueue` and `AICallLogger` on it
+ * (`createKyselyWorkflowPersistence`, `createKyselyJobQueue`,
+ * `createKyselyAICallLogger`). For the engine's 0.12 contract, import
+ * `kysely-workflow-persistence/v0.12`; for Prisma applications, `/prisma`.
+ *
+ * @example
+ * ```ts
+ * import { createKyselyWorkflowPersistence, migrateToLatest, openDatabase } from "kysely-workflow-persistence";
+ *
+ * const db = openDatabase("sqlite:./workflow.db");
+ * await migrateToLatest(db);
+ * const persistence = createKyselyWorkflowPersistence(db);
+ * const run = await persistence.createRun({ workflowId: "w", workflowName: "W", workflowType: "t", input: {} });
+ * ```
+ *
+ * @module kysely-workflow-persistence
+ */
 
 export { openDatabase, parseDatabaseUrl, type OpenDatabaseOptions, type ParsedDatabaseUrl } from "./database/open-database.js";
 export type { PostgresPoolOptions } from "./dialects/postgres/postgres-settings.js";

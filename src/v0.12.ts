@@ -1,8 +1,23 @@
-// kysely-workflow-persistence/v0.12: the engine's 0.12 persistence contract,
-// for a database migrated with `migrateToLatest(db, { target: "0.12" })`.
-// The factories have the 0.1 entry's names and return the 0.12 interfaces; the
-// query core is the same. Everything 0.12 did not change (openDatabase,
-// migrations, errors, the AI-call logger) is re-exported from the main entry.
+/**
+ * The engine's 0.12 persistence contract (0.13 changed no port), for a
+ * database migrated with `migrateToLatest(db, { target: "0.12" })`. The
+ * factories have the 0.1 entry's names and return the 0.12 interfaces
+ * (versions, annotations, outbox, idempotency keys, jobs that name their
+ * workflow); the query core is the same. Everything 0.12 did not change
+ * (openDatabase, migrations, errors, the AI-call logger) is re-exported.
+ *
+ * @example
+ * ```ts
+ * import { createKyselyJobQueue, createKyselyWorkflowPersistence, migrateToLatest, openDatabase } from "kysely-workflow-persistence/v0.12";
+ *
+ * const db = openDatabase(process.env.DATABASE_URL ?? "sqlite:./workflow.db");
+ * await migrateToLatest(db, { target: "0.12" });
+ * const persistence = createKyselyWorkflowPersistence(db);
+ * const queue = createKyselyJobQueue(db); // calls inside persistence.withTransaction join it
+ * ```
+ *
+ * @module kysely-workflow-persistence/v0.12
+ */
 
 export {
   openDatabase,

@@ -25,6 +25,14 @@ export class LoggerClosedError extends WorkflowPersistenceError {
  * AICallLogger over a Kysely instance. logCall is synchronous and buffered
  * (see CallBuffer); reads flush the buffer first, so they see every call
  * logged before them.
+ *
+ * @example
+ * ```ts
+ * const aiCalls = createKyselyAICallLogger(db, { onError: (error, calls) => console.error(calls.length, error) });
+ * aiCalls.logCall({ topic: `workflow.${runId}.stage.extract`, callType: "text", modelKey: "fast", modelId: "x/fast-1",
+ *   prompt: "…", response: "…", inputTokens: 812, outputTokens: 95, cost: 0.00018 }); // returns at once
+ * const stats = await aiCalls.getStats(`workflow.${runId}.`); // flushes first, then sums in the database
+ * ```
  */
 export function createKyselyAICallLogger(db: Kysely<any>, options: KyselyAICallLoggerOptions = {}): AICallLogger {
   checkKysely("createKyselyAICallLogger", db);

@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import type { Generated, Timestamp } from "../database/schema.generated.js";
 
-/** This library's blob store table (`migrations/<dialect>/blob-store/`), as Kysely sees it. */
+/** This library's blob store table (`migrations/<dialect>/blob-store/`), as Kysely sees it. @group Schema types */
 export interface KwpBlobsTable {
   key: string;
   /** The value's JSON text. */

@@ -28,6 +28,14 @@ const valueSchema = jsonColumn("required");
  * library's `kwp_blobs` table (`migrateToLatest(db, { blobStore: true })`).
  * Made from a transaction, its writes commit or roll back with it. Each
  * method is one statement.
+ *
+ * @example
+ * ```ts
+ * await migrateToLatest(db, { target: "0.12", blobStore: true });
+ * const blobs = createKyselyBlobStore(db);
+ * await blobs.put("runs/r-1/extract/output.json", { pages: 12 });
+ * const keys = await blobs.list("runs/r-1/");
+ * ```
  */
 export function createKyselyBlobStore(db: Kysely<any>, options: KyselyBlobStoreOptions = {}): BlobStore {
   checkKysely("createKyselyBlobStore", db);

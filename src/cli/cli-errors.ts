@@ -11,7 +11,7 @@ import {
   ValidationError,
 } from "../errors.js";
 
-/** Exit codes of `kwp`, documented in the README. */
+/** Exit codes of `kwp`, documented in docs/cli.md. */
 export const EXIT = {
   ok: 0,
   failure: 1,

@@ -2,7 +2,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { CliContext, DEFAULT_URL, type CommandAccess } from "./cli-context.js";
 import { packageVersion } from "./package-version.js";
-import { WorkflowPersistenceError } from "../errors.js";
+import { ConfigurationError, WorkflowPersistenceError } from "../errors.js";
 import { CliError, describeError, EXIT } from "./cli-errors.js";
 import { createOutput } from "./output.js";
 import { DEMO_URL, demoCommand } from "./commands/demo-command.js";
@@ -29,6 +29,8 @@ export function buildProgram(): Command {
     .option("--readonly", "open the database read-only (SQLite read-only mode, PostgreSQL read-only transactions)")
     .option("--schema <name>", "PostgreSQL schema holding the tables (or ?schema= in the URL)")
     .showHelpAfterError(!json)
+    // Every command's --help lists --url, --json, … too (subcommands inherit this).
+    .configureHelp({ showGlobalOptions: true })
     .exitOverride()
     // With --json, usage errors are JSON on stdout too (see main below).
     .configureOutput({ writeErr: (text) => void (json ? undefined : process.stderr.write(text)) });
@@ -52,7 +54,7 @@ export function buildProgram(): Command {
       }
       await action(cli);
     } catch (error) {
-      const { message, code } = describeError(error, cli.label);
+      const { message, code } = describeError(missingDriverByDefault(error, byDefault, url), cli.label);
       if (cli.output.json) printJsonError(error, message, code);
       else process.stderr.write(`error: ${message}\n`);
       if (cli.verbose && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
@@ -64,12 +66,13 @@ export function buildProgram(): Command {
 
   program
     .command("migrate")
-    .description("apply pending migrations (the Prisma schema, then the opt-in performance indexes)")
+    .description("apply pending migrations: the engine's schema, then the performance indexes (applied by default; --no-performance-indexes skips them)")
     .option("--status", "list applied and pending migrations")
     .option("--sql", "print the SQL for this database's dialect instead of running it")
     .option("--no-performance-indexes", "apply only the Prisma schema, not the optional migrations")
     .option("--target <version>", "the engine contract's schema: 0.1 (default) or 0.12 (upgrades a 0.1 database, rows kept)")
     .option("--blob-store", "also create this library's blob store table (kwp_blobs), for createKyselyBlobStore")
+    .addHelpText("after", examples("kwp migrate", "kwp migrate --target 0.12 --url postgres://app@db/app", "kwp migrate --status", "kwp migrate --sql > schema.sql"))
     .action((options) => run((cli) => migrateCommand(cli, options), options.status === true ? "read" : "create")());
 
   program
@@ -79,6 +82,7 @@ export function buildProgram(): Command {
     .option("--dry-run", "print the migration's SQL instead of writing the folder")
     .option("--target <version>", "write the upgrade to this engine contract version (0.12) instead")
     .option("--blob-store", "write the blob store table (and print its Prisma model block) instead")
+    .addHelpText("after", examples("kwp prisma-migration --url \"$DATABASE_URL\"", "kwp prisma-migration --target 0.12 --dry-run"))
     .action((options) => run((cli) => prismaMigrationCommand(cli, options), "read")());
 
   program
@@ -86,6 +90,7 @@ export function buildProgram(): Command {
     .description("the main job: run realistic multi-stage workflows through the library and summarise")
     .option("--workers <n>", "concurrent worker loops", positiveInteger("--workers"), 4)
     .option("--runs <n>", "workflows to run", positiveInteger("--runs"), 10)
+    .addHelpText("after", examples("kwp demo", "kwp demo --runs 50 --workers 8", "kwp demo --url postgres://postgres@127.0.0.1:5432/postgres"))
     .action((options) => run((cli) => demoCommand(cli, options), "create", DEMO_URL)());
 
   program
@@ -93,18 +98,25 @@ export function buildProgram(): Command {
     .description("list workflow runs, newest first")
     .option("--status <status>", "only runs with this status")
     .option("--limit <n>", "how many", positiveInteger("--limit"), 20)
+    .addHelpText("after", examples("kwp runs --status failed --limit 50", "kwp --json runs | jq '.[].id'"))
     .action((options) => run((cli) => runsCommand(cli, options), "read")());
 
   program
     .command("run <id>")
     .description("one run: its stages, artifacts and last logs")
+    .addHelpText("after", examples("kwp run 01933b8e-…", "kwp --json run 01933b8e-…"))
     .action((id: string) => run((cli) => runCommand(cli, id), "read")());
 
-  program.command("jobs").description("job queue: counts by status, oldest pending, stale RUNNING").action(() => run(jobsCommand, "read")());
+  program
+    .command("jobs")
+    .description("job queue: counts by status, oldest pending, stale RUNNING")
+    .addHelpText("after", examples("kwp jobs", "kwp --url postgres://app@db/app --readonly jobs"))
+    .action(() => run(jobsCommand, "read")());
 
   program
     .command("stats <topicPrefix>")
     .description("AI calls, tokens and cost per model for a topic prefix")
+    .addHelpText("after", examples("kwp stats workflow.", "kwp stats 'workflow.01933b8e-…'"))
     .action((prefix: string) => run((cli) => statsCommand(cli, prefix), "read")());
 
   program
@@ -114,6 +126,7 @@ export function buildProgram(): Command {
     .option("--dry-run", "only show what would be released or failed")
     .option("--yes", "act without asking (required when not on a terminal)")
     .option("--force", "allow a threshold below the queue's own stale threshold (5m)")
+    .addHelpText("after", examples("kwp release-stale --dry-run", "kwp release-stale --older-than 15m --yes"))
     .action((options) => run((cli) => releaseStaleCommand(cli, options), "write")());
 
   program
@@ -122,9 +135,28 @@ export function buildProgram(): Command {
     .requiredOption("--completed-before <duration>", "age of the finished work to delete (e.g. 30d)")
     .option("--dry-run", "only count what would be deleted")
     .option("--yes", "delete without asking (required when not on a terminal)")
+    .addHelpText("after", examples("kwp prune --completed-before 30d --dry-run", "kwp prune --completed-before 90d --yes"))
     .action((options) => run((cli) => pruneCommand(cli, options), "write")());
 
   return program;
+}
+
+/** The "Examples:" section of a command's --help. */
+function examples(...lines: string[]): string {
+  return `\nExamples:\n${lines.map((line) => `  $ ${line}`).join("\n")}\n`;
+}
+
+/**
+ * A PostgreSQL user who forgot --url lands on the default SQLite file: the
+ * missing better-sqlite3 is then not the thing to install.
+ */
+function missingDriverByDefault(error: unknown, byDefault: boolean, url: string): unknown {
+  if (!byDefault || !(error instanceof ConfigurationError) || !/"better-sqlite3" package/.test(error.message)) return error;
+  return new CliError(
+    `no --url or DATABASE_URL was given, so the default ${url} was opened, which needs better-sqlite3 (not installed). ` +
+      "For PostgreSQL give --url postgres://user@host/db or set DATABASE_URL; for SQLite, npm install better-sqlite3",
+    EXIT.usage,
+  );
 }
 
 /** Under --json an error is JSON on stdout, so `kwp --json … | jq` always gets JSON. */

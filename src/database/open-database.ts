@@ -38,6 +38,15 @@ export interface OpenDatabaseOptions {
  * Opens a `Kysely<Database>` for a PostgreSQL URL (a pg Pool) or a SQLite file
  * (better-sqlite3, with foreign keys, WAL and a busy timeout). Prisma's URLs
  * work as they are (see parseDatabaseUrl). Close it with `db.destroy()`.
+ *
+ * @example
+ * ```ts
+ * const db = openDatabase(process.env.DATABASE_URL ?? "sqlite:./workflow.db");
+ * // PostgreSQL: openDatabase("postgres://app@db.internal/app?schema=tenant_a&connection_limit=20")
+ * await migrateToLatest(db);
+ * // …
+ * await db.destroy(); // flushes AI-call loggers and ends the LISTEN connection first
+ * ```
  */
 export function openDatabase(url: string, options: OpenDatabaseOptions = {}): Kysely<Database> {
   const parsed = parseDatabaseUrl(url);

@@ -11,6 +11,12 @@ export interface AICallLogger {
    * taken (a ValidationError naming the field, or LoggerClosedError after
    * close) goes to `onError` with that call, like a write that failed for
    * good, and nothing of it is stored.
+   *
+   * @example
+   * ```ts
+   * aiCalls.logCall({ topic: `workflow.${runId}.stage.extract`, callType: "text", modelKey: "fast", modelId: "x/fast-1",
+   *   prompt, response, inputTokens: 812, outputTokens: 95, cost: 0.00018 }); // returns at once
+   * ```
    */
   logCall(call: CreateAICallInput): void;
   /**
@@ -23,6 +29,11 @@ export interface AICallLogger {
    * Totals for every call whose topic starts with `topicPrefix`, literally and
    * case-sensitively (`%`, `_` and `\` match only themselves), aggregated by the
    * database. No match gives zeros and `perModel: {}`.
+   *
+   * @example
+   * ```ts
+   * const { totalCalls, totalCost, perModel } = await aiCalls.getStats(`workflow.${runId}.`);
+   * ```
    */
   getStats(topicPrefix: string): Promise<AIHelperStats>;
   /** Whether results for `batchId` were recorded (read in SQL from the metadata's `batchId`). */

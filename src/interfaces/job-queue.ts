@@ -14,6 +14,11 @@ export interface JobQueue {
   /**
    * Adds a PENDING job (priority 5, payload `{}`, `maxAttempts` 3 by default);
    * `scheduledFor` keeps it from running before then. Returns its id.
+   *
+   * @example
+   * ```ts
+   * const jobId = await jobQueue.enqueue({ workflowRunId: run.id, stageId: "extract", priority: 7 });
+   * ```
    */
   enqueue(options: EnqueueJobInput): Promise<string>;
   /** One multi-row insert (1,000-row statements in one transaction beyond that), all or nothing; ids in input order. */
@@ -22,6 +27,15 @@ export interface JobQueue {
    * Claims the next runnable job (PENDING and due: highest priority, then oldest,
    * then id), RUNNING under this worker with `attempt` + 1, or null when there is
    * none. One statement; database errors are thrown, never reported as an empty queue.
+   *
+   * @example
+   * ```ts
+   * const job = await jobQueue.dequeue();
+   * if (job) {
+   *   try { await runStage(job); await jobQueue.complete(job.jobId); }
+   *   catch (error) { await jobQueue.fail(job.jobId, String(error), true); } // retried while attempts remain
+   * }
+   * ```
    */
   dequeue(): Promise<DequeueResult | null>;
   /** Claims up to `limit` (1–10,000) runnable jobs in one statement, returned in claim order. */
@@ -32,7 +46,7 @@ export interface JobQueue {
    */
   complete(jobId: string): Promise<void>;
   /**
-   * Completes several jobs this worker holds, in one statement; all or none.
+   * Completes several jobs this worker holds (at most 10,000), all or none: one transaction (a savepoint inside one).
    * @throws NotFoundError / JobLeaseLostError as `complete` does, naming the job.
    */
   completeMany(jobIds: string[]): Promise<void>;

@@ -28,6 +28,13 @@ export interface WorkflowPersistence {
    * default; `id` generated (UUIDv7) unless given. `metadata` keys go into
    * same-named columns the application added to `workflow_runs`.
    * @throws ConflictError when a run with that id exists.
+   *
+   * @example
+   * ```ts
+   * const run = await persistence.createRun({
+   *   workflowId: "summarize", workflowName: "Summarize", workflowType: "document-pipeline", input: { url },
+   * }); // PENDING, priority 5, an id of its own (UUIDv7) unless data.id gives one
+   * ```
    */
   createRun(data: CreateRunInput): Promise<WorkflowRunRecord>;
   /**
@@ -47,6 +54,12 @@ export interface WorkflowPersistence {
   /**
    * Claims the PENDING run with the highest priority, then oldest `createdAt`,
    * then id, in one statement (PostgreSQL: `FOR UPDATE SKIP LOCKED`), or returns null.
+   *
+   * @example
+   * ```ts
+   * const run = await persistence.claimNextPendingRun(); // null when no run is PENDING
+   * if (run) await startRun(run); // this caller is the only one that got it
+   * ```
    */
   claimNextPendingRun(): Promise<WorkflowRunRecord | null>;
 
@@ -138,6 +151,14 @@ export interface WorkflowPersistence {
    * joins the open transaction under a savepoint (its writes are undone when
    * it throws); so does every call on an instance made on an application's
    * transaction.
+   *
+   * @example
+   * ```ts
+   * const key = await persistence.transaction(async (tx) => {
+   *   await tx.updateStage(stageId, { status: "COMPLETED", completedAt: new Date() });
+   *   return tx.saveStageOutput(runId, "document-pipeline", "extract", { pages: 12 });
+   * }); // both or neither
+   * ```
    */
   transaction<T>(work: (tx: WorkflowPersistence) => Promise<T>): Promise<T>;
 }

@@ -31,6 +31,16 @@ export interface KyselyWorkflowPersistence012Options extends KyselyWorkflowPersi
  * migrated with `target: "0.12"`. The same query core as the 0.1 persistence,
  * with the 0.12 contract's differences (versions, metadata, attempt, TEXT
  * labels) and its new methods.
+ *
+ * @example
+ * ```ts
+ * import { StaleVersionError } from "@bratsos/workflow-engine";
+ * import { createKyselyWorkflowPersistence } from "kysely-workflow-persistence/v0.12";
+ *
+ * const persistence = createKyselyWorkflowPersistence(db, { staleVersionError: StaleVersionError });
+ * const run = await persistence.createRun({ workflowId: "w", workflowName: "W", workflowType: "t", input: {} });
+ * await persistence.updateRun(run.id, { status: "RUNNING", expectedVersion: run.version }); // compare-and-set
+ * ```
  */
 export function createKyselyWorkflowPersistence012(
   db: Kysely<any>,

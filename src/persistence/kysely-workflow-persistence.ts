@@ -42,6 +42,15 @@ export interface KyselyWorkflowPersistenceOptions extends QueryContextOptions {
  * WorkflowPersistence over a Kysely instance (PostgreSQL or SQLite, detected
  * from the instance). Every method validates its input before any SQL runs and
  * is one statement unless stated otherwise.
+ *
+ * @example
+ * ```ts
+ * const persistence = createKyselyWorkflowPersistence(openDatabase("sqlite:./workflow.db"));
+ * const run = await persistence.createRun({ workflowId: "w", workflowName: "W", workflowType: "t", input: { n: 1 } });
+ * await persistence.transaction(async (tx) => {
+ *   await tx.updateRun(run.id, { status: "COMPLETED", completedAt: new Date() });
+ * });
+ * ```
  */
 export function createKyselyWorkflowPersistence(
   // Any application's instance (its own tables, plugins, Kysely's invariant

@@ -1,6 +1,21 @@
-// kysely-workflow-persistence/prisma: drop-in factories and classes for Prisma
-// users, running the library's one query core through the application's
-// PrismaClient (or a transaction client). The names are the engine's own.
+/**
+ * For Prisma applications on the engine's 0.1 contract: the engine's Prisma
+ * classes and factories by the same names, running this library's query core
+ * through the application's `PrismaClient` (or a transaction client). Prisma's
+ * CLI keeps owning the schema.
+ *
+ * @example
+ * ```ts
+ * import { PrismaClient } from "@prisma/client";
+ * import { createPrismaJobQueue, createPrismaWorkflowPersistence } from "kysely-workflow-persistence/prisma";
+ *
+ * const prisma = new PrismaClient();
+ * const persistence = createPrismaWorkflowPersistence(prisma);
+ * const jobQueue = createPrismaJobQueue(prisma, { workerId: "worker-1" });
+ * ```
+ *
+ * @module kysely-workflow-persistence/prisma
+ */
 
 export {
   PrismaWorkflowPersistence,

@@ -23,7 +23,13 @@ export class PrismaBlobStore {
   }
 }
 
-/** `new PrismaBlobStore(prisma, options)`. */
+/** `new PrismaBlobStore(prisma, options)`.
+ *
+ * @example
+ * ```ts
+ * const blobs = createPrismaBlobStore(prisma); // its table: the KwpBlob model block
+ * ```
+ */
 export function createPrismaBlobStore(prisma: PrismaClientLike, options: PrismaBlobStoreOptions = {}): PrismaBlobStore {
   return new PrismaBlobStore(prisma, options);
 }

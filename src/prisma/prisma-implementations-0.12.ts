@@ -45,7 +45,16 @@ export class PrismaJobQueue {
   }
 }
 
-/** The engine's 0.12 factory: `new PrismaWorkflowPersistence(prisma, options)`. */
+/** The engine's 0.12 factory: `new PrismaWorkflowPersistence(prisma, options)`.
+ *
+ * @example
+ * ```ts
+ * import { StaleVersionError } from "@bratsos/workflow-engine";
+ * import { createPrismaWorkflowPersistence } from "kysely-workflow-persistence/prisma/v0.12";
+ *
+ * const persistence = createPrismaWorkflowPersistence(prisma, { staleVersionError: StaleVersionError });
+ * ```
+ */
 export function createPrismaWorkflowPersistence(
   prisma: PrismaClientLike,
   options: PrismaWorkflowPersistenceOptions = {},
@@ -53,7 +62,13 @@ export function createPrismaWorkflowPersistence(
   return new PrismaWorkflowPersistence(prisma, options);
 }
 
-/** The engine's 0.12 factory: `new PrismaJobQueue(prisma, options)`; the older string form works too. */
+/** The engine's 0.12 factory: `new PrismaJobQueue(prisma, options)`; the older string form works too.
+ *
+ * @example
+ * ```ts
+ * const jobQueue = createPrismaJobQueue(prisma, { workerId: "worker-1" });
+ * ```
+ */
 export function createPrismaJobQueue(prisma: PrismaClientLike, options: PrismaJobQueueOptions | string = {}): PrismaJobQueue {
   return new PrismaJobQueue(prisma, options);
 }

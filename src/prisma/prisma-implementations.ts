@@ -70,7 +70,15 @@ export class PrismaAICallLogger {
   }
 }
 
-/** The engine's factory: `new PrismaWorkflowPersistence(prisma, options)`. */
+/** The engine's factory: `new PrismaWorkflowPersistence(prisma, options)`.
+ *
+ * @example
+ * ```ts
+ * import { createPrismaWorkflowPersistence } from "kysely-workflow-persistence/prisma";
+ *
+ * const persistence = createPrismaWorkflowPersistence(prisma); // databaseType is read from the client
+ * ```
+ */
 export function createPrismaWorkflowPersistence(
   prisma: PrismaClientLike,
   options: PrismaWorkflowPersistenceOptions = {},
@@ -78,12 +86,24 @@ export function createPrismaWorkflowPersistence(
   return new PrismaWorkflowPersistence(prisma, options);
 }
 
-/** `createPrismaJobQueue(prisma, "worker-1")`, the older string form, still works. */
+/** `createPrismaJobQueue(prisma, "worker-1")`, the older string form, still works.
+ *
+ * @example
+ * ```ts
+ * const jobQueue = createPrismaJobQueue(prisma, { workerId: "worker-1" }); // or createPrismaJobQueue(prisma, "worker-1")
+ * ```
+ */
 export function createPrismaJobQueue(prisma: PrismaClientLike, options: PrismaJobQueueOptions | string = {}): PrismaJobQueue {
   return new PrismaJobQueue(prisma, options);
 }
 
-/** The engine's factory: `new PrismaAICallLogger(prisma, options)`. */
+/** The engine's factory: `new PrismaAICallLogger(prisma, options)`.
+ *
+ * @example
+ * ```ts
+ * const aiCalls = createPrismaAICallLogger(prisma);
+ * ```
+ */
 export function createPrismaAICallLogger(prisma: PrismaClientLike, options: PrismaAICallLoggerOptions = {}): PrismaAICallLogger {
   return new PrismaAICallLogger(prisma, options);
 }

@@ -1,6 +1,19 @@
-// kysely-workflow-persistence/prisma/v0.12: drop-in for the engine's 0.12
-// Prisma module (same class and factory names), running the library's query
-// core under the 0.12 contract through the application's PrismaClient.
+/**
+ * For Prisma applications on the engine's 0.12 contract: a drop-in for the
+ * engine's 0.12 Prisma module (same class and factory names), running this
+ * library's query core through the application's `PrismaClient`.
+ *
+ * @example
+ * ```ts
+ * import { PrismaClient } from "@prisma/client";
+ * import { StaleVersionError } from "@bratsos/workflow-engine";
+ * import { createPrismaWorkflowPersistence } from "kysely-workflow-persistence/prisma/v0.12";
+ *
+ * const persistence = createPrismaWorkflowPersistence(new PrismaClient(), { staleVersionError: StaleVersionError });
+ * ```
+ *
+ * @module kysely-workflow-persistence/prisma/v0.12
+ */
 
 export {
   PrismaWorkflowPersistence,

@@ -9,6 +9,15 @@ import { cancelByRun, getJobsByWorkflowRun, touchJob } from "./run-jobs.js";
  * The engine's 0.12 JobQueue over a Kysely instance: the same claim and
  * acknowledgement statements as the 0.1 queue, with jobs that name their
  * workflow and the per-run operations 0.12 added.
+ *
+ * @example
+ * ```ts
+ * import { createKyselyJobQueue } from "kysely-workflow-persistence/v0.12";
+ *
+ * const jobQueue = createKyselyJobQueue(db, { workerId: "worker-a" });
+ * await jobQueue.enqueue({ workflowRunId: run.id, workflowId: "summarize", stageId: "extract" });
+ * const jobs = await jobQueue.getJobsByWorkflowRun(run.id);
+ * ```
  */
 export function createKyselyJobQueue012(db: Kysely<any>, options: KyselyJobQueueOptions = {}): JobQueue {
   const ctx = queueContext(db, options, contract012());

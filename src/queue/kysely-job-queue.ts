@@ -42,6 +42,14 @@ export function defaultWorkerId(): string {
 /**
  * JobQueue over a Kysely instance (PostgreSQL or SQLite, detected). Claims are
  * one statement each; acknowledgements are fenced to the worker holding the job.
+ *
+ * @example
+ * ```ts
+ * const jobQueue = createKyselyJobQueue(db, { workerId: "worker-a" });
+ * await jobQueue.enqueue({ workflowRunId: run.id, stageId: "extract" });
+ * const job = await jobQueue.dequeue(); // null when nothing is runnable
+ * if (job) await jobQueue.complete(job.jobId);
+ * ```
  */
 export function createKyselyJobQueue(db: Kysely<any>, options: KyselyJobQueueOptions = {}): JobQueue {
   const ctx = queueContext(db, options, CONTRACT_0_1);

@@ -102,6 +102,15 @@ describe.each(DATABASE_TYPES)("kwp touches only its own work on %s", (databaseTy
 });
 
 describe("kwp demo and commands, one database at a time", () => {
+  it("shows the global options and examples in every command's help", async () => {
+    for (const command of ["migrate", "demo", "runs", "run", "jobs", "stats", "release-stale", "prune", "prisma-migration"]) {
+      const help = await kwp(undefined, command, "--help");
+      expect(help.code, command).toBe(0);
+      expect(help.stdout, command).toMatch(/Global Options:[\s\S]*--url <url>[\s\S]*--json/);
+      expect(help.stdout, command).toMatch(new RegExp(`Examples:\\n  \\$ kwp ${command}`));
+    }
+  });
+
   it("runs on its own file by default, never the one apps and examples use, and says which", { timeout: 120_000 }, async () => {
     const folder = mkdtempSync(join(tmpdir(), "kwp-demo-default-"));
     try {
@@ -110,6 +119,8 @@ describe("kwp demo and commands, one database at a time", () => {
       expect(readdirSync(folder).filter((name) => name.endsWith(".db"))).toEqual(["kwp-demo.db"]);
       expect(result.stderr).toMatch(/no --url or DATABASE_URL: using sqlite:\.\/kwp-demo\.db; for PostgreSQL give --url postgres:\/\//);
       expect(result.stdout).toContain("npx kwp --url 'sqlite:./kwp-demo.db'");
+      // Its pace is the simulated work's, and the summary says so.
+      expect(result.stdout).toMatch(/jobs\/s is the demo's own pace: 5 ms of simulated work per stage and a 300 ms review wait per run set it, not the queue \(its throughput: `npm run bench`\)/);
     } finally {
       rmSync(folder, { recursive: true, force: true });
     }

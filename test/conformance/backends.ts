@@ -81,7 +81,7 @@ export const dmlOnlyRole = () => testRole("kwp_dml_only");
 /**
  * The direct implementation connected as a role with only SELECT, INSERT,
  * UPDATE and DELETE on the tables (the migrations ran as another role): the
- * library needs no DDL rights at run time. These grants are the README's.
+ * library needs no DDL rights at run time. These grants are the deployment guide's.
  */
 /** Creates the role (once per server) and grants it row access to the tables of `db`'s database. */
 export async function grantDmlOnlyRole(db: Kysely<any>): Promise<void> {

@@ -9,7 +9,7 @@ import type { JobQueue, WorkflowPersistence } from "../../src/v0.12.js";
 import { BACKENDS, KYSELY_BACKENDS, runInput, stageInput, useBackend } from "../conformance/backends.js";
 
 // One test per finding of the hostile-input probe (issue 26), each on every
-// backend: the rule it enforces is stated in the README's Guarantees.
+// backend: the rules it enforces are stated in docs/kysely-apps.md and docs/guarantees.md.
 
 const LONE_HIGH = "x\ud800";
 const LONE_LOW = "\udc00y";

@@ -9,7 +9,7 @@ import { runNode } from "../support/spawn-child.js";
 describe.skipIf(!existsSync(join(root, "dist/index.js")))("the built package without database drivers", () => {
   let consumer: ConsumerProject;
   beforeAll(() => {
-    consumer = consumerProject("no-drivers", ["kysely", "zod", "uuid"]);
+    consumer = consumerProject("no-drivers", ["kysely", "zod", "uuid", "commander", "cli-table3", "cli-progress"]);
   });
   afterAll(() => consumer.remove());
 
@@ -26,5 +26,13 @@ describe.skipIf(!existsSync(join(root, "dist/index.js")))("the built package wit
     const outcome = JSON.parse(result.stdout);
     expect(outcome.sqlite).toMatch(/^ConfigurationError: .*needs the "better-sqlite3" package, which is not installed: npm install better-sqlite3/);
     expect(outcome.postgres).toMatch(/^ConfigurationError: .*needs the "pg" package, which is not installed: npm install pg/);
+  });
+
+  it("tells a PostgreSQL user who forgot --url that the default is SQLite, not to install better-sqlite3", async () => {
+    const cli = join(consumer.folder, "node_modules/kysely-workflow-persistence/dist/cli.js");
+    const result = await runNode([cli, "runs"], { cwd: consumer.folder, env: { DATABASE_URL: "" } });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/no --url or DATABASE_URL was given, so the default sqlite:\.\/workflow\.db was opened/);
+    expect(result.stderr).toMatch(/For PostgreSQL give --url postgres:\/\/user@host\/db or set DATABASE_URL/);
   });
 });

@@ -10,7 +10,7 @@ import { catalogOf } from "../support/catalog-of.js";
 import { PrismaCliProject } from "../support/prisma-cli-project.js";
 import { createTestDatabase, DATABASE_TYPES } from "../support/test-databases.js";
 
-// The blob store on a database Prisma manages: the README's model block and the
+// The blob store on a database Prisma manages: the guide's model block and the
 // migration folder the library writes give the very table Prisma itself makes
 // from that block, and the migrator only checks it there.
 describe.each(DATABASE_TYPES)("the blob store on a database Prisma manages (%s)", (databaseType) => {

@@ -1,8 +1,12 @@
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { TestProject } from "vitest/node";
 import { findPostgresServer } from "./find-postgres-server.js";
 import { generatePrismaClient, PRISMA_MAJORS } from "./prisma-clients.js";
 import { findPgBouncer, startPgBouncer } from "./pgbouncer.js";
 import { dropTestRoles, newRoleSuffix } from "./test-roles.js";
+import { referenceDdlFolder } from "./reference-ddl.js";
 
 /** PgBouncer for the transaction-pooler tests: required in CI (.ci/run installs it), optional elsewhere. */
 async function startPooler(serverUrl: string) {
@@ -26,6 +30,15 @@ declare module "vitest" {
 }
 
 export default async function setup(project: TestProject) {
+  if (!existsSync(join(dirname(fileURLToPath(import.meta.url)), "../../dist/index.js"))) {
+    console.log("[tests] dist/ is not built: the tests of the built package are skipped; `npm test` builds it first (or `npm run build`)");
+  }
+  if (!referenceDdlFolder) {
+    console.log(
+      "[tests] Prisma's reference DDL was not found beside the clone (../shared/reference/prisma-ddl): the exact-schema " +
+        "and 0.12 schema comparisons are skipped; set KWP_PRISMA_REFERENCE_DDL=<folder holding postgresql.sql> to run them",
+    );
+  }
   // Generated once here, before test files run in parallel and might race to generate.
   for (const major of PRISMA_MAJORS) {
     generatePrismaClient("postgresql", major);

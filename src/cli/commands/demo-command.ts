@@ -13,9 +13,12 @@ import { INTERRUPTED_EXIT_CODE, onInterrupt } from "../interrupt.js";
 import { colourEnabled } from "../output.js";
 import { DEMO_PIPELINE, DEMO_WORKFLOW } from "../demo/demo-pipeline.js";
 import { cancelUnfinishedDemoRuns, demoFigures, type DemoFigures } from "../demo/demo-figures.js";
-import { demoAiCost, renderDemoSummary, type DemoSummary } from "../demo/demo-summary.js";
+import { demoAiCost, renderDemoSummary, type DemoSummary, type SimulatedWaits } from "../demo/demo-summary.js";
 import { runDemoWorker } from "../demo/demo-worker.js";
 import { demoJobClaimer, demoRunPrefix } from "../demo/demo-claims.js";
+
+/** What the demo simulates (see SimulatedWaits). */
+const SIMULATED: SimulatedWaits = { workMsPerStage: 5, reviewDelayMs: 300 };
 
 /** The demo's own database when neither --url nor DATABASE_URL names one: not the file examples and apps use. */
 export const DEMO_URL = "sqlite:./kwp-demo.db";
@@ -102,7 +105,7 @@ export async function demoCommand(cli: CliContext, options: DemoOptions): Promis
     try {
       const unclaimed = [...runIds];
       const isDone = () => figures.runsFinished >= runIds.length;
-      const deps = { persistence, aiCalls, unclaimed, isDone, runPrefix, reviewDelayMs: 300, workMs: 5 };
+      const deps = { persistence, aiCalls, unclaimed, isDone, runPrefix, reviewDelayMs: SIMULATED.reviewDelayMs, workMs: SIMULATED.workMsPerStage };
       await Promise.all(
         queues.map((queue, i) => runDemoWorker({ ...deps, queue, claim: demoJobClaimer(db, runPrefix, workerIds[i]!) }, controller.signal)),
       );
@@ -122,6 +125,7 @@ export async function demoCommand(cli: CliContext, options: DemoOptions): Promis
     const aiCost = await demoAiCost(aiCalls, runIds);
     const summary: DemoSummary = {
       database: cli.label,
+      simulated: SIMULATED,
       runs: options.runs,
       interrupted,
       runsCancelled,

@@ -2,7 +2,16 @@ import type { AICallLogger, AIModelStats } from "../../types.js";
 import { emphasis, formatCost, table } from "../output.js";
 import type { DemoFigures } from "./demo-figures.js";
 
+/** The waits the demo simulates (no model is called, no person reviews): they set its pace, not the queue. */
+export interface SimulatedWaits {
+  /** Per stage, the work a model call would take. */
+  workMsPerStage: number;
+  /** How long the review stage stays suspended before it is resumed. */
+  reviewDelayMs: number;
+}
+
 export interface DemoSummary extends DemoFigures {
+  simulated: SimulatedWaits;
   database: string;
   runs: number;
   /** True when Ctrl-C (or SIGTERM) stopped the demo before its runs finished. */
@@ -51,6 +60,8 @@ export function renderDemoSummary(summary: DemoSummary, lookAround: string, colo
       [[`${summary.runsCompleted} of ${summary.runs}`, summary.jobsCompleted, summary.jobsPerSecond, summary.retries, summary.suspendedAndResumed, summary.aiCalls]],
       colour,
     ),
+    `jobs/s is the demo's own pace: ${summary.simulated.workMsPerStage} ms of simulated work per stage and a ${summary.simulated.reviewDelayMs} ms review ` +
+      "wait per run set it, not the queue (its throughput: `npm run bench`).",
     "AI cost per model (from getStats):",
     table(
       ["model", "calls", "input tokens", "output tokens", "cost"],

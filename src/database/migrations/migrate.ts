@@ -60,7 +60,7 @@ export interface MigrateOptions {
    * Also create this library's blob store table (`kwp_blobs`,
    * `migrations/<dialect>/blob-store/`), for createKyselyBlobStore. Not part
    * of the engine's schema; default false. On a database Prisma manages, the
-   * table must come from Prisma (the README's KwpBlob model block, or `kwp
+   * table must come from Prisma (the KwpBlob model block in docs/kysely-apps.md, or `kwp
    * prisma-migration --blob-store`): it is only checked there.
    */
   blobStore?: boolean;
@@ -200,6 +200,13 @@ export function createMigrator(db: Kysely<any>, options: MigrateOptions = {}): M
  * @throws MigrationIntegrityError when an applied file was edited since.
  * @throws PartialSchemaError when only some of a migration's tables exist.
  * @throws MigrationError when a statement fails (the database error is its `cause`).
+ *
+ * @example
+ * ```ts
+ * const result = await migrateToLatest(db); // the engine's 0.1 schema, then the performance indexes
+ * console.log(result.applied); // e.g. ["0001_init"]
+ * await migrateToLatest(db, { target: "0.12" }); // upgrades to the 0.12 contract, rows kept
+ * ```
  */
 export async function migrateToLatest(db: Kysely<any>, options: MigrateOptions = {}): Promise<MigrateResult> {
   const databaseType = resolveDatabaseType(db, options.databaseType);

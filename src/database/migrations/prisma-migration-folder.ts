@@ -65,7 +65,7 @@ export function prismaContractMigration(options: PrismaPerformanceMigrationOptio
 /**
  * This library's blob store table as one Prisma migration
  * (`<timestamp>_kwp_blob_store`). Add the KwpBlob model block
- * (KWP_BLOB_PRISMA_MODEL, in the README) to schema.prisma with it: its DDL is
+ * (KWP_BLOB_PRISMA_MODEL, in docs/kysely-apps.md) to schema.prisma with it: its DDL is
  * the migration's, so Prisma then sees no drift.
  */
 export function prismaBlobStoreMigration(options: PrismaPerformanceMigrationOptions): PrismaPerformanceMigration {

@@ -12,7 +12,13 @@ import type { DequeueResult, EnqueueJobInput, JobRecord } from "./types.js";
  */
 export interface JobQueue
   extends Omit<JobQueue01, "enqueue" | "enqueueParallel" | "dequeue" | "dequeueBatch" | "completeAndDequeue" | "getSuspendedJobsReadyToPoll"> {
-  /** Adds a PENDING job of `workflowId`'s run; returns its id. */
+  /** Adds a PENDING job of `workflowId`'s run; returns its id.
+   *
+   * @example
+   * ```ts
+   * const jobId = await jobQueue.enqueue({ workflowRunId: run.id, workflowId: "summarize", stageId: "extract" });
+   * ```
+   */
   enqueue(options: EnqueueJobInput): Promise<string>;
   /** Adds the jobs in one statement, all or none; ids in input order. */
   enqueueParallel(jobs: EnqueueJobInput[]): Promise<string[]>;

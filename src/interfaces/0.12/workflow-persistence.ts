@@ -34,6 +34,14 @@ export interface PersistenceCore {
    * `fn` runs (the engine's kernel calls its queue there). Inside an open
    * transaction (an instance made from one), `fn` joins that one under a
    * savepoint: when it throws, its writes are undone.
+   *
+   * @example
+   * ```ts
+   * await persistence.withTransaction(async (tx) => {
+   *   const run = await tx.createRun({ workflowId: "w", workflowName: "W", workflowType: "t", input: {} });
+   *   await jobQueue.enqueue({ workflowRunId: run.id, workflowId: "w", stageId: "first" }); // joins: same handle
+   * });
+   * ```
    */
   withTransaction<T>(fn: (tx: PersistenceCore) => Promise<T>): Promise<T>;
 

@@ -1,5 +1,5 @@
 // The shape of a generated @prisma/client (6.x) as far as the Prisma example
-// uses it, installed in the consumer project so the README's Prisma example
+// uses it, installed in the consumer project so the guide's Prisma example
 // compiles there as it would in an application.
 declare module "@prisma/client" {
   interface RawApi {
