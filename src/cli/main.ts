@@ -70,9 +70,10 @@ export function buildProgram(): Command {
     .option("--status", "list applied and pending migrations")
     .option("--sql", "print the SQL for this database's dialect instead of running it")
     .option("--no-performance-indexes", "apply only the Prisma schema, not the optional migrations")
-    .option("--target <version>", "the engine contract's schema: 0.1 (default) or 0.12 (upgrades a 0.1 database, rows kept)")
-    .option("--blob-store", "also create this library's blob store table (kwp_blobs), for createKyselyBlobStore")
-    .addHelpText("after", examples("kwp migrate", "kwp migrate --target 0.12 --url postgres://app@db/app", "kwp migrate --status", "kwp migrate --sql > schema.sql"))
+    .option("--target <version>", "the engine contract's schema: 0.1 (default), 0.12 or 1.0 (each upgrades an earlier database, rows kept)")
+    .option("--blob-store", "also create the blob store table, for createKyselyBlobStore (kwp_blobs; on 1.0 the engine's workflow_blobs, rows moved)")
+    .option("--yes", "confirm what an upgrade deletes without asking (1.0: older job rows of a (run, stage) enqueued again)")
+    .addHelpText("after", examples("kwp migrate", "kwp migrate --target 1.0 --url postgres://app@db/app", "kwp migrate --status", "kwp migrate --sql > schema.sql"))
     .action((options) => run((cli) => migrateCommand(cli, options), options.status === true ? "read" : "create")());
 
   program
@@ -80,9 +81,10 @@ export function buildProgram(): Command {
     .description("write the performance indexes (and PostgreSQL's wake-up trigger) as a Prisma migration folder, for a database Prisma manages")
     .option("--dir <path>", "Prisma's migrations directory", "prisma/migrations")
     .option("--dry-run", "print the migration's SQL instead of writing the folder")
-    .option("--target <version>", "write the upgrade to this engine contract version (0.12) instead")
+    .option("--target <version>", "write the upgrade to this engine contract version (0.12 or 1.0) instead")
+    .option("--from <version>", "with --target: the contract the database holds (default: the one before the target)")
     .option("--blob-store", "write the blob store table (and print its Prisma model block) instead")
-    .addHelpText("after", examples("kwp prisma-migration --url \"$DATABASE_URL\"", "kwp prisma-migration --target 0.12 --dry-run"))
+    .addHelpText("after", examples("kwp prisma-migration --url \"$DATABASE_URL\"", "kwp prisma-migration --target 1.0 --dry-run"))
     .action((options) => run((cli) => prismaMigrationCommand(cli, options), "read")());
 
   program

@@ -7,7 +7,10 @@ import type { QueryContext } from "./query-context.js";
  * migration bookkeeping, so a database Prisma made (no kysely_* tables) is
  * recognised too.
  */
-const MARKER_TABLES: ReadonlyArray<readonly [ContractVersion, string]> = [["0.12", "outbox_events"]];
+const MARKER_TABLES: ReadonlyArray<readonly [ContractVersion, string]> = [
+  ["1.0", "workflow_steps"],
+  ["0.12", "outbox_events"],
+];
 
 /** The contract whose tables `tables` holds; undefined when it holds no workflow tables (not migrated). */
 export function contractOfTables(tables: readonly string[]): ContractVersion | undefined {

@@ -15,6 +15,7 @@ export interface SchemaExpectation {
 const ENTRY: Record<ContractVersion, string> = {
   "0.1": `"kysely-workflow-persistence" (Prisma: "kysely-workflow-persistence/prisma")`,
   "0.12": `"kysely-workflow-persistence/v0.12" (Prisma: "kysely-workflow-persistence/prisma/v0.12")`,
+  "1.0": `"kysely-workflow-persistence/v1" (Prisma: "kysely-workflow-persistence/prisma/v1")`,
 };
 const migrateCommand = (version: ContractVersion) =>
   version === "0.1" ? "`kwp migrate` (or `await migrateToLatest(db)`)" : `\`kwp migrate --target ${version}\` (or \`await migrateToLatest(db, { target: "${version}" })\`)`;

@@ -18,10 +18,10 @@ export const referenceDdlFolder: string | undefined = [
  * `Json @default("{}")` unquoted (`DEFAULT {}`), which SQLite rejects; the
  * column default it means is the string '{}'.
  */
-export function referenceDdl(databaseType: DatabaseType, contract: "0.1" | "0.12" = "0.1"): string {
+export function referenceDdl(databaseType: DatabaseType, contract: "0.1" | "0.12" | "1.0" = "0.1"): string {
   if (!referenceDdlFolder) throw new Error("Prisma reference DDL not found");
-  // The engine's 0.12 schema sits beside the 0.1 one, in prisma-ddl-0.12.
-  const folder = contract === "0.1" ? referenceDdlFolder : `${referenceDdlFolder}-0.12`;
+  // Later contracts' schemas sit beside the 0.1 one, in prisma-ddl-0.12 and prisma-ddl-1.0.
+  const folder = contract === "0.1" ? referenceDdlFolder : `${referenceDdlFolder}-${contract}`;
   const text = readFileSync(join(folder, `${databaseType}.sql`), "utf8");
   return databaseType === "sqlite" ? text.replace(/DEFAULT \{\}/g, "DEFAULT '{}'") : text;
 }

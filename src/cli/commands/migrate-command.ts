@@ -19,15 +19,20 @@ import { checkContractVersion, contractChain, DEFAULT_CONTRACT_VERSION, type Con
 import type { CliContext } from "../cli-context.js";
 import { dialectSupportOf } from "../../database/query-context.js";
 import { formatDate, table } from "../output.js";
+import { confirm } from "../confirm.js";
+import { PRISMA_MIGRATIONS_TABLE } from "../../database/migrations/prisma-managed-schema.js";
+import { supersededJobs } from "../../database/migrations/superseded-jobs.js";
 
 export interface MigrateCommandOptions {
   status?: boolean;
   sql?: boolean;
   performanceIndexes: boolean;
-  /** The engine contract version: "0.1" (default) or "0.12". */
+  /** The engine contract version: "0.1" (default), "0.12" or "1.0". */
   target?: string;
   /** Also the blob store table. */
   blobStore?: boolean;
+  /** Confirms what the upgrade deletes without asking (the 1.0 upgrade's superseded job rows). */
+  yes?: boolean;
 }
 
 export async function migrateCommand(cli: CliContext, options: MigrateCommandOptions): Promise<void> {
@@ -43,6 +48,11 @@ export async function migrateCommand(cli: CliContext, options: MigrateCommandOpt
         status.map((s) => [s.name, s.chain, formatDate(s.appliedAt), migrationState(s)]),
       ),
     );
+    return;
+  }
+  if (!(await confirmSupersededJobs(cli, target, options.yes === true))) {
+    cli.output.result({ migrated: false }, () => "nothing migrated");
+    process.exitCode = 1;
     return;
   }
   const result = await migrateToLatest(cli.db, {
@@ -67,6 +77,35 @@ export async function migrateCommand(cli: CliContext, options: MigrateCommandOpt
   });
 }
 
+/** At most this many superseded job rows are listed before asking; the count covers all. */
+const LISTED = 20;
+
+/**
+ * The 1.0 upgrade deletes all but the newest job row per (run, stage): shown
+ * first, and deleted only when confirmed (a terminal asks, --yes confirms,
+ * elsewhere it refuses). Nothing to ask on a database Prisma manages (the
+ * migrator writes nothing there) or one without such rows.
+ */
+async function confirmSupersededJobs(cli: CliContext, target: ContractVersion, yes: boolean): Promise<boolean> {
+  if (target !== "1.0") return true;
+  const ctx = cli.queryContext();
+  const tables = await ctx.dialect.listTables(ctx.db);
+  if (!tables.includes("job_queue") || tables.includes(PRISMA_MIGRATIONS_TABLE) || (await cli.contract()) === "1.0") return true;
+  const superseded = await supersededJobs(ctx);
+  if (superseded.length === 0) return true;
+  const running = superseded.filter((job) => job.status === "RUNNING").length;
+  process.stderr.write(
+    `The 1.0 schema has one job row per (run, stage). ${cli.label} has ${superseded.length} older row(s) of pairs ` +
+      `enqueued again since (reruns); the upgrade deletes them and keeps the newest of each` +
+      (running > 0 ? `. ${running} of them are RUNNING: the worker holding one will see its acknowledgement fail` : "") +
+      `:\n${table(
+        ["job", "run", "stage", "status", "created"],
+        superseded.slice(0, LISTED).map((job) => [job.id, job.workflowRunId, job.stageId, job.status, formatDate(job.createdAt)]),
+      )}\n${superseded.length > LISTED ? `… and ${superseded.length - LISTED} more\n` : ""}`,
+  );
+  return confirm(`Delete these ${superseded.length} job row(s) and upgrade?`, yes, "or kwp migrate --target 1.0 --sql to read the upgrade");
+}
+
 function migrationState(entry: MigrationStatusEntry): string {
   if (entry.modified) return "MODIFIED since applied";
   if (entry.appliedAt) return "applied";
@@ -80,7 +119,7 @@ function printSql(cli: CliContext, includeOptional: boolean, target: ContractVer
   const files = [
     ...contractChain(folder, target),
     ...(includeOptional ? readSqlMigrationFiles(join(folder, "optional"), "optional/") : []),
-    ...(blobStore ? readSqlMigrationFiles(join(folder, "blob-store"), "blob-store/") : []),
+    ...(blobStore ? contractChain(join(folder, "blob-store"), target).map((file) => ({ ...file, checksumKey: `blob-store/${file.checksumKey}` })) : []),
   ];
   const text = files
     .map((file) => `-- ===== ${databaseType}/${file.checksumKey} =====\n${readFileSync(file.path, "utf8").trimEnd()}\n`)
@@ -93,6 +132,8 @@ export interface PrismaMigrationCommandOptions {
   dryRun?: boolean;
   /** Write the upgrade to this contract version instead of the performance migration. */
   target?: string;
+  /** The contract the database holds (default: the one before --target). */
+  from?: string;
   /** Write the blob store table instead of the performance migration. */
   blobStore?: boolean;
 }
@@ -105,12 +146,17 @@ export interface PrismaMigrationCommandOptions {
 export async function prismaMigrationCommand(cli: CliContext, options: PrismaMigrationCommandOptions): Promise<void> {
   const { databaseType } = parseDatabaseUrl(cli.url);
   const request = { databaseType, migrationsDir: options.dir };
+  if (options.from !== undefined && options.target === undefined) throw new CliError("--from needs --target", EXIT.usage);
   if (options.target !== undefined && options.blobStore) {
     throw new CliError("--target and --blob-store write different migrations: run the command once for each", EXIT.usage);
   }
   const migration =
     options.target !== undefined
-      ? (options.dryRun ? prismaContractMigration : writePrismaContractMigration)({ ...request, target: checkContractVersion(options.target) })
+      ? (options.dryRun ? prismaContractMigration : writePrismaContractMigration)({
+          ...request,
+          target: checkContractVersion(options.target),
+          ...(options.from !== undefined ? { from: checkContractVersion(options.from) } : {}),
+        })
       : options.blobStore
         ? (options.dryRun ? prismaBlobStoreMigration : writePrismaBlobStoreMigration)(request)
         : (options.dryRun ? prismaPerformanceMigration : writePrismaPerformanceMigration)(request);

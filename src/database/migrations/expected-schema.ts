@@ -77,9 +77,42 @@ export function expectedSchemaOf(files: readonly SqlMigrationFile[], dialect: Di
  * @throws IncompatibleSchemaError naming the first table and column that differ.
  */
 export async function checkExistingSchema(db: Kysely<any>, dialect: DialectSupport, files: readonly SqlMigrationFile[]): Promise<void> {
-  const expected = expectedSchemaOf(files, dialect);
-  const migration = files[files.length - 1]!.name;
+  await checkSchemaState(db, dialect, expectedSchemaOf(files, dialect), files[files.length - 1]!.name);
+}
+
+/**
+ * Before `chain[index]` is adopted: its tables must look as the chain leaves
+ * them after it, or after any later file (a database Prisma made at a later
+ * contract version: the 1.0 schema no longer has some of 0001's indexes).
+ *
+ * @throws IncompatibleSchemaError for the state right after the file when none matches.
+ */
+export async function checkAdoptable(db: Kysely<any>, dialect: DialectSupport, chain: readonly SqlMigrationFile[], index: number): Promise<void> {
+  const file = chain[index]!;
+  const tables = new Set(file.createdTables);
+  let first: unknown;
+  for (let end = index + 1; end <= chain.length; end++) {
+    try {
+      await checkSchemaState(db, dialect, expectedSchemaOf(chain.slice(0, end), dialect), file.name, tables);
+      return;
+    } catch (error) {
+      if (!(error instanceof IncompatibleSchemaError)) throw error;
+      first ??= error;
+    }
+  }
+  throw first;
+}
+
+async function checkSchemaState(
+  db: Kysely<any>,
+  dialect: DialectSupport,
+  expected: ExpectedSchema,
+  migration: string,
+  onlyTables?: ReadonlySet<string>,
+): Promise<void> {
+  const checked = (table: string) => onlyTables === undefined || onlyTables.has(table);
   for (const [table, columns] of expected.tables) {
+    if (!checked(table)) continue;
     const actual = new Map((await dialect.describeColumns(db, table)).map((column) => [column.name, column]));
     for (const column of columns) {
       const found = actual.get(column.name);
@@ -95,9 +128,10 @@ export async function checkExistingSchema(db: Kysely<any>, dialect: DialectSuppo
       }
     }
   }
-  if (expected.indexes.size === 0) return;
+  const indexes = [...expected.indexes].filter(([, table]) => checked(table));
+  if (indexes.length === 0) return;
   const existingIndexes = new Set(await dialect.listIndexes(db));
-  for (const [index, table] of expected.indexes) {
+  for (const [index, table] of indexes) {
     if (!existingIndexes.has(index)) throw new IncompatibleSchemaError(migration, table, index, `has no index "${index}"`);
   }
 }

@@ -105,7 +105,10 @@ function loadMigrationFiles(databaseType: DatabaseType, options: MigrateOptions)
     target,
     defaultChain: contractChain(folder, target),
     optional: readSqlMigrationFiles(join(folder, "optional"), "optional/"),
-    blobStore: readSqlMigrationFiles(join(folder, BLOB_STORE_FOLDER), `${BLOB_STORE_FOLDER}/`),
+    blobStore: contractChain(join(folder, BLOB_STORE_FOLDER), target).map((file) => ({
+      ...file,
+      checksumKey: `${BLOB_STORE_FOLDER}/${file.checksumKey}`,
+    })),
   };
 }
 

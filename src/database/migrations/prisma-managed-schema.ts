@@ -34,9 +34,12 @@ export async function checkPrismaManagedSchema(
   const databaseType = support.databaseType;
   const existing = new Set(tables);
   for (const [position, file] of defaultChain.entries()) {
-    const missing = file.createdTables.filter((table) => !existing.has(table));
+    // A table a later file drops is not part of the end state.
+    const droppedLater = new Set(defaultChain.slice(position + 1).flatMap((later) => later.droppedTables));
+    const created = file.createdTables.filter((table) => !droppedLater.has(table));
+    const missing = created.filter((table) => !existing.has(table));
     if (missing.length === 0) continue;
-    const present = file.createdTables.filter((table) => existing.has(table));
+    const present = created.filter((table) => existing.has(table));
     if (position > 0 && present.length === 0) {
       // Complete up to an earlier contract version: the upgrade is Prisma's to apply.
       throw new ConfigurationError(

@@ -4,7 +4,7 @@ import { ConfigurationError } from "../../errors.js";
 import type { DatabaseType } from "../../dialects/dialect-support.js";
 import { dialectMigrationsFolder, packagedMigrationsRoot } from "./migrations-folder.js";
 import { readSqlMigrationFiles } from "./sql-migration-file.js";
-import { checkContractVersion, contractChain, DEFAULT_CONTRACT_VERSION, type ContractVersion } from "./contract-versions.js";
+import { checkContractVersion, contractChain, CONTRACT_VERSIONS, type ContractVersion } from "./contract-versions.js";
 
 /** The suffix of the folder's name; one such folder per migrations directory. */
 export const PRISMA_PERFORMANCE_MIGRATION_SUFFIX = "_kwp_performance";
@@ -43,20 +43,32 @@ export function prismaPerformanceMigration(options: PrismaPerformanceMigrationOp
   ]);
 }
 
+/** What a contract upgrade starts from: by default the version before the target. */
+export interface PrismaContractMigrationOptions extends PrismaPerformanceMigrationOptions {
+  target: ContractVersion;
+  /** The contract the database holds now; default the one before `target` (0.1 for 0.12, 0.12 for 1.0). */
+  from?: ContractVersion;
+}
+
 /**
- * The upgrade of a Prisma-managed database from the engine's 0.1 contract
- * schema to `target`'s, as one Prisma migration (`<timestamp>_kwp_contract_0_12`):
- * the same SQL the migrator runs elsewhere, rows kept. Once applied, switch
- * schema.prisma to the engine's 0.12 models; Prisma then sees no drift.
+ * The upgrade of a Prisma-managed database from one engine contract schema to
+ * `target`'s, as one Prisma migration (`<timestamp>_kwp_contract_1_0`): the
+ * same SQL the migrator runs elsewhere, rows kept. Once applied, switch
+ * schema.prisma to the engine's models of that version; Prisma then sees no drift.
  */
-export function prismaContractMigration(options: PrismaPerformanceMigrationOptions & { target: ContractVersion }): PrismaPerformanceMigration {
+export function prismaContractMigration(options: PrismaContractMigrationOptions): PrismaPerformanceMigration {
   const target = checkContractVersion(options.target);
-  const base = new Set(contractChain(dialectFolder(options), DEFAULT_CONTRACT_VERSION).map((file) => file.name));
+  const targetIndex = CONTRACT_VERSIONS.indexOf(target);
+  if (targetIndex === 0) throw new ConfigurationError(`contract ${target} is the schema of 0001_init: there is nothing to upgrade`);
+  const from = options.from === undefined ? CONTRACT_VERSIONS[targetIndex - 1]! : checkContractVersion(options.from);
+  if (CONTRACT_VERSIONS.indexOf(from) >= targetIndex) {
+    throw new ConfigurationError(`from (${from}) must be an earlier contract than target (${target}): contract versions only move up`);
+  }
+  const base = new Set(contractChain(dialectFolder(options), from).map((file) => file.name));
   const files = contractChain(dialectFolder(options), target).filter((file) => !base.has(file.name));
-  if (files.length === 0) throw new ConfigurationError(`contract ${target} is the schema of 0001_init: there is nothing to upgrade`);
   const suffix = `_kwp_contract_${target.replace(/\./g, "_")}`;
   return prismaMigration(options, suffix, `the contract ${target} upgrade`, [
-    `-- kysely-workflow-persistence: the upgrade to the engine's ${target} contract schema, as a Prisma migration.`,
+    `-- kysely-workflow-persistence: the upgrade from the engine's ${from} contract schema to its ${target} one, as a Prisma migration.`,
     "-- Written by `kwp prisma-migration --target`; apply with `prisma migrate deploy`.",
     ...files.map((file) => `\n-- ===== ${file.checksumKey} =====\n${readFileSync(file.path, "utf8").trimEnd()}`),
   ]);
@@ -88,7 +100,7 @@ export function writePrismaPerformanceMigration(options: PrismaPerformanceMigrat
 }
 
 /** Writes the contract upgrade's folder and returns what it wrote. */
-export function writePrismaContractMigration(options: PrismaPerformanceMigrationOptions & { target: ContractVersion }): PrismaPerformanceMigration {
+export function writePrismaContractMigration(options: PrismaContractMigrationOptions): PrismaPerformanceMigration {
   return writeMigrationFolder(prismaContractMigration(options));
 }
 

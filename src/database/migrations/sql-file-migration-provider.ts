@@ -3,7 +3,7 @@ import { PartialSchemaError } from "../../errors.js";
 import type { DialectSupport } from "../../dialects/dialect-support.js";
 import { recordChecksum } from "./migration-checksums.js";
 import type { SqlMigrationFile } from "./sql-migration-file.js";
-import { checkExistingSchema } from "./expected-schema.js";
+import { checkAdoptable } from "./expected-schema.js";
 
 /**
  * A Kysely MigrationProvider over plain `.sql` files, so that the files a DBA
@@ -70,15 +70,33 @@ export class SqlFileMigrationProvider implements MigrationProvider {
   async #adoptExistingTables(db: Kysely<any>, file: SqlMigrationFile): Promise<boolean> {
     if (file.createdTables.length === 0) return false;
     const existing = new Set(await this.#support.listTables(db));
+    if (this.#replacedAlready(file, existing)) return true;
     const present = file.createdTables.filter((table) => existing.has(table));
     if (present.length === 0) return false;
     if (present.length === file.createdTables.length) {
       // Same names are not the same tables: compare before recording anything.
-      await checkExistingSchema(db, this.#support, [file]);
+      await checkAdoptable(db, this.#support, this.#files, this.#files.indexOf(file));
       return true;
     }
     const missing = file.createdTables.filter((table) => !existing.has(table));
     throw new PartialSchemaError(file.name, present, missing);
+  }
+
+  /**
+   * A file whose tables a later file drops, on a database that already has
+   * every table of that later file (the blob store's kwp_blobs, on a database
+   * that has the engine's workflow_blobs): nothing to create, and the later
+   * file is adopted in its turn.
+   */
+  #replacedAlready(file: SqlMigrationFile, existing: ReadonlySet<string>): boolean {
+    const later = this.#files.slice(this.#files.indexOf(file) + 1);
+    const replacing = later.find((next) => file.createdTables.every((table) => next.droppedTables.includes(table)));
+    return (
+      replacing !== undefined &&
+      file.createdTables.every((table) => !existing.has(table)) &&
+      replacing.createdTables.length > 0 &&
+      replacing.createdTables.every((table) => existing.has(table))
+    );
   }
 }
 

@@ -16,6 +16,8 @@ export interface SqlMigrationFile {
   readonly statements: readonly string[];
   /** Tables the file creates; used to adopt a database whose tables already exist. */
   readonly createdTables: readonly string[];
+  /** Tables the file drops (the 1.0 blob store moves its rows to the engine's table and drops its own). */
+  readonly droppedTables: readonly string[];
 }
 
 /** The `*.sql` files directly inside `folder`, in file-name order (none if it does not exist). */
@@ -37,6 +39,10 @@ export function readSqlMigrationFiles(folder: string, checksumKeyPrefix = ""): S
         checksum: checksumOf(sql),
         statements,
         createdTables: createdTables(statements),
+        droppedTables: statements.flatMap((statement) => {
+          const match = /^drop\s+table\s+(?:if\s+exists\s+)?"([^"]+)"/i.exec(statement);
+          return match ? [match[1]!] : [];
+        }),
       };
     });
 }

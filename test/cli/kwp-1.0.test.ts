@@ -1,0 +1,58 @@
+import { sql } from "kysely";
+import { describe, expect, it } from "vitest";
+import { openDatabase } from "../../src/database/open-database.js";
+import { createKyselyWorkflowPersistence, createKyselyJobQueue } from "../../src/v0.12.js";
+import { json, kwp, kwpOnTerminal } from "../support/kwp.js";
+import { createTestDatabase, DATABASE_TYPES } from "../support/test-databases.js";
+
+describe.each(DATABASE_TYPES)("kwp and the 1.0 contract (%s)", (databaseType) => {
+  it("migrate --target 1.0 shows the job rows the upgrade deletes and asks first", { timeout: 90_000 }, async () => {
+    const database = await createTestDatabase[databaseType]("cli-1-0");
+    try {
+      const url = database.url;
+      await kwp(url, "--json", "migrate", "--target", "0.12");
+      const db = openDatabase(url);
+      try {
+        const run = await createKyselyWorkflowPersistence(db).createRun({ workflowId: "w", workflowName: "W", workflowType: "t", input: {} });
+        const queue = createKyselyJobQueue(db, { listen: false });
+        for (let i = 0; i < 3; i++) await queue.enqueue({ workflowRunId: run.id, workflowId: "w", stageId: "s" });
+        await queue.enqueue({ workflowRunId: run.id, workflowId: "w", stageId: "t" });
+        await queue.dequeue(); // one RUNNING row among them, named in the warning
+      } finally {
+        await db.destroy();
+      }
+
+      // Nobody to ask: refused, nothing changed.
+      const refused = await kwp(url, "migrate", "--target", "1.0");
+      expect(refused.code).not.toBe(0);
+      expect(refused.stderr).toMatch(/2 older row\(s\)/);
+      expect(refused.stderr).toMatch(/pass --yes/);
+      // A terminal that says no: nothing changed either.
+      const declined = await kwpOnTerminal(url, "n\n", "migrate", "--target", "1.0");
+      expect(declined.code).toBe(1);
+      expect(declined.stdout).toMatch(/1 of them are RUNNING/);
+      expect(declined.stdout).toMatch(/nothing migrated/);
+      expect(json(await kwp(url, "--json", "migrate", "--status")).some((m: { name: string }) => m.name === "0003_contract_1_0")).toBe(false);
+      await expect(jobRows(url)).resolves.toBe(4);
+
+      const done = await kwpOnTerminal(url, "y\n", "migrate", "--target", "1.0");
+      expect(done.code).toBe(0);
+      expect(done.stdout).toMatch(/applied: +0003_contract_1_0/);
+      await expect(jobRows(url)).resolves.toBe(2);
+      // At 1.0 there is nothing left to ask about.
+      expect(json(await kwp(url, "--json", "migrate", "--target", "1.0")).applied).toEqual([]);
+    } finally {
+      await database.dispose();
+    }
+  });
+});
+
+async function jobRows(url: string): Promise<number> {
+  const db = openDatabase(url);
+  try {
+    const { rows } = await sql<{ n: unknown }>`select count(*) as n from job_queue`.execute(db);
+    return Number(rows[0]!.n);
+  } finally {
+    await db.destroy();
+  }
+}
