@@ -7,7 +7,14 @@ export default defineConfig([
   // `splitting` (also for CommonJS) puts the shared code in one chunk, so both
   // entries share one copy of the error classes and of the dialect registry.
   {
-    entry: { index: "src/index.ts", prisma: "src/prisma/index.ts", "v0.12": "src/v0.12.ts", "prisma-v0.12": "src/prisma/v0.12.ts" },
+    entry: {
+      index: "src/index.ts",
+      prisma: "src/prisma/index.ts",
+      "v0.12": "src/v0.12.ts",
+      "prisma-v0.12": "src/prisma/v0.12.ts",
+      v1: "src/v1.ts",
+      "prisma-v1": "src/prisma/v1.ts",
+    },
     format: ["esm", "cjs"],
     dts: true,
     shims: true,

@@ -1,8 +1,7 @@
 import type { QueryContext } from "../database/query-context.js";
-import type { z } from "zod";
-import type { createAICallSchema } from "../validation/input-schemas.js";
+import type { AICallFormat, ParsedAICall } from "./ai-call-format.js";
 
-export type ParsedAICall = z.output<typeof createAICallSchema>;
+export type { ParsedAICall };
 
 /** A validated call, stamped when it was logged, waiting to be written. */
 export interface PendingAICall {
@@ -11,11 +10,11 @@ export interface PendingAICall {
   call: ParsedAICall;
 }
 
-/** 12 bind parameters per row: 1,000 rows stay far below both databases' limits. */
+/** Up to 20 bind parameters per row (1.0): 1,000 rows stay below both databases' limits. */
 export const MAX_ROWS_PER_INSERT = 1_000;
 
 /** One multi-row INSERT per 1,000 calls, in the caller's connection or transaction. */
-export async function insertAICalls(ctx: QueryContext, calls: readonly PendingAICall[]): Promise<void> {
+export async function insertAICalls(ctx: QueryContext, calls: readonly PendingAICall[], format: AICallFormat): Promise<void> {
   const { dialect } = ctx;
   for (let start = 0; start < calls.length; start += MAX_ROWS_PER_INSERT) {
     const rows = calls.slice(start, start + MAX_ROWS_PER_INSERT).map(({ id, loggedAt, call }) => ({
@@ -31,7 +30,9 @@ export async function insertAICalls(ctx: QueryContext, calls: readonly PendingAI
       outputTokens: call.outputTokens,
       cost: dialect.float(call.cost),
       metadata: call.metadata == null ? null : dialect.json(call.metadata),
+      ...format.extraColumns(call, dialect),
     }));
-    await ctx.db.insertInto("ai_calls").values(rows).execute();
+    const insert = ctx.db.insertInto("ai_calls").values(rows as any);
+    await (format.skipsRecordedRequests ? insert.onConflict((conflict) => conflict.columns(["batchId", "requestId"] as any).doNothing()) : insert).execute();
   }
 }

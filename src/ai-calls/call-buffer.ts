@@ -3,6 +3,7 @@ import type { QueryContext } from "../database/query-context.js";
 import { outsideTransactions } from "../database/ambient-transaction.js";
 import type { CreateAICallInput } from "../types.js";
 import { insertAICalls, type PendingAICall } from "./ai-call-rows.js";
+import type { AICallFormat } from "./ai-call-format.js";
 
 export interface CallBufferOptions {
   /** Longest a logged call waits before it is written (default 1000 ms). */
@@ -44,10 +45,13 @@ export class CallBuffer {
   /** The chain of writes; each flush appends to it, so batches never overlap. */
   #writes: Promise<void> = Promise.resolve();
 
-  constructor(ctx: QueryContext, ready: () => Promise<void>, options: CallBufferOptions) {
+  readonly #format: AICallFormat;
+
+  constructor(ctx: QueryContext, ready: () => Promise<void>, options: CallBufferOptions, format: AICallFormat) {
     this.#ctx = ctx;
     this.#ready = ready;
     this.#options = options;
+    this.#format = format;
   }
 
   add(pending: PendingAICall, input: CreateAICallInput): void {
@@ -111,7 +115,7 @@ export class CallBuffer {
   #insert(chunk: Entry[]): Promise<void> {
     return outsideTransactions(async () => {
       await this.#ready();
-      await insertAICalls(this.#ctx, chunk.map((entry) => entry.pending));
+      await insertAICalls(this.#ctx, chunk.map((entry) => entry.pending), this.#format);
     });
   }
 }

@@ -1,12 +1,13 @@
 import type { Kysely } from "kysely";
-import { createQueryContext, inWriteTransaction, type QueryContextOptions } from "../database/query-context.js";
+import { createQueryContext, inWriteTransaction, type QueryContext, type QueryContextOptions } from "../database/query-context.js";
+import { AI_CALLS_0_1, type AICallFormat } from "./ai-call-format.js";
 import { beforeDestroy } from "../database/database-handle.js";
 import { checkSchema } from "../database/schema-check.js";
 import { publicApi } from "../database/public-api.js";
 import { checkKysely, loggerOptions, parseOptions } from "../validation/factory-options.js";
 import { ConfigurationError, TransactionScopeError, ValidationError, WorkflowPersistenceError } from "../errors.js";
 import type { AICallLogger, CreateAICallInput } from "../types.js";
-import { createAICallSchema, createAICallsSchema, keySchema, nonEmptyKeySchema } from "../validation/input-schemas.js";
+import { keySchema, nonEmptyKeySchema } from "../validation/input-schemas.js";
 import { parseInput } from "../validation/parse-input.js";
 import { insertAICalls, type ParsedAICall, type PendingAICall } from "./ai-call-rows.js";
 import { aiCallStats, isBatchRecorded } from "./ai-call-stats.js";
@@ -35,6 +36,24 @@ export class LoggerClosedError extends WorkflowPersistenceError {
  * ```
  */
 export function createKyselyAICallLogger(db: Kysely<any>, options: KyselyAICallLoggerOptions = {}): AICallLogger {
+  const { logger, ctx } = aiCallLoggerOn(db, options, AI_CALLS_0_1);
+  // Any migrated database: ai_calls is the same table in 0.1 and 0.12.
+  return publicApi(logger, ctx, { expectation: {}, except: UNWRAPPED_LOGGER_METHODS });
+}
+
+/** logCall is synchronous (its writes check in the buffer); flush and close must work anywhere. */
+export const UNWRAPPED_LOGGER_METHODS = ["logCall", "flush", "close"];
+
+/**
+ * The logger's methods for a contract's call format, before the public
+ * wrapper, with what a contract's own methods need: its context and the
+ * step every read takes first (flushing the buffer, outside a transaction).
+ */
+export function aiCallLoggerOn(
+  db: Kysely<any>,
+  options: KyselyAICallLoggerOptions,
+  format: AICallFormat,
+): { logger: AICallLogger; ctx: QueryContext; beforeRead: () => Promise<void> } {
   checkKysely("createKyselyAICallLogger", db);
   parseOptions("createKyselyAICallLogger", loggerOptions, options);
   if (db.isTransaction) {
@@ -45,7 +64,6 @@ export function createKyselyAICallLogger(db: Kysely<any>, options: KyselyAICallL
     );
   }
   const ctx = createQueryContext(db, options);
-  // Any migrated database: ai_calls is the same table in every contract.
   const ready = () => checkSchema(ctx, {});
   const buffer = new CallBuffer(ctx, ready, {
     flushIntervalMs: options.flushIntervalMs ?? 1_000,
@@ -53,7 +71,7 @@ export function createKyselyAICallLogger(db: Kysely<any>, options: KyselyAICallL
     maxAttempts: options.maxAttempts ?? 4,
     retryDelayMs: options.retryDelayMs ?? 100,
     onError: options.onError ?? reportToStderr,
-  });
+  }, format);
   const onError = options.onError ?? reportToStderr;
   let closed = false;
   // The engine's interface has no close(): an application shuts down with
@@ -84,7 +102,7 @@ export function createKyselyAICallLogger(db: Kysely<any>, options: KyselyAICallL
     logCall(call: CreateAICallInput): void {
       try {
         if (closed) throw new LoggerClosedError();
-        buffer.add(pending(parseInput("logCall", "call", createAICallSchema, call)), call);
+        buffer.add(pending(parseInput("logCall", "call", format.call, call)), call);
       } catch (error) {
         reportSafely(onError, error, [call]);
       }
@@ -92,12 +110,15 @@ export function createKyselyAICallLogger(db: Kysely<any>, options: KyselyAICallL
 
     async logBatchResults(batchId: string, results: CreateAICallInput[]): Promise<void> {
       parseInput("logBatchResults", "batchId", nonEmptyKeySchema, batchId);
-      const parsed = parseInput("logBatchResults", "results", createAICallsSchema, results).map((call, index) => ({
+      // batchId goes into each row's metadata (how 0.1 readers find it) and,
+      // in 1.0, into its own column, which dedupes the batch's requests.
+      const parsed = parseInput("logBatchResults", "results", format.calls, results).map((call, index) => ({
         ...call,
+        batchId,
         metadata: JSON.stringify({ ...metadataObject(call.metadata, index), batchId }),
       }));
       // All rows or none, even when they need more than one INSERT.
-      await inWriteTransaction(ctx, (tx) => insertAICalls(tx, parsed.map(pending)));
+      await inWriteTransaction(ctx, (tx) => insertAICalls(tx, parsed.map(pending), format));
     },
 
     async getStats(topicPrefix: string) {
@@ -124,8 +145,7 @@ export function createKyselyAICallLogger(db: Kysely<any>, options: KyselyAICallL
       await buffer.flush();
     },
   };
-  // logCall is synchronous (its writes check in the buffer); flush and close must work anywhere.
-  return publicApi(logger, ctx, { expectation: {}, except: ["logCall", "flush", "close"] });
+  return { logger, ctx, beforeRead: flushUnlessInTransaction };
 }
 
 /** A result's metadata as an object to add batchId to (absent → {}). */

@@ -5,7 +5,7 @@ import { jsonColumn, parseInput } from "../validation/parse-input.js";
 import { keySchema, nonEmptyKeySchema } from "../validation/input-schemas.js";
 import { utf8ByteLength } from "../validation/json-text.js";
 import type { BlobStore } from "./blob-store.js";
-import { blobsTable } from "./blobs-table.js";
+import { blobsTable, KWP_BLOBS, WORKFLOW_BLOBS, type BlobTable } from "./blobs-table.js";
 import { publicApi } from "../database/public-api.js";
 import { blobStoreOptions, checkKysely, parseOptions } from "../validation/factory-options.js";
 
@@ -15,12 +15,6 @@ export interface KyselyBlobStoreOptions extends QueryContextOptions {
 }
 
 const DEFAULT_MAX_BLOB_BYTES = 64 * 1024 * 1024;
-const BLOBS_TABLE = {
-  name: "kwp_blobs",
-  fix:
-    "run `kwp migrate --blob-store` (or `await migrateToLatest(db, { blobStore: true })`); a database Prisma " +
-    "manages gets it from the KwpBlob model block (or `kwp prisma-migration --blob-store`)",
-};
 const valueSchema = jsonColumn("required");
 
 /**
@@ -38,6 +32,11 @@ const valueSchema = jsonColumn("required");
  * ```
  */
 export function createKyselyBlobStore(db: Kysely<any>, options: KyselyBlobStoreOptions = {}): BlobStore {
+  return blobStoreOn(db, options, KWP_BLOBS);
+}
+
+/** The blob store's methods on `table` (the 1.0 entry's store uses the engine's workflow_blobs). */
+export function blobStoreOn(db: Kysely<any>, options: KyselyBlobStoreOptions, table: BlobTable): BlobStore {
   checkKysely("createKyselyBlobStore", db);
   parseOptions("createKyselyBlobStore", blobStoreOptions, options);
   const maxBytes = options.maxBlobBytes ?? DEFAULT_MAX_BLOB_BYTES;
@@ -46,54 +45,65 @@ export function createKyselyBlobStore(db: Kysely<any>, options: KyselyBlobStoreO
   }
   const ctx = createQueryContext(db, options);
   const store: BlobStore = {
-    put: (key, data) => put(ctx, key, data, maxBytes),
-    get: (key) => get(ctx, key),
-    has: (key) => has(ctx, key),
-    delete: (key) => remove(ctx, key),
-    list: (prefix) => list(ctx, prefix),
+    put: (key, data) => put(ctx, table, key, data, maxBytes),
+    get: (key) => get(ctx, table, key),
+    has: (key) => has(ctx, table, key),
+    delete: (key) => remove(ctx, table, key),
+    list: (prefix) => list(ctx, table, prefix),
   };
-  return publicApi(store, ctx, { expectation: { table: BLOBS_TABLE } });
+  return publicApi(store, ctx, { expectation: { table } });
 }
 
-/** INSERT … ON CONFLICT (key) DO UPDATE: the value, its size and updatedAt replaced; createdAt kept. */
-async function put(ctx: QueryContext, key: string, data: unknown, maxBytes: number): Promise<void> {
+/** INSERT … ON CONFLICT (key) DO UPDATE: the value (and its size) and updatedAt replaced; createdAt kept. */
+async function put(ctx: QueryContext, table: BlobTable, key: string, data: unknown, maxBytes: number): Promise<void> {
   parseInput("put", "key", nonEmptyKeySchema, key);
   const text = parseInput("put", "data", valueSchema, data);
   const size = utf8ByteLength(text);
   if (size > maxBytes) throw new ValidationError("put", "data", `is ${size} bytes of JSON, more than maxBlobBytes (${maxBytes})`);
   const now = ctx.dialect.now();
+  const value = table.valueColumns(ctx.dialect, text, size);
   await blobsTable(ctx)
-    .insertInto("kwp_blobs")
-    .values({ key, data: text, size, createdAt: now, updatedAt: now })
-    .onConflict((conflict) => conflict.column("key").doUpdateSet({ data: text, size, updatedAt: now }))
+    .insertInto(table.name)
+    .values({ key, ...value, createdAt: now, updatedAt: now } as any)
+    .onConflict((conflict) => conflict.column("key").doUpdateSet({ ...value, updatedAt: now } as any))
     .execute();
 }
 
-async function get(ctx: QueryContext, key: string): Promise<unknown> {
+async function get(ctx: QueryContext, table: BlobTable, key: string): Promise<unknown> {
   parseInput("get", "key", nonEmptyKeySchema, key);
-  const row = await blobsTable(ctx).selectFrom("kwp_blobs").select("data").where("key", "=", key).executeTakeFirst();
+  const row = await blobsTable(ctx).selectFrom(table.name).select(table.selectValue(ctx.dialect) as "data").where("key", "=", key).executeTakeFirst();
   if (!row) throw new NotFoundError("get", "blob", key);
-  return JSON.parse(String(row.data));
+  return table.readValue(ctx.dialect, row.data);
 }
 
-async function has(ctx: QueryContext, key: string): Promise<boolean> {
+async function has(ctx: QueryContext, table: BlobTable, key: string): Promise<boolean> {
   parseInput("has", "key", nonEmptyKeySchema, key);
-  const row = await blobsTable(ctx).selectFrom("kwp_blobs").select("key").where("key", "=", key).executeTakeFirst();
+  const row = await blobsTable(ctx).selectFrom(table.name).select("key").where("key", "=", key).executeTakeFirst();
   return row !== undefined;
 }
 
-async function remove(ctx: QueryContext, key: string): Promise<void> {
+async function remove(ctx: QueryContext, table: BlobTable, key: string): Promise<void> {
   parseInput("delete", "key", nonEmptyKeySchema, key);
-  await blobsTable(ctx).deleteFrom("kwp_blobs").where("key", "=", key).execute();
+  await blobsTable(ctx).deleteFrom(table.name).where("key", "=", key).execute();
 }
 
-async function list(ctx: QueryContext, prefix: string): Promise<string[]> {
+async function list(ctx: QueryContext, table: BlobTable, prefix: string): Promise<string[]> {
   parseInput("list", "prefix", keySchema, prefix);
   const rows = await blobsTable(ctx)
-    .selectFrom("kwp_blobs")
+    .selectFrom(table.name)
     .select("key")
     .where(ctx.dialect.startsWith("key", prefix))
     .orderBy("key", "asc")
     .execute();
   return rows.map((row) => String(row.key));
+}
+
+/**
+ * The 1.0 entry's blob store: the engine's own `workflow_blobs` table (the
+ * one its createPrismaBlobStore writes), so a database shared with it reads
+ * the same blobs; `migrateToLatest(db, { target: "1.0", blobStore: true })`
+ * creates it (moving kwp_blobs' values into it).
+ */
+export function createKyselyBlobStore10(db: Kysely<any>, options: KyselyBlobStoreOptions = {}): BlobStore {
+  return blobStoreOn(db, options, WORKFLOW_BLOBS);
 }

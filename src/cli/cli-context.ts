@@ -4,8 +4,7 @@ import { openDatabase, redactPassword } from "../database/open-database.js";
 import { createQueryContext, type QueryContext } from "../database/query-context.js";
 import type { Output } from "./output.js";
 import type { ContractVersion } from "../database/migrations/contract-versions.js";
-import { CONTRACT_0_1 } from "../contracts/contract-0.1.js";
-import { contract012 } from "../contracts/contract-0.12.js";
+import { contractSupportFor } from "../contracts/contract-for-version.js";
 import { contractOfDatabase } from "../database/database-contract.js";
 import { verifyWorkflowSchema } from "../database/migrations/verify-schema.js";
 
@@ -77,9 +76,9 @@ export class CliContext {
     return this.#contract;
   }
 
-  /** A query context for the database's own contract, so records read with their 0.12 fields there. */
+  /** A query context for the database's own contract, so records read with that contract's fields. */
   async contractQueryContext(): Promise<QueryContext> {
-    return createQueryContext(this.db, {}, (await this.contract()) === "0.12" ? contract012() : CONTRACT_0_1);
+    return createQueryContext(this.db, {}, contractSupportFor(await this.contract()));
   }
 
   /**

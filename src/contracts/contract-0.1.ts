@@ -9,6 +9,7 @@ import {
   upsertStageSchema,
 } from "../validation/input-schemas.js";
 import type { ContractSupport } from "./contract-support.js";
+import { VANISHED_WORKER_ERROR } from "./lease-tiers.js";
 
 const NO_COLUMNS = { plain: [], json: [] };
 
@@ -34,15 +35,17 @@ export function contract01(): ContractSupport {
     extraColumns: { workflow_runs: NO_COLUMNS, workflow_stages: NO_COLUMNS },
     runFields: () => ({}),
     stageFields: () => ({}),
-    newRunColumns: (ctx, operation, metadata) =>
-      metadataColumns.toColumnValues(ctx, operation, metadata as Record<string, unknown> | undefined),
+    newRunColumns: (ctx, operation, input) =>
+      metadataColumns.toColumnValues(ctx, operation, input.metadata as Record<string, unknown> | undefined),
     newStageColumns: () => ({}),
     versionBump: () => ({}),
     staleVersion: () => {
       throw new Error("0.1 writes have no expectedVersion"); // unreachable: its schemas refuse the field
     },
     jobFields: (payload) => ({ payload: (payload ?? {}) as Record<string, unknown> }),
+    claimedJobFields: () => ({}),
     acknowledgesSuspendedJobs: false,
+    staleLeaseError: (_staleThresholdMs, gaveUp) => (gaveUp ? VANISHED_WORKER_ERROR : null),
   };
 }
 

@@ -9,6 +9,7 @@ import {
   upsertStageSchema012,
 } from "../validation/input-schemas-0.12.js";
 import type { ContractSupport } from "./contract-support.js";
+import { VANISHED_WORKER_ERROR } from "./lease-tiers.js";
 import { WORKFLOW_ID_PAYLOAD_KEY } from "./job-payload.js";
 import { StaleVersionError, type StaleVersionErrorClass } from "./stale-version-error.js";
 
@@ -58,7 +59,7 @@ export function contract012(options: Contract012Options = {}): ContractSupport {
       metadata: row.metadata == null ? null : dialect.readJson(row.metadata),
     }),
     stageFields: (row) => ({ version: Number(row.version), attempt: Number(row.attempt) }),
-    newRunColumns: async (ctx, _operation, metadata) =>
+    newRunColumns: async (ctx, _operation, { metadata }) =>
       metadata === undefined ? {} : { metadata: ctx.dialect.json(metadata as string) },
     newStageColumns: (fields) => (fields.attempt === undefined ? {} : { attempt: fields.attempt }),
     versionBump: (table) => VERSION_BUMPS[table],
@@ -70,6 +71,8 @@ export function contract012(options: Contract012Options = {}): ContractSupport {
       // A row written without one (by hand, or before 0.12) reads as "".
       return { payload, workflowId: typeof workflowId === "string" ? workflowId : "" };
     },
+    claimedJobFields: () => ({}),
     acknowledgesSuspendedJobs: true,
+    staleLeaseError: (_staleThresholdMs, gaveUp) => (gaveUp ? VANISHED_WORKER_ERROR : null),
   };
 }

@@ -45,9 +45,10 @@ export interface ContractSupport {
 
   /**
    * Columns of a new run that come from the contract: 0.1 spreads `metadata`
-   * into columns the application added; 0.12 stores it as one JSON value.
+   * into columns the application added; 0.12 stores it as one JSON value;
+   * 1.0 also pins the definition version.
    */
-  newRunColumns(ctx: QueryContext, operation: string, metadata: unknown): Promise<Record<string, unknown>>;
+  newRunColumns(ctx: QueryContext, operation: string, input: NewRunFields): Promise<Record<string, unknown>>;
   /** Columns of a new stage that come from the contract (0.12: `attempt`). */
   newStageColumns(fields: Record<string, unknown>): Record<string, unknown>;
 
@@ -68,6 +69,21 @@ export interface ContractSupport {
    * implementation does) and hands it back as a field of its own.
    */
   jobFields(payload: unknown): { payload: Record<string, unknown>; workflowId?: string };
+  /** Fields a claim adds to the job it hands out, from the claimed row (1.0: the `startedAt` fence). */
+  claimedJobFields(row: Row, dialect: DialectSupport): Record<string, unknown>;
   /** 0.12: completing or failing a SUSPENDED job works from any queue instance (nobody holds it). */
   readonly acknowledgesSuspendedJobs: boolean;
+  /**
+   * The `lastError` releaseStaleJobs writes on a job it returns to PENDING,
+   * or gives up on (`gaveUp`: no attempts left); null leaves lastError as it
+   * was. 1.0 prefixes both with LEASE_HEARTBEAT_LOST, so a reclaimed lease is
+   * told from a stage's failure; 0.1 and 0.12 write only the give-up.
+   */
+  staleLeaseError(staleThresholdMs: number, gaveUp: boolean): string | null;
+}
+
+/** The parsed createRun fields a contract turns into columns of its own. */
+export interface NewRunFields {
+  metadata?: unknown;
+  definitionVersion?: string | null;
 }

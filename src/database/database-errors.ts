@@ -39,6 +39,20 @@ function fromDriver(error: unknown): boolean {
 export function asTypedError(operation: string, error: unknown): unknown {
   if (isAbortedTransaction(error)) return new TransactionAbortedError(operation, error);
   if (!fromDriver(error)) return error;
+  return new DatabaseError(operation, databaseCodeOf(error), conciseMessage(error), { cause: error });
+}
+
+/**
+ * The driver's message without what only fits a terminal: Prisma's "Invalid
+ * `prisma.$queryRawUnsafe()` invocation" message carries a code frame of its
+ * caller (with the "pretty" errorFormat, a slice of a bundled file), and
+ * states the database's own error on its last line. The whole error stays
+ * the DatabaseError's `cause`.
+ */
+function conciseMessage(error: unknown): string {
   const message = (error as { message?: unknown }).message;
-  return new DatabaseError(operation, databaseCodeOf(error), typeof message === "string" ? message : String(error), { cause: error });
+  if (typeof message !== "string") return String(error);
+  if (!/invocation:/.test(message)) return message;
+  const lines = message.split("\n").map((line) => line.trim()).filter((line) => line.length > 0);
+  return lines[lines.length - 1] ?? message;
 }

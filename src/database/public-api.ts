@@ -30,9 +30,17 @@ export function publicApi<T extends object>(api: T, ctx: QueryContext, options: 
     const typed = (error: unknown) => {
       throw asTypedError(name, error);
     };
+    // A method that throws before its first await still answers with a rejected promise.
+    const call = (args: unknown[]): Promise<unknown> => {
+      try {
+        return Promise.resolve(method(...args));
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    };
     wrapped[name] = callbacks.includes(name)
-      ? (...args: unknown[]) => (ready ? method(...args) : ensure().then(() => method(...args)))
-      : (...args: unknown[]) => (ready ? method(...args) : ensure().then(() => method(...args))).then(undefined, typed);
+      ? (...args: unknown[]) => (ready ? call(args) : ensure().then(() => call(args)))
+      : (...args: unknown[]) => (ready ? call(args) : ensure().then(() => call(args))).then(undefined, typed);
   }
   return wrapped as T;
 }

@@ -69,8 +69,12 @@ export interface DialectSupport {
    */
   selectJson(column: string): string | AliasedExpression<unknown, string>;
 
-  /** The text value of top-level `key` in a JSON column (NULL when absent), computed by the database. */
-  jsonTextField(column: string, key: string): Expression<string | null>;
+  /**
+   * The value at `key` in a JSON column (a path: one key per level) as text
+   * on PostgreSQL, as SQLite's json_extract gives it there; NULL when absent.
+   * Computed by the database; the keys are bound.
+   */
+  jsonTextField(column: string, key: string | readonly string[]): Expression<string | null>;
   /**
    * `column` starts with `prefix`, taken literally (case-sensitive; `%`, `_`
    * and `\` match only themselves).

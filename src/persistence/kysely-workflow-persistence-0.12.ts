@@ -59,13 +59,14 @@ function persistenceOn(ctx: QueryContext, maxArtifactBytes: number, expectation?
   // them); their declared 0.1 types are narrowed here, in one place.
   const shared = sharedMethods(ctx, maxArtifactBytes) as unknown as Omit<
     WorkflowPersistence,
-    "withTransaction" | "transaction" | keyof ReturnType<typeof added>
+    "withTransaction" | "transaction" | keyof ReturnType<typeof methods012>
   >;
-  const api: WorkflowPersistence = { ...shared, ...added(ctx), withTransaction, transaction: withTransaction };
+  const api: WorkflowPersistence = { ...shared, ...methods012(ctx), withTransaction, transaction: withTransaction };
   return publicApi(api, ctx, { expectation, callbacks: TRANSACTION_METHODS });
 }
 
-function added(ctx: QueryContext) {
+/** The methods 0.12 added to the 0.1 persistence (1.0 keeps them). */
+export function methods012(ctx: QueryContext) {
   return {
     getStuckRuns: (stuckSince: Date) => getStuckRuns(ctx, stuckSince) as ReturnType<WorkflowPersistence["getStuckRuns"]>,
 

@@ -1,4 +1,4 @@
-import { sql } from "kysely";
+import { sql, type Expression } from "kysely";
 import { db012 } from "../contracts/tables-0.12.js";
 import { NotFoundError } from "../errors.js";
 import { inWriteTransaction, type QueryContext } from "../database/query-context.js";
@@ -97,17 +97,25 @@ export async function getUnpublishedOutboxEvents(ctx: QueryContext, limit?: numb
 
 /**
  * publishedAt = now on every event named, or, when one of them does not
- * exist, on none (a NotFoundError names it). One statement, no transaction:
- * its WHERE also requires that all of them exist.
+ * exist, on none (a NotFoundError names it).
  */
 export async function markOutboxEventsPublished(ctx: QueryContext, ids: string[]): Promise<void> {
-  parseInput("markOutboxEventsPublished", "ids", jobIdsSchema, ids);
+  await setPublishedAt(ctx, "markOutboxEventsPublished", ids, ctx.dialect.now());
+}
+
+/**
+ * Sets publishedAt on every event named (now, or null to hand claimed events
+ * back), or, when one of them does not exist, on none. One statement, no
+ * transaction: its WHERE also requires that all of them exist.
+ */
+export async function setPublishedAt(ctx: QueryContext, operation: string, ids: string[], publishedAt: Expression<any> | null): Promise<void> {
+  parseInput(operation, "ids", jobIdsSchema, ids);
   const unique = [...new Set(ids)];
   if (unique.length === 0) return;
   const db = db012(ctx);
   const { numUpdatedRows } = await db
     .updateTable("outbox_events")
-    .set({ publishedAt: ctx.dialect.now() })
+    .set({ publishedAt })
     .where("id", "in", unique)
     .where((eb) =>
       eb(eb.selectFrom("outbox_events as named").select(eb.fn.countAll<number>().as("n")).where("named.id", "in", unique), "=", unique.length),
@@ -116,7 +124,7 @@ export async function markOutboxEventsPublished(ctx: QueryContext, ids: string[]
   if (Number(numUpdatedRows) > 0) return;
   const found = await db.selectFrom("outbox_events").select("id").where("id", "in", unique).execute();
   const present = new Set(found.map((row) => String(row.id)));
-  throw new NotFoundError("markOutboxEventsPublished", "outbox event", unique.find((id) => !present.has(id))!);
+  throw new NotFoundError(operation, "outbox event", unique.find((id) => !present.has(id))!);
 }
 
 export function outboxRecords(ctx: QueryContext) {

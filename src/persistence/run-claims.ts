@@ -6,6 +6,15 @@ import { idSchema } from "../validation/input-schemas.js";
 import { toRunRecord } from "./records.js";
 import { limitOne } from "../database/limit-one.js";
 import { recordColumns } from "../database/record-columns.js";
+import { servedBy, type Served } from "../database/served-filter.js";
+
+/** What the 1.0 claim takes (validated by its caller); the 0.1 and 0.12 claims pass nothing. */
+export interface RunClaimOptions {
+  /** Written as startedAt/updatedAt instead of the database's clock. */
+  now?: Date;
+  /** Only runs these definitions serve (see servedBy). */
+  serves?: readonly Served[];
+}
 
 // Claiming a run moves it PENDING → RUNNING for exactly one caller. Both claims
 // are a single UPDATE whose WHERE re-checks status = 'PENDING', so a second
@@ -31,22 +40,17 @@ export async function claimPendingRun(ctx: QueryContext, id: string): Promise<bo
  * waiting or colliding); on SQLite the UPDATE holds the write lock while its
  * subquery reads, so the pick and the update are one atomic step.
  */
-export async function claimNextPendingRun(ctx: QueryContext): Promise<WorkflowRunRecord | null> {
+export async function claimNextPendingRun(ctx: QueryContext, options: RunClaimOptions = {}): Promise<WorkflowRunRecord | null> {
   const { db, dialect } = ctx;
+  const { serves } = options;
+  if (serves !== undefined && serves.length === 0) return null; // serves nothing: no work
   // 'PENDING' as a literal rather than a parameter, so a planner can use a
   // partial index on pending rows if an application adds one.
   const pending = sql.lit<"PENDING">("PENDING");
-  const next = dialect.lockForClaim(
-    db
-      .selectFrom("workflow_runs")
-      .select("id")
-      .where("status", "=", pending)
-      .orderBy("priority", "desc")
-      .orderBy("createdAt", "asc")
-      .orderBy("id", "asc")
-      .limit(limitOne),
-  );
-  const now = dialect.now();
+  let pick = db.selectFrom("workflow_runs").select("id").where("status", "=", pending);
+  if (serves !== undefined) pick = pick.where(servedBy(sql.ref("workflowId"), sql.ref("definitionVersion"), serves));
+  const next = dialect.lockForClaim(pick.orderBy("priority", "desc").orderBy("createdAt", "asc").orderBy("id", "asc").limit(limitOne));
+  const now = options.now !== undefined ? dialect.date(options.now) : dialect.now();
   const row = await db
     .updateTable("workflow_runs")
     .set({ status: dialect.enumValue("Status", "RUNNING"), startedAt: now, updatedAt: now, ...ctx.contract.versionBump("workflow_runs") })

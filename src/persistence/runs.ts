@@ -11,7 +11,7 @@ import { recordColumns } from "../database/record-columns.js";
 
 export async function createRun(ctx: QueryContext, data: CreateRunInput): Promise<WorkflowRunRecord> {
   const input: z.output<typeof createRunSchema> = parseInput("createRun", "data", ctx.contract.schemas.createRun, data);
-  const extraColumns = await ctx.contract.newRunColumns(ctx, "createRun", input.metadata);
+  const extraColumns = await ctx.contract.newRunColumns(ctx, "createRun", input);
   const { dialect } = ctx;
   const id = input.id ?? ctx.newId();
   const now = dialect.now();
@@ -46,7 +46,8 @@ export async function createRun(ctx: QueryContext, data: CreateRunInput): Promis
 
 export async function updateRun(ctx: QueryContext, id: string, data: UpdateRunInput): Promise<void> {
   parseInput("updateRun", "id", idSchema, id);
-  const input: z.output<typeof updateRunSchema> & { expectedVersion?: number } = parseInput(
+  // The 1.0 fields arrive only through its schema; the others refuse them.
+  const input: z.output<typeof updateRunSchema> & { expectedVersion?: number; definitionVersion?: string | null; redriveCount?: number } = parseInput(
     "updateRun",
     "data",
     ctx.contract.schemas.updateRun,
@@ -60,6 +61,8 @@ export async function updateRun(ctx: QueryContext, id: string, data: UpdateRunIn
   if (input.output !== undefined) set.json("output", input.output);
   if (input.totalCost !== undefined) set.float("totalCost", input.totalCost);
   if (input.totalTokens !== undefined) set.value("totalTokens", input.totalTokens);
+  if (input.definitionVersion !== undefined) set.value("definitionVersion", input.definitionVersion);
+  if (input.redriveCount !== undefined) set.value("redriveCount", input.redriveCount);
 
   await updateVersioned(ctx, {
     operation: "updateRun",

@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import type { QueryContext } from "../database/query-context.js";
 import type { GetStagesByRunOptions, Status, WorkflowStageRecord } from "../types.js";
 import { parseInput } from "../validation/parse-input.js";
@@ -11,6 +12,7 @@ import {
 import { toStageRecord } from "./records.js";
 import { limitOne } from "../database/limit-one.js";
 import { recordColumns } from "../database/record-columns.js";
+import { servedBy, type Served } from "../database/served-filter.js";
 
 // Stages run in pipeline order: by executionGroup, then stageNumber. Every
 // ordered query breaks remaining ties by stageId (unique within a run) so the
@@ -56,16 +58,33 @@ export async function getStagesByRun(
 }
 
 /** SUSPENDED stages of every run whose poll time has come, earliest first. */
-export async function getSuspendedStages(ctx: QueryContext, beforeDate: Date): Promise<WorkflowStageRecord[]> {
+export async function getSuspendedStages(
+  ctx: QueryContext,
+  beforeDate: Date,
+  options: { limit?: number; serves?: readonly Served[] } = {},
+): Promise<WorkflowStageRecord[]> {
   parseInput("getSuspendedStages", "beforeDate", dateSchema, beforeDate);
-  const rows = await ctx.db
+  const { limit, serves } = options;
+  if (serves !== undefined && serves.length === 0) return [];
+  let query = ctx.db
     .selectFrom("workflow_stages")
     .select(recordColumns(ctx, "workflow_stages"))
     .where("status", "=", ctx.dialect.enumValue("Status", "SUSPENDED"))
-    .where("nextPollAt", "<=", ctx.dialect.date(beforeDate))
-    .orderBy("nextPollAt", "asc")
-    .orderBy("id", "asc")
-    .execute();
+    .where("nextPollAt", "<=", ctx.dialect.date(beforeDate));
+  if (serves !== undefined) {
+    // 1.0: the stage's run must be one this host serves (a correlated lookup by the run's primary key).
+    query = query.where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom("workflow_runs as run")
+          .select("run.id")
+          .whereRef("run.id", "=", "workflow_stages.workflowRunId")
+          .where(servedBy(sql.ref("run.workflowId"), sql.ref("run.definitionVersion"), serves)),
+      ),
+    );
+  }
+  query = query.orderBy("nextPollAt", "asc").orderBy("id", "asc");
+  if (limit !== undefined) query = query.limit(limit);
+  const rows = await query.execute();
   return rows.map((row) => toStageRecord(row, ctx));
 }
 

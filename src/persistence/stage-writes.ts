@@ -16,7 +16,8 @@ import { BoundSet } from "../database/bound-set.js";
 import { PreparedQueriesByShape } from "../database/prepared-query.js";
 import type { Database } from "../database/database.js";
 
-type ParsedUpdateStage = ParsedUpdateStage01 & { expectedVersion?: number };
+/** The 1.0 `attempt` arrives only through its schema; the others refuse it. */
+type ParsedUpdateStage = ParsedUpdateStage01 & { expectedVersion?: number; attempt?: number };
 import { toStageRecord } from "./records.js";
 import { recordColumns } from "../database/record-columns.js";
 
@@ -156,6 +157,7 @@ function stageUpdateSet(ctx: QueryContext, input: ParsedUpdateStage, prefix = ""
   if (input.pollInterval !== undefined) set.value("pollInterval", input.pollInterval);
   if (input.maxWaitUntil !== undefined) set.date("maxWaitUntil", input.maxWaitUntil);
   if (input.errorMessage !== undefined) set.value("errorMessage", input.errorMessage);
+  if (input.attempt !== undefined) set.value("attempt", input.attempt);
   return set;
 }
 

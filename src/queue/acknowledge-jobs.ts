@@ -22,7 +22,7 @@ import { inWriteTransaction } from "../database/query-context.js";
  * index and filtered them by id: each acknowledgement cost O(jobs in flight). The benchmark found it;
  * test/database/query-plans.test.ts keeps it from coming back.
  */
-const isRunning = sql<boolean>`cast(${sql.ref("status")} as text) = ${sql.lit("RUNNING")}`;
+export const isRunning = sql<boolean>`cast(${sql.ref("status")} as text) = ${sql.lit("RUNNING")}`;
 
 function heldByThisWorker(ctx: QueueContext) {
   return ctx.db.updateTable("job_queue").where(isRunning).where("workerId", "=", ctx.workerId);
@@ -71,17 +71,11 @@ export async function completeIds(ctx: QueueContext, ids: string[], operation: s
     const values = { workerId: ctx.workerId, clock: ctx.dialect.clockValue() };
     updated = (await prepared.execute(ctx, values, ids.map((id) => ({ id })))).numAffectedRows;
   } else {
-    const now = ctx.dialect.now();
-    const result = await heldByThisWorker(ctx)
-      .set({ status: ctx.dialect.enumValue("Status", "COMPLETED"), completedAt: now, lockedAt: null, updatedAt: now })
-      .where("id", "in", ids)
-      .executeTakeFirst();
+    const result = await heldByThisWorker(ctx).set(completedSet(ctx.dialect)).where("id", "in", ids).executeTakeFirst();
     updated = result.numUpdatedRows;
   }
   if (Number(updated ?? 0) === ids.length) return;
-  const now = ctx.dialect.now();
-  const completed = { status: ctx.dialect.enumValue("Status", "COMPLETED"), completedAt: now, lockedAt: null, updatedAt: now };
-  const unheld = await acknowledgeSuspended(ctx, ids, completed);
+  const unheld = await acknowledgeSuspended(ctx, ids, completedSet(ctx.dialect));
   await explainUnacknowledged(ctx, operation, ids.filter((id) => !unheld.has(id)), "COMPLETED");
 }
 
@@ -89,18 +83,25 @@ export async function completeIds(ctx: QueueContext, ids: string[], operation: s
 export async function suspend(ctx: QueueContext, jobId: string, nextPollAt: Date): Promise<void> {
   parseInput("suspend", "jobId", idSchema, jobId);
   parseInput("suspend", "nextPollAt", dateSchema, nextPollAt);
-  const { dialect } = ctx;
-  const result = await heldByThisWorker(ctx)
-    .set({
-      status: dialect.enumValue("Status", "SUSPENDED"),
-      nextPollAt: dialect.date(nextPollAt),
-      workerId: null,
-      lockedAt: null,
-      updatedAt: dialect.now(),
-    })
-    .where("id", "=", jobId)
-    .executeTakeFirst();
+  const result = await heldByThisWorker(ctx).set(suspendedSet(ctx.dialect, nextPollAt)).where("id", "=", jobId).executeTakeFirst();
   if (result.numUpdatedRows === 0n) await explainUnacknowledged(ctx, "suspend", [jobId]);
+}
+
+/** What suspend writes: SUSPENDED until `nextPollAt`, nobody's. */
+export function suspendedSet(dialect: DialectSupport, nextPollAt: Date): Record<string, unknown> {
+  return {
+    status: dialect.enumValue("Status", "SUSPENDED"),
+    nextPollAt: dialect.date(nextPollAt),
+    workerId: null,
+    lockedAt: null,
+    updatedAt: dialect.now(),
+  };
+}
+
+/** What complete writes. */
+export function completedSet(dialect: DialectSupport): Record<string, unknown> {
+  const now = dialect.now();
+  return { status: dialect.enumValue("Status", "COMPLETED"), completedAt: now, lockedAt: null, updatedAt: now };
 }
 
 /** SUSPENDED → PENDING, due now; true for the one caller whose UPDATE changed the row. */
@@ -128,11 +129,23 @@ export async function fail(ctx: QueueContext, jobId: string, error: string, shou
   parseInput("fail", "jobId", idSchema, jobId);
   parseInput("fail", "error", errorMessageSchema, error);
   parseInput("fail", "shouldRetry", shouldRetrySchema, shouldRetry);
-  const { dialect } = ctx;
+  const set = failedSet(ctx.dialect, error, shouldRetry);
+  const result = await heldByThisWorker(ctx).set(set).where("id", "=", jobId).executeTakeFirst();
+  if (result.numUpdatedRows > 0n) return;
+  if ((await acknowledgeSuspended(ctx, [jobId], set)).size > 0) return;
+  await explainUnacknowledged(ctx, "fail", [jobId]);
+}
+
+/**
+ * What fail writes, deciding in the statement: with `shouldRetry` and
+ * attempts left, PENDING again after 2^attempt seconds (exponent capped at
+ * 20), lock cleared; otherwise FAILED with completedAt.
+ */
+export function failedSet(dialect: DialectSupport, error: string, shouldRetry: boolean): Record<string, unknown> {
   const now = dialect.now();
   const retry = shouldRetry ? sql<boolean>`"attempt" < "maxAttempts"` : sql<boolean>`1 = 0`;
   const backoffSeconds = sql<number>`(1 << (case when "attempt" > 20 then 20 else "attempt" end))`;
-  const set: Record<string, unknown> = {
+  return {
     status: sql`case when ${retry} then ${dialect.enumValue("Status", "PENDING")} else ${dialect.enumValue("Status", "FAILED")} end`,
     lastError: error,
     workerId: sql`case when ${retry} then null else "workerId" end`,
@@ -141,10 +154,6 @@ export async function fail(ctx: QueueContext, jobId: string, error: string, shou
     completedAt: sql`case when ${retry} then null else ${now} end`,
     updatedAt: now,
   };
-  const result = await heldByThisWorker(ctx).set(set).where("id", "=", jobId).executeTakeFirst();
-  if (result.numUpdatedRows > 0n) return;
-  if ((await acknowledgeSuspended(ctx, [jobId], set)).size > 0) return;
-  await explainUnacknowledged(ctx, "fail", [jobId]);
 }
 
 /** Renews lockedAt so releaseStaleJobs leaves a long job alone; false when this worker lost it. */

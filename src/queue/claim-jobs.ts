@@ -1,4 +1,4 @@
-import { sql, type Expression, type QueryCreator, type SqlBool } from "kysely";
+import { sql, type Expression, type QueryCreator, type SelectQueryBuilder, type SqlBool } from "kysely";
 import type { Database } from "../database/database.js";
 import type { DialectSupport } from "../dialects/dialect-support.js";
 import { parameter, PreparedQueriesBySize } from "../database/prepared-query.js";
@@ -55,10 +55,18 @@ const claimStatements = new PreparedQueriesBySize<Record<string, unknown>>(
 
 /**
  * The claim statement, started from `creator` (the database, or a WITH chain
- * whose CTEs `onlyIf` may read). With `onlyIf`, the pick finds nothing unless
- * it holds: completeAndDequeue claims only after its completion succeeded.
+ * whose CTEs `onlyIf` and `narrow` may read). With `onlyIf`, the pick finds
+ * nothing unless it holds: completeAndDequeue claims only after its
+ * completion succeeded. `narrow` adds conditions on the candidate rows (the
+ * 1.0 claims: the definitions served, the fairness cap).
  */
-export function claimQuery(creator: QueryCreator<Database>, dialect: DialectSupport, limit: number, onlyIf?: Expression<SqlBool>) {
+export function claimQuery(
+  creator: QueryCreator<Database>,
+  dialect: DialectSupport,
+  limit: number,
+  onlyIf?: Expression<SqlBool>,
+  narrow?: (pick: SelectQueryBuilder<any, any, any>) => SelectQueryBuilder<any, any, any>,
+) {
   // Written into the SQL: only ever a validated count, never a caller's text.
   if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_CLAIM_LIMIT) throw new RangeError(`claim limit ${limit}`);
   const now = dialect.nowFrom(parameter("clock"));
@@ -72,6 +80,7 @@ export function claimQuery(creator: QueryCreator<Database>, dialect: DialectSupp
           .where("status", "=", sql.lit("PENDING"))
           .where((eb) => eb.or([eb("nextPollAt", "is", null), eb("nextPollAt", "<=", now)]));
         if (onlyIf) pick = pick.where(onlyIf);
+        if (narrow) pick = narrow(pick) as typeof pick;
         return dialect.lockForClaim(
           pick.orderBy("priority", "desc").orderBy("createdAt", "asc").orderBy("id", "asc").limit(sql.lit(limit)),
         );
@@ -87,7 +96,7 @@ export function claimQuery(creator: QueryCreator<Database>, dialect: DialectSupp
       updatedAt: now,
     }))
     .where("id", "in", (eb) => eb.selectFrom("claimable").select("claimable.id"))
-    .returning(["id", "workflowRunId", "stageId", "priority", "attempt", "maxAttempts", dialect.selectJson("payload") as "payload", "createdAt"]);
+    .returning(["id", "workflowRunId", "stageId", "priority", "attempt", "maxAttempts", dialect.selectJson("payload") as "payload", "createdAt", "startedAt"]);
 }
 
 /** The values every claim statement binds besides its own. */
@@ -110,8 +119,9 @@ export function toClaimedJobs({ dialect, contract }: QueueContext, rows: Record<
     priority: Number(row.priority),
     attempt: Number(row.attempt),
     maxAttempts: Number(row.maxAttempts),
-    // 0.12 adds workflowId, kept in the payload.
+    // 0.12 adds workflowId, kept in the payload; 1.0 the claim's startedAt.
     ...contract.jobFields(row.payload == null ? null : dialect.readJson(row.payload)),
+    ...contract.claimedJobFields(row, dialect),
   });
   if (rows.length <= 1) return rows.map(toJob);
   // RETURNING promises no order; hand the jobs out in claim order.

@@ -10,8 +10,7 @@ import { inWriteTransaction } from "../database/query-context.js";
 import { failAbandonedWork } from "./fail-abandoned-work.js";
 
 export const DEFAULT_STALE_THRESHOLD_MS = 300_000;
-export const VANISHED_WORKER_ERROR =
-  "worker vanished while holding the job (lock went stale) and the job has no attempts left";
+export { VANISHED_WORKER_ERROR } from "../contracts/lease-tiers.js";
 
 /** What releasing stale jobs did: jobs back to PENDING, jobs given up (FAILED), and the stages and runs failed with them. */
 export interface StaleRelease {
@@ -53,12 +52,14 @@ export async function releaseStale(ctx: QueryContext, staleThresholdMs: number =
   const now = dialect.now();
   const exhausted = sql<boolean>`"attempt" >= "maxAttempts"`;
   const failedStatus = dialect.enumValue("Status", "FAILED");
+  const released = ctx.contract.staleLeaseError(staleThresholdMs, false);
+  const gaveUpError = ctx.contract.staleLeaseError(staleThresholdMs, true);
   return inWriteTransaction(ctx, async (tx) => {
     const changed = await tx.db
       .updateTable("job_queue")
       .set({
         status: sql`case when ${exhausted} then ${dialect.enumValue("Status", "FAILED")} else ${dialect.enumValue("Status", "PENDING")} end`,
-        lastError: sql`case when ${exhausted} then ${VANISHED_WORKER_ERROR} else "lastError" end`,
+        lastError: sql`case when ${exhausted} then ${gaveUpError} else ${released ?? sql.ref("lastError")} end`,
         completedAt: sql`case when ${exhausted} then ${now} else null end`,
         workerId: null,
         lockedAt: null,

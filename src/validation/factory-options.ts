@@ -32,12 +32,31 @@ const staleVersionError = z
 
 export const persistenceOptions = { ...queryContextOptions, maxArtifactBytes };
 export const persistence012Options = { ...persistenceOptions, staleVersionError };
+const aFunction = z.custom<(...args: any[]) => unknown>((value) => typeof value === "function", "must be a function");
+/** 1.0: definition versioning on or off (default on), and the clock the run claim writes. */
+const persistence10Fields = { definitionVersioning: z.boolean().optional(), now: aFunction.optional() };
+export const persistence10Options = { ...persistence012Options, ...persistence10Fields };
 export const prismaPersistenceOptions = { ...prismaAdapterOptions, maxArtifactBytes };
 export const prismaPersistence012Options = { ...prismaPersistenceOptions, staleVersionError };
+export const prismaPersistence10Options = {
+  ...prismaPersistence012Options,
+  ...persistence10Fields,
+  // The engine's option for a renamed enum type; this library's statements name "Status".
+  statusEnumName: z.literal("Status", { message: 'must be "Status": the Status enum under another name is not supported' }).optional(),
+};
 
 const listen = z.union([z.literal(false), z.custom<object>((value) => typeof value === "object" && value !== null, "must be pg pool settings or false")]);
 export const queueOptions = { ...queryContextOptions, workerId: z.string().optional(), listen: listen.optional() };
 export const prismaQueueOptions = { ...prismaAdapterOptions, workerId: z.string().optional() };
+/** A dotted payload path: non-empty segments without NUL. */
+const payloadPath = z
+  .string()
+  .refine((path) => path.split(".").every((segment) => segment.length > 0 && segment.length <= 200 && !segment.includes("\0")), {
+    message: 'must be a dotted path of non-empty keys, e.g. "_groupKey" or "config.tenantId"',
+  });
+const fairness = z.strictObject({ maxConcurrentPerGroup: positiveInt(INT32_MAX), groupBy: payloadPath.optional() }).optional();
+export const queue10Options = { ...queueOptions, fairness };
+export const prismaQueue10Options = { ...prismaQueueOptions, fairness };
 
 /** Rows per INSERT: a buffered batch is one statement (12 parameters a row), so a retry never writes a row twice. */
 export const MAX_LOGGER_BATCH = 1_000;

@@ -30,11 +30,12 @@ const expectedVersion = { expectedVersion: versionSchema.optional() };
 /** Rerun generation of a stage: 0 for the original execution. */
 const attempt = { attempt: countSchema.optional() };
 
-export const createRunSchema012 = inputObject({
+export const createRunFields012 = {
   ...createRunFields,
   // Stored as one JSON value (0.1 spread it into columns); undefined inside it is left out.
   metadata: plainObject.pipe(jsonColumn("required") as z.ZodType<string, Record<string, unknown>>).optional(),
-});
+};
+export const createRunSchema012 = inputObject(createRunFields012);
 export const updateRunSchema012 = inputObject({ ...updateRunFields, ...expectedVersion });
 export const createStageSchema012 = inputObject({ ...createStageFields, ...attempt });
 export const updateStageSchema012 = inputObject({ ...updateStageFields, ...expectedVersion });

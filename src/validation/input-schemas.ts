@@ -174,7 +174,7 @@ export const shouldRetrySchema = z.boolean().optional();
 
 // --- AI calls ---
 
-export const createAICallSchema = inputObject({
+export const createAICallFields = {
   topic: keySchema,
   callType: textSchema,
   modelKey: keySchema,
@@ -185,5 +185,6 @@ export const createAICallSchema = inputObject({
   outputTokens: countSchema,
   cost: amountSchema,
   metadata: jsonColumn("nullable"),
-});
+};
+export const createAICallSchema = inputObject(createAICallFields);
 export const createAICallsSchema = z.array(createAICallSchema);

@@ -18,10 +18,16 @@ import type { ContractVersion } from "../../src/database/migrations/contract-ver
 import { createKyselyWorkflowPersistence012 } from "../../src/persistence/kysely-workflow-persistence-0.12.js";
 import { createKyselyJobQueue012 } from "../../src/queue/kysely-job-queue-0.12.js";
 import * as prisma012 from "../../src/prisma/v0.12.js";
+import * as prisma10 from "../../src/prisma/v1.js";
+import * as v1 from "../../src/v1.js";
+import type { StepLedger } from "../../src/interfaces/1.0/step-ledger.js";
+import type { createKyselyStepLedger } from "../../src/steps/kysely-step-ledger.js";
 
 export interface QueueOptions {
   workerId?: string;
   listen?: KyselyJobQueueOptions["listen"];
+  /** 1.0 queues only. */
+  fairness?: { maxConcurrentPerGroup: number; groupBy?: string };
 }
 
 /** The library's three interfaces, reached one particular way. */
@@ -31,6 +37,8 @@ export interface BackendConnection {
   aiCallLogger(options?: Omit<KyselyAICallLoggerOptions, "databaseType">): AICallLogger;
   /** The blob store (its table comes from `migrateToLatest(db, { blobStore: true })`). */
   blobStore(options?: { maxBlobBytes?: number }): BlobStore;
+  /** The step ledger (1.0). */
+  stepLedger(): StepLedger;
   close(): Promise<void>;
 }
 
@@ -48,30 +56,57 @@ export interface Backend {
   connect(database: TestDatabase, db: Kysely<Database>, contract?: ContractVersion): Promise<BackendConnection>;
 }
 
+type Factories = {
+  persistence: typeof createKyselyWorkflowPersistence;
+  jobQueue: typeof createKyselyJobQueue;
+  aiCallLogger: typeof createKyselyAICallLogger;
+  blobStore: typeof createKyselyBlobStore;
+  stepLedger: typeof createKyselyStepLedger;
+};
+const noStepLedger = () => {
+  throw new Error("the step ledger is a 1.0 port");
+};
+
 /** The direct factories of each contract: same signatures, different contract. */
 const KYSELY_FACTORIES = {
-  "0.1": { persistence: createKyselyWorkflowPersistence, jobQueue: createKyselyJobQueue },
-  "0.12": { persistence: createKyselyWorkflowPersistence012, jobQueue: createKyselyJobQueue012 },
-} as unknown as Record<ContractVersion, { persistence: typeof createKyselyWorkflowPersistence; jobQueue: typeof createKyselyJobQueue }>;
+  "0.1": { persistence: createKyselyWorkflowPersistence, jobQueue: createKyselyJobQueue, aiCallLogger: createKyselyAICallLogger, blobStore: createKyselyBlobStore, stepLedger: noStepLedger },
+  "0.12": { persistence: createKyselyWorkflowPersistence012, jobQueue: createKyselyJobQueue012, aiCallLogger: createKyselyAICallLogger, blobStore: createKyselyBlobStore, stepLedger: noStepLedger },
+  "1.0": { persistence: v1.createKyselyWorkflowPersistence, jobQueue: v1.createKyselyJobQueue, aiCallLogger: v1.createKyselyAICallLogger, blobStore: v1.createKyselyBlobStore, stepLedger: v1.createKyselyStepLedger },
+} as unknown as Record<ContractVersion, Factories>;
+
+type PrismaFactories = {
+  persistence: typeof createPrismaWorkflowPersistence;
+  jobQueue: (prisma: any, options: any) => JobQueue;
+  aiCallLogger: typeof createPrismaAICallLogger;
+  blobStore: typeof createPrismaBlobStore;
+  stepLedger: (prisma: any, options: any) => StepLedger;
+};
 
 const PRISMA_FACTORIES = {
-  "0.1": { persistence: createPrismaWorkflowPersistence, jobQueue: createPrismaJobQueue },
-  "0.12": { persistence: prisma012.createPrismaWorkflowPersistence, jobQueue: prisma012.createPrismaJobQueue },
-} as unknown as Record<ContractVersion, { persistence: typeof createPrismaWorkflowPersistence; jobQueue: typeof createPrismaJobQueue }>;
+  "0.1": { persistence: createPrismaWorkflowPersistence, jobQueue: createPrismaJobQueue, aiCallLogger: createPrismaAICallLogger, blobStore: createPrismaBlobStore, stepLedger: noStepLedger },
+  "0.12": { persistence: prisma012.createPrismaWorkflowPersistence, jobQueue: prisma012.createPrismaJobQueue, aiCallLogger: createPrismaAICallLogger, blobStore: createPrismaBlobStore, stepLedger: noStepLedger },
+  "1.0": { persistence: prisma10.createPrismaWorkflowPersistence, jobQueue: prisma10.createPrismaJobQueue, aiCallLogger: prisma10.createPrismaAICallLogger, blobStore: prisma10.createPrismaBlobStore, stepLedger: prisma10.createPrismaStepLedger },
+} as unknown as Record<ContractVersion, PrismaFactories>;
+
+/** The connection of the direct factories of `contract` on `db`. */
+function kyselyConnection(db: Kysely<any>, contract: ContractVersion, close: () => Promise<void>): BackendConnection {
+  const factories = KYSELY_FACTORIES[contract];
+  return {
+    persistence: factories.persistence(db),
+    jobQueue: (options) => factories.jobQueue(db, options),
+    aiCallLogger: (options) => factories.aiCallLogger(db, options),
+    blobStore: (options) => factories.blobStore(db, options),
+    stepLedger: () => factories.stepLedger(db),
+    close,
+  };
+}
 
 const kyselyBackend = (databaseType: DatabaseType): Backend => ({
   name: `kysely/${databaseType}`,
   databaseType,
   kind: "kysely",
   async connect(_database, db, contract = "0.1") {
-    const { persistence, jobQueue } = KYSELY_FACTORIES[contract];
-    return {
-      persistence: persistence(db),
-      jobQueue: (options) => jobQueue(db, options),
-      aiCallLogger: (options) => createKyselyAICallLogger(db, options),
-      blobStore: (options) => createKyselyBlobStore(db, options),
-      close: async () => {},
-    };
+    return kyselyConnection(db, contract, async () => {});
   },
 });
 
@@ -101,14 +136,7 @@ const leastPrivilegeBackend: Backend = {
     url.username = dmlOnlyRole();
     url.password = "";
     const roleDb = openDatabase(url.toString());
-    const { persistence, jobQueue } = KYSELY_FACTORIES[contract];
-    return {
-      persistence: persistence(roleDb),
-      jobQueue: (options) => jobQueue(roleDb, options),
-      aiCallLogger: (options) => createKyselyAICallLogger(roleDb, options),
-      blobStore: (options) => createKyselyBlobStore(roleDb, options),
-      close: () => roleDb.destroy(),
-    };
+    return kyselyConnection(roleDb, contract, () => roleDb.destroy());
   },
 };
 
@@ -118,12 +146,18 @@ const prismaBackend = (databaseType: DatabaseType, major: PrismaMajor): Backend 
   kind: "prisma",
   async connect(database, _db, contract = "0.1") {
     const prisma = await createPrismaClient(databaseType, database.url, { major });
-    const { persistence, jobQueue } = PRISMA_FACTORIES[contract];
+    const factories = PRISMA_FACTORIES[contract];
     return {
-      persistence: persistence(prisma, { databaseType }),
-      jobQueue: (options) => jobQueue(prisma, { databaseType, ...(options?.workerId !== undefined ? { workerId: options.workerId } : {}) }),
-      aiCallLogger: (options) => createPrismaAICallLogger(prisma, { databaseType, ...options }),
-      blobStore: (options) => createPrismaBlobStore(prisma, { databaseType, ...options }),
+      persistence: factories.persistence(prisma, { databaseType }),
+      jobQueue: (options) =>
+        factories.jobQueue(prisma, {
+          databaseType,
+          ...(options?.workerId !== undefined ? { workerId: options.workerId } : {}),
+          ...(options?.fairness !== undefined ? { fairness: options.fairness } : {}),
+        }),
+      aiCallLogger: (options) => factories.aiCallLogger(prisma, { databaseType, ...options }),
+      blobStore: (options) => factories.blobStore(prisma, { databaseType, ...options }),
+      stepLedger: () => factories.stepLedger(prisma, { databaseType }),
       close: () => prisma.$disconnect(),
     };
   },
@@ -148,14 +182,7 @@ const pgBouncerBackend: Backend = {
   kind: "kysely",
   async connect(database, _db, contract = "0.1") {
     const pooled = openDatabase(throughPgBouncer(database), { postgres: { directUrl: database.url } });
-    const { persistence, jobQueue } = KYSELY_FACTORIES[contract];
-    return {
-      persistence: persistence(pooled),
-      jobQueue: (options) => jobQueue(pooled, options),
-      aiCallLogger: (options) => createKyselyAICallLogger(pooled, options),
-      blobStore: (options) => createKyselyBlobStore(pooled, options),
-      close: () => pooled.destroy(),
-    };
+    return kyselyConnection(pooled, contract, () => pooled.destroy());
   },
 };
 
@@ -184,6 +211,14 @@ export const KYSELY_BACKENDS = [kyselyBackend("sqlite"), kyselyBackend("postgres
 
 /** The tables the 0.12 contract adds. */
 export const TABLES_0_12 = ["workflow_annotations", "outbox_events", "idempotency_keys"] as const;
+/** The tables of each contract beyond 0.1's (steps first: they reference stages). */
+const CONTRACT_TABLES: Record<ContractVersion, readonly string[]> = {
+  "0.1": [],
+  "0.12": TABLES_0_12,
+  "1.0": ["workflow_steps", "workflow_definitions", ...TABLES_0_12],
+};
+/** The blob store's table in each contract. */
+const BLOB_TABLE: Record<ContractVersion, string> = { "0.1": "kwp_blobs", "0.12": "kwp_blobs", "1.0": "workflow_blobs" };
 
 export const TABLES = ["workflow_logs", "workflow_artifacts", "workflow_stages", "workflow_runs", "job_queue", "ai_calls"] as const;
 
@@ -195,6 +230,8 @@ export interface BackendFixture {
   jobQueue(options?: QueueOptions): JobQueue;
   aiCallLogger(options?: Omit<KyselyAICallLoggerOptions, "databaseType">): AICallLogger;
   blobStore(options?: { maxBlobBytes?: number }): BlobStore;
+  /** The step ledger (1.0 backends). */
+  stepLedger(): StepLedger;
   /** Rows per table, for "nothing was written" checks. */
   counts(): Promise<Record<string, number>>;
 }
@@ -219,7 +256,7 @@ export function useBackend(backend: Backend, contract: ContractVersion = "0.1", 
     await database?.dispose();
   });
   beforeEach(async () => {
-    const extra = [...(contract === "0.12" ? TABLES_0_12 : []), ...(extras.blobStore ? ["kwp_blobs"] : [])];
+    const extra = [...CONTRACT_TABLES[contract], ...(extras.blobStore ? [BLOB_TABLE[contract]] : [])];
     for (const table of [...extra, ...TABLES]) await db!.deleteFrom(table as (typeof TABLES)[number]).execute();
   });
 
@@ -240,9 +277,10 @@ export function useBackend(backend: Backend, contract: ContractVersion = "0.1", 
     jobQueue: (options) => need(connection).jobQueue(options),
     aiCallLogger: (options) => need(connection).aiCallLogger(options),
     blobStore: (options) => need(connection).blobStore(options),
+    stepLedger: () => need(connection).stepLedger(),
     async counts() {
       const counts: Record<string, number> = {};
-      for (const table of [...TABLES, ...(contract === "0.12" ? TABLES_0_12 : [])]) {
+      for (const table of [...TABLES, ...CONTRACT_TABLES[contract]]) {
         const { rows } = await sql<{ n: number | string }>`select count(*) as n from ${sql.table(table)}`.execute(need(db));
         counts[table] = Number(rows[0]!.n);
       }

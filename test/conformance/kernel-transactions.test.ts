@@ -31,9 +31,9 @@ async function rolledBack(fixture: BackendFixture, work: (tx: any) => Promise<un
 
 
 describe.each(BACKENDS)("the kernel's transactions on $name", (backend) => {
-  describe.each(["0.1", "0.12"] as ContractVersion[])("contract %s", (contract) => {
+  describe.each(["0.1", "0.12", "1.0"] as ContractVersion[])("contract %s", (contract) => {
     const fixture = useBackend(backend, contract);
-    const is012 = contract === "0.12";
+    const is012 = contract !== "0.1";
     // 0.12 jobs name their workflow; 0.1's schema refuses the field.
     const job = (workflowRunId: string, stageId: string) => ({ workflowRunId, stageId, payload: { stageId }, ...(is012 ? { workflowId: "wf" } : {}) });
     const begin = <T>(work: (tx: any) => Promise<T>) => (fixture.persistence as unknown as Transactional).transaction(work);

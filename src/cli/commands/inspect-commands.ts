@@ -7,6 +7,9 @@ import { lastLogs, listRuns, queueHealth } from "../admin-queries.js";
 import { createKyselyWorkflowPersistence012 } from "../../persistence/kysely-workflow-persistence-0.12.js";
 import { idempotencySummary, outboxBacklog } from "../contract-0.12-queries.js";
 import { annotationsTable, outboxLines, versionedStagesTable } from "./contract-0.12-views.js";
+import { createKyselyWorkflowPersistence10 } from "../../persistence/kysely-workflow-persistence-1.0.js";
+import { fairnessGroups, stepsOfRun } from "../contract-1.0-queries.js";
+import { groupsTable, stepsTable } from "./contract-1.0-views.js";
 import { CliError, EXIT } from "../cli-errors.js";
 import type { CliContext } from "../cli-context.js";
 import { formatCost, formatDate, table } from "../output.js";
@@ -17,36 +20,56 @@ export async function runsCommand(cli: CliContext, options: { status?: string; l
     throw new CliError(`--status: "${options.status}" is not one of ${STATUSES.join(", ")}`, EXIT.usage);
   }
   const runs = await listRuns(await cli.contractQueryContext(), { status: status as Status | undefined, limit: options.limit });
-  // 0.12 runs carry a version: shown where the database has one.
-  const versioned = (await cli.contract()) === "0.12";
+  // 0.12 runs carry a version; 1.0 runs a definition version and a redrive count.
+  const contract = await cli.contract();
+  const versioned = contract !== "0.1";
+  const pinned = contract === "1.0";
   cli.output.result(runs, () =>
     runs.length === 0
       ? "no runs"
       : table(
-          ["id", "workflow", "status", "priority", "created", "duration", "cost", "tokens", ...(versioned ? ["version"] : [])],
-          runs.map((r) => [
-            r.id, r.workflowType, r.status, r.priority, formatDate(r.createdAt), r.duration == null ? "" : `${r.duration} ms`,
-            formatCost(r.totalCost), r.totalTokens, ...(versioned ? [(r as { version?: number }).version] : []),
-          ]),
+          [
+            "id", "workflow", "status", "priority", "created", "duration", "cost", "tokens",
+            ...(versioned ? ["version"] : []), ...(pinned ? ["definition", "redrives"] : []),
+          ],
+          runs.map((r) => {
+            const fields = r as { version?: number; definitionVersion?: string | null; redriveCount?: number };
+            return [
+              r.id, r.workflowType, r.status, r.priority, formatDate(r.createdAt), r.duration == null ? "" : `${r.duration} ms`,
+              formatCost(r.totalCost), r.totalTokens, ...(versioned ? [fields.version] : []),
+              ...(pinned ? [fields.definitionVersion ?? "(unpinned)", fields.redriveCount] : []),
+            ];
+          }),
         ),
   );
 }
 
 export async function runCommand(cli: CliContext, id: string): Promise<void> {
-  const v012 = (await cli.contract()) === "0.12";
-  const persistence = v012 ? createKyselyWorkflowPersistence012(cli.db) : createKyselyWorkflowPersistence(cli.db);
+  const contract = await cli.contract();
+  const v012 = contract !== "0.1";
+  const v10 = contract === "1.0";
+  const persistence = v10
+    ? createKyselyWorkflowPersistence10(cli.db)
+    : v012
+      ? createKyselyWorkflowPersistence012(cli.db)
+      : createKyselyWorkflowPersistence(cli.db);
   const run = await persistence.getRun(id);
   if (!run) throw new NotFoundError("run", "workflow run", id);
   const stages = await persistence.getStagesByRun(id);
   const artifacts = await persistence.listArtifacts(id);
   const logs = await lastLogs(cli.queryContext(), id, 10);
-  const annotations = v012 ? (await createKyselyWorkflowPersistence012(cli.db).listAnnotations(id)).slice(-20) : undefined;
+  const annotations = v012 ? (await (persistence as ReturnType<typeof createKyselyWorkflowPersistence012>).listAnnotations(id)).slice(-20) : undefined;
+  const steps = v10 ? await stepsOfRun(cli.queryContext(), id) : undefined;
   const stageIds = new Map(stages.map((stage) => [stage.id, stage.stageId]));
-  const detail = { run, stages, artifacts: artifacts.map(({ data: _data, ...rest }) => rest), logs, ...(annotations ? { annotations } : {}) };
+  const detail = {
+    run, stages, ...(steps ? { steps } : {}), artifacts: artifacts.map(({ data: _data, ...rest }) => rest), logs, ...(annotations ? { annotations } : {}),
+  };
+  const pinning = run as { version?: number; definitionVersion?: string | null; redriveCount?: number };
   cli.output.result(detail, () =>
     [
       `run ${run.id}: ${run.workflowName} (${run.workflowType}), ${run.status}, priority ${run.priority}` +
-        (v012 ? `, version ${(run as { version?: number }).version}` : ""),
+        (v012 ? `, version ${pinning.version}` : "") +
+        (v10 ? `, definition ${pinning.definitionVersion ?? "(unpinned)"}, redriven ${pinning.redriveCount}×` : ""),
       [
         `created ${formatDate(run.createdAt)}`,
         run.startedAt ? `started ${formatDate(run.startedAt)}` : "not started",
@@ -60,6 +83,7 @@ export async function runCommand(cli: CliContext, id: string): Promise<void> {
         ["group", "#", "stage", "status", "started", "completed", "error"],
         stages.map((s) => [s.executionGroup, s.stageNumber, s.stageId, s.status, formatDate(s.startedAt), formatDate(s.completedAt), s.errorMessage]),
       ),
+      ...(steps ? ["steps:", stepsTable(steps, stageIds)] : []),
       "artifacts:",
       table(["key", "type", "bytes", "stage"], artifacts.map((a) => [a.key, a.type, a.size, a.workflowStageId ? stageIds.get(a.workflowStageId) : ""])),
       "last logs:",
@@ -73,15 +97,19 @@ export async function jobsCommand(cli: CliContext): Promise<void> {
   const counts = await getQueueStats(cli.queryContext());
   const health = await queueHealth(cli.queryContext(), 300_000);
   // 0.12: the outbox's backlog and the idempotency keys (stale: in progress for over 10 minutes, the engine's default).
-  const contract012 = (await cli.contract()) === "0.12"
+  const contract = await cli.contract();
+  const contract012 = contract !== "0.1"
     ? { outbox: await outboxBacklog(cli.queryContext()), idempotencyKeys: await idempotencySummary(cli.queryContext(), 600_000) }
     : {};
-  cli.output.result({ counts, ...health, ...contract012 }, () =>
+  // 1.0: where the queued and running jobs are, per fairness group.
+  const groups = contract === "1.0" ? await fairnessGroups(cli.queryContext(), 10) : undefined;
+  cli.output.result({ counts, ...health, ...contract012, ...(groups ? { groups } : {}) }, () =>
     [
       table(["status", "jobs"], STATUSES.map((status) => [status, counts[status]])),
       `oldest pending job: ${health.oldestPendingCreatedAt ? formatDate(health.oldestPendingCreatedAt) : "none"}`,
       `RUNNING with a lock older than 5 minutes (stale): ${health.staleRunning}`,
       ...(contract012.outbox ? outboxLines(contract012.outbox, contract012.idempotencyKeys) : []),
+      ...(groups && groups.length > 0 ? ["jobs per fairness group (busiest 10):", groupsTable(groups)] : []),
     ].join("\n"),
   );
 }

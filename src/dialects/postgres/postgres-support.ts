@@ -1,4 +1,4 @@
-import { sql, type Kysely, type SelectQueryBuilder, type SqlBool } from "kysely";
+import { sql, type Expression, type Kysely, type SelectQueryBuilder, type SqlBool } from "kysely";
 import type { DialectSupport } from "../dialect-support.js";
 import { postgresCodecs } from "./postgres-codecs.js";
 import { manualTransaction } from "../manual-transaction.js";
@@ -58,7 +58,11 @@ function createPostgresSupport(schema: string | undefined): DialectSupport {
       return false;
     },
 
-    jsonTextField: (column, key) => sql<string | null>`${sql.ref(column)} ->> ${key}`,
+    jsonTextField: (column, key) => {
+      const path = typeof key === "string" ? [key] : key;
+      const objects = path.slice(0, -1).reduce<Expression<unknown>>((json, step) => sql`${json} -> ${step}`, sql.ref(column));
+      return sql<string | null>`${objects} ->> ${path[path.length - 1]!}`;
+    },
 
     // LIKE is case-sensitive on PostgreSQL; escaping makes the prefix literal.
     startsWith: (column, prefix) =>

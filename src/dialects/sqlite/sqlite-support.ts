@@ -24,7 +24,8 @@ export const sqliteSupport: DialectSupport = {
     return typeof code === "string" && code.startsWith("SQLITE_BUSY");
   },
 
-  jsonTextField: (column, key) => sql<string | null>`json_extract(${sql.ref(column)}, ${"$." + JSON.stringify(key)})`,
+  jsonTextField: (column, key) =>
+    sql<string | null>`json_extract(${sql.ref(column)}, ${"$" + (typeof key === "string" ? [key] : key).map((step) => "." + JSON.stringify(step)).join("")})`,
 
   // SQLite's LIKE ignores ASCII case, so a prefix is a range instead: with the
   // BINARY collation (UTF-8 bytes, so code point order) every string that

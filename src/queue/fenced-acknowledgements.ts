@@ -1,0 +1,98 @@
+import { sql } from "kysely";
+import type { JobAckFence, JobAckOutcome } from "../interfaces/1.0/types.js";
+import { dateSchema, errorMessageSchema, idSchema, shouldRetrySchema } from "../validation/input-schemas.js";
+import { deferReasonSchema, jobAckFenceSchema } from "../validation/input-schemas-1.0.js";
+import { parseInput } from "../validation/parse-input.js";
+import { complete, completedSet, explainUnacknowledged, fail, failedSet, isRunning, suspend, suspendedSet } from "./acknowledge-jobs.js";
+import type { QueueContext } from "./queue-context.js";
+
+// The 1.0 acknowledgements. With a fence (the claim's startedAt and attempt)
+// the UPDATE lands only on the RUNNING row of that very claim, whoever holds
+// it: a worker whose lease was released and re-claimed meanwhile writes
+// nothing and hears "superseded", as it does for a job since deleted or
+// replaced. `attempt` goes up with every claim, so the pair names one claim
+// even when two fall in the same millisecond. Without a fence they are the
+// 0.12 acknowledgements (fenced to this worker; a SUSPENDED job from any
+// instance), now answering "acknowledged".
+
+type Fence = { startedAt: Date; attempt: number };
+
+function fencedUpdate(ctx: QueueContext, jobId: string, fence: Fence, set: Record<string, unknown>) {
+  return ctx.db
+    .updateTable("job_queue")
+    .set(set)
+    .where("id", "=", jobId)
+    .where(isRunning)
+    .where("startedAt", "=", ctx.dialect.date(fence.startedAt))
+    .where("attempt", "=", fence.attempt)
+    .executeTakeFirst();
+}
+
+async function outcome(result: Promise<{ numUpdatedRows: bigint }>): Promise<JobAckOutcome> {
+  return (await result).numUpdatedRows > 0n ? "acknowledged" : "superseded";
+}
+
+export async function completeFenced(ctx: QueueContext, jobId: string, fence?: JobAckFence): Promise<JobAckOutcome> {
+  parseInput("complete", "jobId", idSchema, jobId);
+  const checked = parseInput("complete", "fence", jobAckFenceSchema, fence);
+  if (!checked) return complete(ctx, jobId).then(() => "acknowledged");
+  return outcome(fencedUpdate(ctx, jobId, checked, completedSet(ctx.dialect)));
+}
+
+export async function suspendFenced(ctx: QueueContext, jobId: string, nextPollAt: Date, fence?: JobAckFence): Promise<JobAckOutcome> {
+  parseInput("suspend", "jobId", idSchema, jobId);
+  parseInput("suspend", "nextPollAt", dateSchema, nextPollAt);
+  const checked = parseInput("suspend", "fence", jobAckFenceSchema, fence);
+  if (!checked) return suspend(ctx, jobId, nextPollAt).then(() => "acknowledged");
+  return outcome(fencedUpdate(ctx, jobId, checked, suspendedSet(ctx.dialect, nextPollAt)));
+}
+
+/** `shouldRetry` defaults to false, as the 1.0 contract says (no retry unless asked). */
+export async function failFenced(
+  ctx: QueueContext,
+  jobId: string,
+  error: string,
+  shouldRetry = false,
+  fence?: JobAckFence,
+): Promise<JobAckOutcome> {
+  parseInput("fail", "jobId", idSchema, jobId);
+  parseInput("fail", "error", errorMessageSchema, error);
+  parseInput("fail", "shouldRetry", shouldRetrySchema, shouldRetry);
+  const checked = parseInput("fail", "fence", jobAckFenceSchema, fence);
+  if (!checked) return fail(ctx, jobId, error, shouldRetry).then(() => "acknowledged");
+  return outcome(fencedUpdate(ctx, jobId, checked, failedSet(ctx.dialect, error, shouldRetry)));
+}
+
+/**
+ * Back to PENDING, due at `nextPollAt`, giving back the attempt the claim
+ * counted: a host declining work (a run pinned to a version it does not
+ * serve) must not use up the job's attempts. `reason` is kept as lastError.
+ * Without a fence: only a job RUNNING under this worker (JobLeaseLostError or
+ * NotFoundError otherwise, nothing written).
+ */
+export async function defer(ctx: QueueContext, jobId: string, nextPollAt: Date, reason: string, fence?: JobAckFence): Promise<JobAckOutcome> {
+  parseInput("defer", "jobId", idSchema, jobId);
+  parseInput("defer", "nextPollAt", dateSchema, nextPollAt);
+  parseInput("defer", "reason", deferReasonSchema, reason);
+  const checked = parseInput("defer", "fence", jobAckFenceSchema, fence);
+  const { dialect } = ctx;
+  const set: Record<string, unknown> = {
+    status: dialect.enumValue("Status", "PENDING"),
+    attempt: sql<number>`case when ${sql.ref("attempt")} > 0 then ${sql.ref("attempt")} - 1 else 0 end`,
+    nextPollAt: dialect.date(nextPollAt),
+    lastError: reason,
+    workerId: null,
+    lockedAt: null,
+    updatedAt: dialect.now(),
+  };
+  if (checked) return outcome(fencedUpdate(ctx, jobId, checked, set));
+  const result = await ctx.db
+    .updateTable("job_queue")
+    .set(set)
+    .where("id", "=", jobId)
+    .where(isRunning)
+    .where("workerId", "=", ctx.workerId)
+    .executeTakeFirst();
+  if (result.numUpdatedRows === 0n) await explainUnacknowledged(ctx, "defer", [jobId]);
+  return "acknowledged";
+}
