@@ -53,6 +53,7 @@ export {
   writePrismaPerformanceMigration,
   type PrismaPerformanceMigration,
   type PrismaPerformanceMigrationOptions,
+  type PrismaContractMigrationOptions,
 } from "./database/migrations/prisma-migration-folder.js";
 export { splitSqlStatements } from "./database/migrations/split-sql-statements.js";
 

@@ -97,7 +97,23 @@ export type {
 export type { JobQueue } from "./interfaces/1.0/job-queue.js";
 export type { StepLedger, StepRecord, StepRecordPatch, StepRecordExpectation } from "./interfaces/1.0/step-ledger.js";
 export type { AICallLogger } from "./interfaces/1.0/ai-call-logger.js";
-export type { Database10, WorkflowStepsTable, WorkflowDefinitionsTable, WorkflowBlobsTable } from "./contracts/tables-1.0.js";
+export type {
+  Database10,
+  AiCallCostColumns,
+  WorkflowStepsTable,
+  WorkflowDefinitionsTable,
+  WorkflowBlobsTable,
+} from "./contracts/tables-1.0.js";
+export type { WorkflowAnnotationsTable, OutboxEventsTable, IdempotencyKeysTable } from "./contracts/tables-0.12.js";
+export type { JsonValue, JsonArray, JsonObject, JsonPrimitive } from "./database/schema.generated.js";
+export type {
+  AiCallsTable,
+  JobQueueTable,
+  WorkflowArtifactsTable,
+  WorkflowLogsTable,
+  WorkflowRunsTable,
+  WorkflowStagesTable,
+} from "./database/database.js";
 
 export {
   createKyselyWorkflowPersistence10 as createKyselyWorkflowPersistence,

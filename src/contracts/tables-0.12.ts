@@ -6,6 +6,7 @@ import type { Generated, Json, Timestamp } from "../database/schema.generated.js
 // by hand: the generated Database type describes the default (0.1) schema,
 // which `npm run codegen` reads from a database migrated without a target.
 
+/** Annotations (`workflow_annotations`), 0.12 and later. @group Schema types */
 export interface WorkflowAnnotationsTable {
   id: string;
   createdAt: Generated<Timestamp>;
@@ -23,6 +24,7 @@ export interface WorkflowAnnotationsTable {
   idempotencyKey: string | null;
 }
 
+/** The outbox (`outbox_events`), 0.12 and later. @group Schema types */
 export interface OutboxEventsTable {
   id: string;
   createdAt: Generated<Timestamp>;
@@ -37,6 +39,7 @@ export interface OutboxEventsTable {
   dlqAt: Timestamp | null;
 }
 
+/** Idempotency keys (`idempotency_keys`), 0.12 and later. @group Schema types */
 export interface IdempotencyKeysTable {
   id: string;
   createdAt: Generated<Timestamp>;

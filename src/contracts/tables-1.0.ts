@@ -1,6 +1,14 @@
-import type { Kysely } from "kysely";
+import type { ColumnType, Kysely } from "kysely";
+import type {
+  AiCallsTable,
+  JobQueueTable,
+  WorkflowArtifactsTable,
+  WorkflowLogsTable,
+  WorkflowRunsTable,
+  WorkflowStagesTable,
+} from "../database/database.js";
 import type { Generated, Json, Timestamp } from "../database/schema.generated.js";
-import type { Database012 } from "./tables-0.12.js";
+import type { IdempotencyKeysTable, OutboxEventsTable, WorkflowAnnotationsTable } from "./tables-0.12.js";
 
 // The tables and columns the 1.0 contract adds, as Kysely sees them. Written
 // by hand, as the 0.12 ones are: the generated Database type describes the
@@ -42,8 +50,8 @@ export interface WorkflowBlobsTable {
   updatedAt: Timestamp;
 }
 
-/** The AI-call columns 1.0 added (all nullable). */
-interface AiCallCostColumns {
+/** The AI-call columns 1.0 added (all nullable). @group Schema types */
+export interface AiCallCostColumns {
   batchId: string | null;
   requestId: string | null;
   estimatedCost: number | null;
@@ -54,10 +62,27 @@ interface AiCallCostColumns {
   reasoningTokens: number | null;
 }
 
-/** The 1.0 schema as Kysely sees it. @group Schema types */
-export interface Database10 extends Omit<Database012, "workflow_runs" | "ai_calls"> {
-  workflow_runs: Database012["workflow_runs"] & { definitionVersion: string | null; redriveCount: Generated<number> };
-  ai_calls: Database012["ai_calls"] & AiCallCostColumns;
+/**
+ * The 1.0 schema as Kysely sees it: the 0.1 tables with the columns 0.12 and
+ * 1.0 added, and the tables they added. Spelled out (not derived with Omit)
+ * so the reference shows every table.
+ * @group Schema types
+ */
+export interface Database10 {
+  workflow_runs: WorkflowRunsTable & {
+    version: Generated<number>;
+    metadata: ColumnType<Json | null>;
+    definitionVersion: string | null;
+    redriveCount: Generated<number>;
+  };
+  workflow_stages: WorkflowStagesTable & { version: Generated<number>; attempt: Generated<number> };
+  workflow_logs: WorkflowLogsTable;
+  workflow_artifacts: WorkflowArtifactsTable;
+  job_queue: JobQueueTable;
+  ai_calls: AiCallsTable & AiCallCostColumns;
+  workflow_annotations: WorkflowAnnotationsTable;
+  outbox_events: OutboxEventsTable;
+  idempotency_keys: IdempotencyKeysTable;
   workflow_steps: WorkflowStepsTable;
   workflow_definitions: WorkflowDefinitionsTable;
   workflow_blobs: WorkflowBlobsTable;

@@ -75,6 +75,7 @@ export class PrismaJobQueue {
 }
 
 export interface PrismaStepLedger extends StepLedger {}
+/** The engine's 1.0 step ledger (`workflow_steps`) through a PrismaClient: `new PrismaStepLedger(prisma)`. */
 export class PrismaStepLedger {
   /**
    * `databaseType` is read from the client when omitted (the engine asks for
@@ -96,8 +97,8 @@ export class PrismaAICallLogger {
   }
 }
 
-/** The blob store in the engine's workflow_blobs table (its WorkflowBlob model). */
 export interface PrismaBlobStore extends ReturnType<typeof createKyselyBlobStore10> {}
+/** The blob store in the engine's workflow_blobs table (its WorkflowBlob model) through a PrismaClient. */
 export class PrismaBlobStore {
   constructor(prisma: PrismaClientLike, options: PrismaBlobStoreOptions = {}) {
     parseOptions("PrismaBlobStore", prismaBlobStoreOptions, options);

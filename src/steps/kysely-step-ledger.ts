@@ -7,7 +7,8 @@ import { checkKysely, parseOptions, queryContextOptions } from "../validation/fa
 import { clearSteps, clearStepsExcept, getStep, listSteps } from "./step-rows.js";
 import { claimStep, compareAndSetStep, updateStep } from "./step-writes.js";
 
-export type KyselyStepLedgerOptions = QueryContextOptions;
+/** Options of createKyselyStepLedger: those every factory takes. */
+export interface KyselyStepLedgerOptions extends QueryContextOptions {}
 
 /**
  * The engine's 1.0 StepLedger over a Kysely instance (`workflow_steps`, on a

@@ -51,7 +51,9 @@ export interface PersistenceCore extends Omit<PersistenceCore012, Changed> {
    * @throws NotFoundError when there is no such run (without expectedVersion).
    */
   updateRun(id: string, data: UpdateRunInput): Promise<void>;
+  /** The run, or null. */
   getRun(id: string): Promise<WorkflowRunRecord | null>;
+  /** RUNNING runs not updated since `stuckSince` (the kernel's reaper reads them). */
   getStuckRuns(stuckSince: Date): Promise<WorkflowRunRecord[]>;
   /**
    * Claims the next PENDING run (priority, then oldest) in one statement,
@@ -102,6 +104,7 @@ export interface PersistenceCore extends Omit<PersistenceCore012, Changed> {
 
 /** The engine's full 1.0 `WorkflowPersistence`: the core, with the whole interface on `tx`. */
 export interface WorkflowPersistence extends PersistenceCore {
+  /** As PersistenceCore's, with the whole interface on `tx`. */
   withTransaction<T>(fn: (tx: WorkflowPersistence) => Promise<T>): Promise<T>;
 }
 
@@ -111,25 +114,42 @@ export interface WorkflowPersistence extends PersistenceCore {
  * still calls them): the legacy queries and the artifact methods.
  */
 export interface LegacyPersistenceMethods {
+  /** Runs in `status`, oldest first. */
   getRunsByStatus(status: Status): Promise<WorkflowRunRecord[]>;
+  /** PENDING → RUNNING for this run in one statement; false when another claimant won or it is not PENDING. */
   claimPendingRun(id: string): Promise<boolean>;
+  /** updateStage addressed by (run, stage id). @throws NotFoundError when there is no such stage. */
   updateStageByRunAndStageId(workflowRunId: string, stageId: string, data: UpdateStageInput): Promise<void>;
+  /** The stage by its record id, or null. */
   getStageById(id: string): Promise<WorkflowStageRecord | null>;
+  /** The run's SUSPENDED stage whose nextPollAt has passed, earliest first, or null. */
   getFirstSuspendedStageReadyToResume(runId: string): Promise<WorkflowStageRecord | null>;
+  /** The run's first FAILED stage (by execution group), or null. */
   getFirstFailedStage(runId: string): Promise<WorkflowStageRecord | null>;
+  /** The run's last COMPLETED stage (by execution group), or null. */
   getLastCompletedStage(runId: string): Promise<WorkflowStageRecord | null>;
+  /** The last COMPLETED stage in an execution group before `executionGroup`, or null. */
   getLastCompletedStageBefore(runId: string, executionGroup: number): Promise<WorkflowStageRecord | null>;
+  /** Stores (or replaces) the artifact under (run, key). */
   saveArtifact(data: SaveArtifactInput): Promise<void>;
+  /** The artifact's data. @throws NotFoundError when there is none. */
   loadArtifact(runId: string, key: string): Promise<unknown>;
+  /** Whether (run, key) holds an artifact. */
   hasArtifact(runId: string, key: string): Promise<boolean>;
+  /** Deletes the artifact. @throws NotFoundError when there is none. */
   deleteArtifact(runId: string, key: string): Promise<void>;
+  /** The run's artifacts, without their data's type changed. */
   listArtifacts(runId: string): Promise<WorkflowArtifactRecord[]>;
+  /** The stage record id of (run, stage id), or null. */
   getStageIdForArtifact(runId: string, stageId: string): Promise<string | null>;
+  /** Saves a stage's output as an artifact under the engine's key for it; returns the key. */
   saveStageOutput(runId: string, workflowType: string, stageId: string, output: unknown): Promise<string>;
 }
 
 /** What this library's 1.0 factories return: the contract, the legacy methods, and `transaction` (withTransaction's other name). */
 export interface WorkflowPersistenceWithLegacy extends WorkflowPersistence, LegacyPersistenceMethods {
+  /** As PersistenceCore's, with every method on `tx`. */
   withTransaction<T>(fn: (tx: WorkflowPersistenceWithLegacy) => Promise<T>): Promise<T>;
+  /** withTransaction under the name the engine's Prisma adapter used. */
   transaction<T>(fn: (tx: WorkflowPersistenceWithLegacy) => Promise<T>): Promise<T>;
 }
