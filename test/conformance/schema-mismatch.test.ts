@@ -26,13 +26,13 @@ describe.each(BACKENDS)("the wrong database for the entry, on $name", (backend) 
   let database: TestDatabase;
   let db: Kysely<Database>;
   const connections: BackendConnection[] = [];
-  const connect = async (contract: "0.1" | "0.12", handle = db) => {
+  const connect = async (contract: "0.1" | "0.12" | "1.0", handle = db) => {
     const connection = await backend.connect(database, handle, contract);
     connections.push(connection);
     return connection;
   };
   /** The DML-only role gets rights on the tables each migration creates. */
-  const migrate = async (target: "0.1" | "0.12", blobStore = false) => {
+  const migrate = async (target: "0.1" | "0.12" | "1.0", blobStore = false) => {
     await migrateToLatest(db, { target, blobStore });
     if (backend.name.includes("DML-only")) await grantDmlOnlyRole(db);
   };
@@ -83,5 +83,14 @@ describe.each(BACKENDS)("the wrong database for the entry, on $name", (backend) 
     expect(await db.selectFrom("workflow_runs").select("id").execute()).toEqual(beforeRefusals);
     expect(await db.selectFrom("job_queue").select("id").execute()).toEqual([]);
     expect(await on012.persistence.getRun(run.id)).toMatchObject({ version: 1 });
+
+    // The 1.0 entry on the 0.12 database names the upgrade; upgraded, the 0.12 entry names /v1.
+    const on10 = await connect("1.0", database.open());
+    await refused(on10.persistence.getRun(run.id), "0.12", /kwp migrate --target 1\.0/);
+    await refused(on10.stepLedger().list("s"), "0.12", /--target 1\.0/);
+    await migrate("1.0");
+    const later012 = await connect("0.12", database.open());
+    await refused(later012.persistence.getRun(run.id), "1.0", /kysely-workflow-persistence\/v1/);
+    expect(await on10.persistence.getRun(run.id)).toMatchObject({ version: 1, definitionVersion: null, redriveCount: 0 });
   });
 });

@@ -19,6 +19,7 @@ describe.skipIf(!existsSync(join(root, "dist/index.d.ts")))("the published types
     project = consumer.folder;
     cpSync(join(root, "test/package/consumer/engine-prisma-module.ts"), join(project, "engine-prisma-module.ts"));
     cpSync(join(root, "test/package/consumer/engine-0.12-module.ts"), join(project, "engine-0.12-module.ts"));
+    cpSync(join(root, "test/package/consumer/engine-1.0-module.ts"), join(project, "engine-1.0-module.ts"));
     // The README's Prisma example, against a @prisma/client shaped like a generated one.
     cpSync(join(root, "examples/prisma-drop-in.ts"), join(project, "prisma-drop-in.ts"));
     cpSync(join(root, "test/package/consumer/prisma-client.d.ts"), join(project, "prisma-client.d.ts"));
@@ -33,7 +34,7 @@ describe.skipIf(!existsSync(join(root, "dist/index.d.ts")))("the published types
     writeFileSync(join(project, "package.json"), JSON.stringify({ name: "consumer", private: true, type }));
     const config = {
       compilerOptions: { ...resolution, target: "es2022", module: resolution.module, strict: true, skipLibCheck: false, noEmit: true, types: ["node"] },
-      files: ["engine-prisma-module.ts", "engine-0.12-module.ts", "prisma-drop-in.ts", "prisma-client.d.ts"],
+      files: ["engine-prisma-module.ts", "engine-0.12-module.ts", "engine-1.0-module.ts", "prisma-drop-in.ts", "prisma-client.d.ts"],
     };
     writeFileSync(join(project, "tsconfig.json"), JSON.stringify(config));
     expect(existsSync(join(project, "node_modules/@types/pg"))).toBe(false);

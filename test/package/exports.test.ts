@@ -74,4 +74,32 @@ describe.skipIf(!existsSync(join(root, "dist/index.js")))("the built package", (
       beforeMigration: true, applied: ["0001_init", "0002_contract_0_12"], version: 1, sameClass: true, prismaNames: true,
     });
   });
+
+  it.each([
+    ["ESM import", "--input-type=module", `const v = await import("kysely-workflow-persistence/v1"); const p = await import("kysely-workflow-persistence/prisma/v1");`],
+    ["CommonJS require", "--input-type=commonjs", `const v = require("kysely-workflow-persistence/v1"); const p = require("kysely-workflow-persistence/prisma/v1");`],
+  ])("exposes the 1.0 contract as ./v1 and ./prisma/v1 through %s, with the engine's 1.0 Prisma names", async (_how, inputType, load) => {
+    const check = `
+      const db = v.openDatabase(":memory:");
+      const migrated = await v.migrateToLatest(db, { target: "1.0" });
+      const persistence = v.createKyselyWorkflowPersistence(db);
+      const run = await persistence.createRun({ workflowId: "w", workflowName: "W", workflowType: "t", input: {}, definitionVersion: "v1" });
+      const stage = await persistence.createStage({ workflowRunId: run.id, stageId: "s", stageName: "S", stageNumber: 1, executionGroup: 1 });
+      const step = await v.createKyselyStepLedger(db).claim({ stageRecordId: stage.id, stepId: "a", seq: 1, kind: "run", status: "running", attempt: 1, leaseExpiresAt: null, deadlineAt: null });
+      await db.destroy();
+      console.log(JSON.stringify({
+        applied: migrated.applied, definitionVersion: run.definitionVersion, created: step.created,
+        sameClass: v.StaleVersionError === p.StaleVersionError, tiers: [v.LEASE_HEARTBEAT_LOST, p.LEASE_ABSOLUTE_CAP],
+        prismaNames: ["createPrismaWorkflowPersistence", "createPrismaJobQueue", "createPrismaStepLedger", "createPrismaAICallLogger", "createPrismaBlobStore", "PrismaStepLedger"].every((name) => typeof p[name] === "function"),
+      }));`;
+    const body = inputType === "--input-type=commonjs"
+      ? `(async () => { ${load} ${check} })().catch((e) => { console.error(e); process.exit(1); });`
+      : `${load} ${check}`;
+    const result = await runNode([inputType, "-e", body], { cwd: root });
+    expect(result.stderr).toBe("");
+    expect(JSON.parse(result.stdout)).toEqual({
+      applied: ["0001_init", "0002_contract_0_12", "0003_contract_1_0"], definitionVersion: "v1", created: true, sameClass: true,
+      tiers: ["LEASE_HEARTBEAT_LOST", "LEASE_ABSOLUTE_CAP"], prismaNames: true,
+    });
+  });
 });

@@ -5,6 +5,7 @@ import { dialectSupportFor } from "../../src/dialects/detect-database-type.js";
 import { createKyselyJobQueue } from "../../src/queue/kysely-job-queue.js";
 import { createKyselyWorkflowPersistence } from "../../src/persistence/kysely-workflow-persistence.js";
 import { createKyselyWorkflowPersistence012 } from "../../src/persistence/kysely-workflow-persistence-0.12.js";
+import { createKyselyWorkflowPersistence10 } from "../../src/persistence/kysely-workflow-persistence-1.0.js";
 import { catalogDiff, ignoringColumnOrder } from "../support/catalog-diff.js";
 import { applyRawSql } from "../support/raw-sql.js";
 import { referenceDdl, referenceDdlFolder } from "../support/reference-ddl.js";
@@ -99,5 +100,38 @@ describe.each(DATABASE_TYPES)("Prisma's tools on a database Prisma manages (%s)"
     db = database.open();
     expect(await migrateToLatest(db, { target: "0.12" })).toMatchObject({ prismaManaged: true, applied: [] });
     expect((await createKyselyWorkflowPersistence012(db).getRun(run.id))?.input).toEqual({ kept: true });
+  });
+
+  // The engine's 1.0 contract, the Prisma way: from 0.1 through 0.12 (each
+  // upgrade its own Prisma migration, the 1.0 one from 0.12 by default), and
+  // from 0.1 to 1.0 in one migration (--from 0.1). The result is Prisma's own
+  // 1.0 schema without the optional workflow_blobs, rows kept.
+  it.skipIf(!referenceDdlFolder).each([
+    ["0.12, then 1.0", [{ target: "0.12" }, { target: "1.0" }]],
+    ["0.1 to 1.0 at once", [{ target: "1.0", from: "0.1" }]],
+  ] as const)("upgrades to the 1.0 contract the Prisma way (%s), rows kept", { timeout: 180_000 }, async (_how, steps) => {
+    const { database, project } = await prismaProject();
+    let db = database.open();
+    const run = await createKyselyWorkflowPersistence(db).createRun({ workflowId: "w", workflowName: "n", workflowType: "t", input: { kept: true } });
+    await db.destroy();
+    for (const [i, step] of steps.entries()) {
+      const migration = writePrismaContractMigration({
+        databaseType, migrationsDir: project.migrationsDir, now: new Date(Date.UTC(2030, 0, 1, 0, 0, i)), ...step,
+      });
+      expect(migration.folder).toMatch(new RegExp(`_kwp_contract_${step.target.replace(".", "_")}$`));
+      await project.deploy();
+    }
+    expect(await project.prisma("migrate", "status")).toMatch(UP_TO_DATE);
+
+    const reference = await createTestDatabase[databaseType]("drift-ref-1-0");
+    cleanup.push(() => reference.dispose());
+    await applyRawSql(reference, referenceDdl(databaseType, "1.0") + ';\nDROP TABLE "workflow_blobs";');
+    const diff = catalogDiff(ignoringColumnOrder(await catalogOf(reference)), ignoringColumnOrder(await catalogOf(database)));
+    expect(diff.filter((line) => !line.includes("_prisma_migrations"))).toEqual([]);
+
+    db = database.open();
+    expect(await migrateToLatest(db, { target: "1.0" })).toMatchObject({ prismaManaged: true, applied: [] });
+    expect(await createKyselyWorkflowPersistence10(db).getRun(run.id)).toMatchObject({ input: { kept: true }, definitionVersion: null, redriveCount: 0 });
+    await db.destroy();
   });
 });
