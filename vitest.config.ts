@@ -2,8 +2,10 @@ import { defineConfig } from "vitest/config";
 
 /**
  * The slow suite: races between many connections and processes, crash and
- * restart faults, Prisma's own CLI against our databases, and the published
- * types compiled as applications compile them. Each of them costs tens of
+ * restart faults, Prisma's own CLI against our databases, the published
+ * types compiled as applications compile them, the examples run from the
+ * packed package, and the CLI on the 0.12 and 1.0 contracts' databases (the
+ * core suite runs it on the default one). Each of them costs tens of
  * seconds of two cores; `npm test` (the core suite, about five minutes on two
  * cores) leaves them to `npm run test:slow` (KWP_SUITE=slow), which CI runs
  * too; `npm run test:soak` runs them and the hostile-input properties at full size.
@@ -14,6 +16,9 @@ export const SLOW_SUITE = [
   "test/prisma/prisma-drift.test.ts",
   "test/prisma/prisma-blob-store.test.ts",
   "test/package/consumer-types.test.ts",
+  "test/package/examples.test.ts",
+  "test/cli/kwp-0.12.test.ts",
+  "test/cli/kwp-1.0.test.ts",
 ];
 
 const suite = process.env.KWP_SUITE;

@@ -7,6 +7,7 @@ import type { MachineDescription } from "../support/machine.js";
 import type { BenchOptions } from "../support/options.js";
 import type { Measurement } from "../support/results.js";
 import { headlines } from "./headlines.js";
+import { contract10Section } from "./contract-1.0-section.js";
 
 export interface BenchReport {
   startedAt: string;
@@ -49,6 +50,7 @@ export function markdownReport(report: BenchReport, options: BenchOptions): stri
     lines.push(...throughputSection(of, "stats", "AI-call ledger: logCall (calls/s, until every call is stored)"));
     lines.push(...statsSection(of));
     lines.push(...throughputSection(of, "contract", "The engine's 0.12 workloads (events, commands or runs per second, one caller; p50 / p99 per unit, ms)"));
+    lines.push(...contract10Section(of));
   }
   return `${lines.join("\n")}\n`;
 }

@@ -10,18 +10,26 @@ export interface CapturedStatement {
 /**
  * Runs `work` through the library on a logging connection and returns the
  * statements it sent, so that the bare-driver floor sends exactly the same SQL.
+ * With `warm`, that runs first on the same connection, unrecorded: what a
+ * handle does once (the first-use schema check) stays out of the floor.
  */
 export async function captureStatements(
   url: string,
   work: (db: Kysely<Database>) => Promise<unknown>,
+  warm?: (db: Kysely<Database>) => Promise<unknown>,
 ): Promise<CapturedStatement[]> {
   const captured: CapturedStatement[] = [];
+  let recording = !warm;
   const db = openDatabase(url, {
     log: (event: LogEvent) => {
-      if (event.level === "query") captured.push({ sql: event.query.sql, parameters: event.query.parameters });
+      if (recording && event.level === "query") captured.push({ sql: event.query.sql, parameters: event.query.parameters });
     },
   });
   try {
+    if (warm) {
+      await warm(db);
+      recording = true;
+    }
     await work(db);
   } finally {
     await db.destroy();

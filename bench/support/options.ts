@@ -5,7 +5,7 @@
  */
 import type { DatabaseType } from "../../src/dialects/dialect-support.js";
 
-export const SUITES = ["queue", "lifecycle", "growth", "stats", "contract"] as const;
+export const SUITES = ["queue", "lifecycle", "growth", "stats", "contract", "contract-1.0"] as const;
 export type Suite = (typeof SUITES)[number];
 
 export interface BenchOptions {
@@ -20,6 +20,8 @@ export interface BenchOptions {
   stats: { rows: number[]; logCalls: number };
   /** Units per measurement of the engine's 0.12 workloads (contract-0.12/). */
   contract: { outbox: number; dispatch: number; lifecycle: number };
+  /** The engine's 1.0 workloads (contract-1.0/): step calls and lifecycles per process, jobs per drain, outbox events and claimants. */
+  contract10: { stepCalls: number; lifecycle: number; jobs: number; outboxEvents: number; outboxClaimants: number[] };
   /** Where latest.md / latest.json / growth.svg go. */
   outputFolder: string;
 }
@@ -69,6 +71,9 @@ export function parseBenchOptions(argv: readonly string[], defaultOutput: string
       : { pendingJobs: [1_000, 10_000, 100_000, 1_000_000], samples: 200, budgetMs: 15_000 },
     stats: quick ? { rows: [10_000], logCalls: 2_000 } : { rows: [10_000, 100_000, 1_000_000], logCalls: 20_000 },
     contract: quick ? { outbox: 20, dispatch: 20, lifecycle: 5 } : { outbox: 1_000, dispatch: 1_000, lifecycle: 200 },
+    contract10: quick
+      ? { stepCalls: 10, lifecycle: 2, jobs: 100, outboxEvents: 100, outboxClaimants: [1, 4] }
+      : { stepCalls: 2_000, lifecycle: 100, jobs: 3_000, outboxEvents: 4_000, outboxClaimants: [1, 4, 16] },
     outputFolder: typeof out === "string" ? out : quick ? quickOutput : defaultOutput,
   };
 }

@@ -3,7 +3,9 @@
  * of the library, sent again through the bare driver as prepared statements,
  * with nothing around them. Each replay gets fresh ids (every UUIDv7 the
  * library generated is mapped to a new one, inside strings too) and a fresh
- * "now" (PostgreSQL: Date parameters; SQLite: the canonical ISO text).
+ * "now" (PostgreSQL: Date parameters; SQLite: the canonical ISO text),
+ * except the ids in `keep`: rows the workload works on that exist before it
+ * (a stage whose steps it claims), which a fresh id would miss.
  */
 import type BetterSqlite3 from "better-sqlite3";
 import pg from "pg";
@@ -22,8 +24,9 @@ export interface StatementReplayer {
   close(): Promise<void>;
 }
 
-function rebind(parameters: readonly unknown[], ids: Map<string, string>, now: Date): unknown[] {
+function rebind(parameters: readonly unknown[], ids: Map<string, string>, now: Date, keepIds: ReadonlySet<string>): unknown[] {
   const fresh = (id: string) => {
+    if (keepIds.has(id)) return id;
     let mapped = ids.get(id);
     if (!mapped) ids.set(id, (mapped = newId()));
     return mapped;
@@ -41,6 +44,7 @@ export async function openStatementReplayer(
   databaseType: DatabaseType,
   url: string,
   statements: readonly CapturedStatement[],
+  keep: ReadonlySet<string> = new Set(),
 ): Promise<StatementReplayer> {
   if (databaseType === "postgresql") {
     const client = new pg.Client({ connectionString: url });
@@ -51,7 +55,7 @@ export async function openStatementReplayer(
       async replay() {
         const ids = new Map<string, string>();
         for (const { sql, parameters } of statements) {
-          await client.query({ name: names.get(sql)!, text: sql, values: rebind(parameters, ids, new Date()) });
+          await client.query({ name: names.get(sql)!, text: sql, values: rebind(parameters, ids, new Date(), keep) });
         }
       },
       close: () => client.end(),
@@ -65,7 +69,7 @@ export async function openStatementReplayer(
       const ids = new Map<string, string>();
       for (const { sql, parameters } of statements) {
         const statement = prepared.get(sql)!;
-        const values = rebind(parameters, ids, new Date());
+        const values = rebind(parameters, ids, new Date(), keep);
         if (statement.reader) statement.all(...values);
         else statement.run(...values);
       }
