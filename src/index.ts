@@ -94,3 +94,20 @@ export {
   DatabaseError,
   TransactionAbortedError,
 } from "./errors.js";
+
+export {
+  createKyselyConsoleReadPort,
+  DEFAULT_STATEMENT_TIMEOUT_MS,
+  type KyselyConsoleReadPortOptions,
+} from "./console/kysely-console-read-port.js";
+export { ConsoleQueryTimeoutError } from "./console/console-errors.js";
+export { CONSOLE_STATUSES, isConsoleStatus } from "./console/console-types.js";
+export type * from "./console/console-types.js";
+export { DEFAULT_RUN_LIMIT, MAX_LIMIT, clampLimit, encodeCursor, decodeCursor, type RunCursor } from "./console/console-cursor.js";
+export {
+  createWorkflowMetrics,
+  type WorkflowMetrics,
+  type WorkflowMetricsOptions,
+  type WorkflowMetricsSnapshot,
+} from "./metrics/workflow-metrics.js";
+export { prometheusText, PROMETHEUS_CONTENT_TYPE, type MetricFamily } from "./metrics/prometheus-text.js";

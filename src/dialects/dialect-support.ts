@@ -1,4 +1,4 @@
-import type { AliasedExpression, Expression, Kysely, SelectQueryBuilder, SqlBool } from "kysely";
+import type { RawBuilder, AliasedExpression, Expression, Kysely, SelectQueryBuilder, SqlBool } from "kysely";
 
 /** The enum types of the schema (real types on PostgreSQL, TEXT on SQLite). */
 export type EnumTypeName = "Status" | "LogLevel" | "ArtifactType";
@@ -154,6 +154,19 @@ export interface DialectSupport {
    * transactions at once, without waiting on the busy timeout.
    */
   isTransientLockError(error: unknown): boolean;
+
+  // --- Reads for the console. ---
+
+  /** The UTC day (`YYYY-MM-DD`) of a timestamp column, as text. */
+  dayOf(column: string): RawBuilder<string>;
+  /**
+   * Runs `work` (reads) under a statement timeout of `timeoutMs`: PostgreSQL
+   * in a transaction with `statement_timeout` set for it alone (set_config,
+   * bound); SQLite has no statement timeout and runs `work` on `db`.
+   */
+  readWithTimeout<T>(db: Kysely<any>, timeoutMs: number, work: (db: Kysely<any>) => Promise<T>): Promise<T>;
+  /** Whether `error` is the statement timeout cancelling a statement. */
+  isStatementTimeout(error: unknown): boolean;
 
   /**
    * Runs `work` (a Kysely Migrator run) so that it is atomic and exclusive

@@ -31,5 +31,6 @@ export {
 export { PrismaBlobStore, createPrismaBlobStore, type PrismaBlobStoreOptions } from "./prisma-blob-store.js";
 export { createEnumHelper, type PrismaEnumHelper } from "./enum-helper.js";
 export { createPrismaKysely, type PrismaAdapterOptions } from "./prisma-kysely.js";
+export { createPrismaConsoleReadPort, type PrismaConsoleReadPortOptions } from "./prisma-console-read-port.js";
 export type { PrismaClientLike, PrismaTransactionClientLike } from "./prisma-client-like.js";
 export type { DatabaseType } from "../dialects/dialect-support.js";

@@ -32,6 +32,10 @@ export function throughPrisma(base: DialectSupport): DialectSupport {
       const code = prismaErrorCause(error)?.originalCode;
       return base.isTransientLockError(code === undefined ? error : { code });
     },
+    isStatementTimeout(error) {
+      const code = prismaErrorCause(error)?.originalCode;
+      return base.isStatementTimeout(code === undefined ? error : { code });
+    },
     readDate(value) {
       if (value instanceof Date && !Number.isNaN(value.getTime())) return value;
       return base.readDate(value);

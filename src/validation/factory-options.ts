@@ -71,6 +71,11 @@ export const loggerOptions = { ...queryContextOptions, ...loggerBufferOptions };
 export const prismaLoggerOptions = { ...prismaAdapterOptions, ...loggerBufferOptions };
 
 const maxBlobBytes = positiveInt(MAX_JSON_BYTES).optional();
+const contractVersion = z.enum(["0.1", "0.12", "1.0"]);
+const statementTimeoutMs = z.number().int().min(0).max(2_147_483_647);
+export const consoleOptions = { ...queryContextOptions, statementTimeoutMs: statementTimeoutMs.optional(), contract: contractVersion.optional() };
+export const prismaConsoleOptions = { ...prismaAdapterOptions, statementTimeoutMs: statementTimeoutMs.optional(), contract: contractVersion.optional() };
+export const metricsOptions = { ...queryContextOptions, staleLeaseSeconds: z.number().int().min(1).max(2_147_483_647).optional() };
 export const blobStoreOptions = { ...queryContextOptions, maxBlobBytes };
 export const prismaBlobStoreOptions = { ...prismaAdapterOptions, maxBlobBytes };
 

@@ -22,6 +22,9 @@ import * as prisma10 from "../../src/prisma/v1.js";
 import * as v1 from "../../src/v1.js";
 import type { StepLedger } from "../../src/interfaces/1.0/step-ledger.js";
 import type { createKyselyStepLedger } from "../../src/steps/kysely-step-ledger.js";
+import { createKyselyConsoleReadPort, type KyselyConsoleReadPortOptions } from "../../src/console/kysely-console-read-port.js";
+import type { ConsoleReadPort } from "../../src/console/console-types.js";
+import { createPrismaConsoleReadPort } from "../../src/prisma/prisma-console-read-port.js";
 
 export interface QueueOptions {
   workerId?: string;
@@ -39,8 +42,12 @@ export interface BackendConnection {
   blobStore(options?: { maxBlobBytes?: number }): BlobStore;
   /** The step ledger (1.0). */
   stepLedger(): StepLedger;
+  /** The console read port (any contract). */
+  consoleReader(options?: ConsoleReaderOptions): Promise<ConsoleReadPort>;
   close(): Promise<void>;
 }
+
+export type ConsoleReaderOptions = Pick<KyselyConsoleReadPortOptions, "statementTimeoutMs">;
 
 /**
  * One way of reaching the database through this library. The conformance
@@ -97,6 +104,7 @@ function kyselyConnection(db: Kysely<any>, contract: ContractVersion, close: () 
     aiCallLogger: (options) => factories.aiCallLogger(db, options),
     blobStore: (options) => factories.blobStore(db, options),
     stepLedger: () => factories.stepLedger(db),
+    consoleReader: (options) => createKyselyConsoleReadPort(db, options),
     close,
   };
 }
@@ -158,6 +166,7 @@ const prismaBackend = (databaseType: DatabaseType, major: PrismaMajor): Backend 
       aiCallLogger: (options) => factories.aiCallLogger(prisma, { databaseType, ...options }),
       blobStore: (options) => factories.blobStore(prisma, { databaseType, ...options }),
       stepLedger: () => factories.stepLedger(prisma, { databaseType }),
+      consoleReader: (options) => createPrismaConsoleReadPort(prisma, { databaseType, ...options }),
       close: () => prisma.$disconnect(),
     };
   },
@@ -232,6 +241,8 @@ export interface BackendFixture {
   blobStore(options?: { maxBlobBytes?: number }): BlobStore;
   /** The step ledger (1.0 backends). */
   stepLedger(): StepLedger;
+  /** The console read port on this backend. */
+  consoleReader(options?: ConsoleReaderOptions): Promise<ConsoleReadPort>;
   /** Rows per table, for "nothing was written" checks. */
   counts(): Promise<Record<string, number>>;
 }
@@ -278,6 +289,7 @@ export function useBackend(backend: Backend, contract: ContractVersion = "0.1", 
     aiCallLogger: (options) => need(connection).aiCallLogger(options),
     blobStore: (options) => need(connection).blobStore(options),
     stepLedger: () => need(connection).stepLedger(),
+    consoleReader: (options) => need(connection).consoleReader(options),
     async counts() {
       const counts: Record<string, number> = {};
       for (const table of [...TABLES, ...CONTRACT_TABLES[contract]]) {

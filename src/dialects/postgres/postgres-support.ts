@@ -58,6 +58,16 @@ function createPostgresSupport(schema: string | undefined): DialectSupport {
       return false;
     },
 
+    // Timestamps hold UTC (naive timestamp(3)), so the column's date is the UTC day.
+    dayOf: (column) => sql<string>`to_char(${sql.ref(column)}, 'YYYY-MM-DD')`,
+    readWithTimeout(db, timeoutMs, work) {
+      return db.transaction().execute(async (tx) => {
+        await sql`select set_config('statement_timeout', ${String(timeoutMs)}, true) as timeout`.execute(tx);
+        return work(tx);
+      });
+    },
+    isStatementTimeout: (error) => (error as { code?: unknown } | null)?.code === "57014",
+
     jsonTextField: (column, key) => {
       const path = typeof key === "string" ? [key] : key;
       const objects = path.slice(0, -1).reduce<Expression<unknown>>((json, step) => sql`${json} -> ${step}`, sql.ref(column));

@@ -24,6 +24,12 @@ export const sqliteSupport: DialectSupport = {
     return typeof code === "string" && code.startsWith("SQLITE_BUSY");
   },
 
+  // The canonical text parses as it is; epoch milliseconds (an integer) are read as such.
+  dayOf: (column) =>
+    sql<string>`case when typeof(${sql.ref(column)}) = 'integer' then strftime('%Y-%m-%d', ${sql.ref(column)} / 1000, 'unixepoch') else strftime('%Y-%m-%d', ${sql.ref(column)}) end`,
+  readWithTimeout: (db, _timeoutMs, work) => work(db),
+  isStatementTimeout: () => false,
+
   jsonTextField: (column, key) =>
     sql<string | null>`json_extract(${sql.ref(column)}, ${"$" + (typeof key === "string" ? [key] : key).map((step) => "." + JSON.stringify(step)).join("")})`,
 

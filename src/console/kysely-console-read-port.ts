@@ -1,0 +1,82 @@
+import type { Kysely } from "kysely";
+import { contractOfTables } from "../database/database-contract.js";
+import type { ContractVersion } from "../database/migrations/contract-versions.js";
+import { publicApi } from "../database/public-api.js";
+import { createQueryContext, type QueryContextOptions } from "../database/query-context.js";
+import { SchemaMismatchError } from "../errors.js";
+import { checkKysely, consoleOptions, parseOptions } from "../validation/factory-options.js";
+import { capabilitiesOf, consoleFeatures } from "./console-features.js";
+import { ConsoleQueryTimeoutError } from "./console-errors.js";
+import type { ConsoleReader } from "./console-rows.js";
+import type { ConsoleReadPort } from "./console-types.js";
+import { getCosts } from "./costs.js";
+import { listDeadLetters } from "./dead-letters.js";
+import { getQueueHealth, listWorkers } from "./queue-health.js";
+import { getRunDetail, listRunEvents } from "./run-detail.js";
+import { listRuns } from "./run-list.js";
+import { listSuspendedStages } from "./suspended-stages.js";
+
+export interface KyselyConsoleReadPortOptions extends QueryContextOptions {
+  /**
+   * PostgreSQL: the statement timeout of each read, in ms (default 15000; 0:
+   * none). A read past it fails with ConsoleQueryTimeoutError. Not applied
+   * inside a transaction the caller opened: its budget is the caller's.
+   */
+  statementTimeoutMs?: number;
+  /** The engine contract the database holds; read from its tables when omitted (one catalog read). */
+  contract?: ContractVersion;
+}
+
+/** The default statement timeout of a console read. */
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 15_000;
+
+/**
+ * The engine console's read port over a Kysely instance (an openDatabase
+ * handle, an application's own instance, or a transaction it opened), on
+ * SQLite and PostgreSQL, for a database of any contract: `capabilities` says
+ * what its schema holds (steps from 1.0; annotations, events and dead letters
+ * from 0.12). It only reads, each read one indexed query per list, and never
+ * counts the runs table.
+ *
+ * @example
+ * ```ts
+ * import { createKyselyConsoleReadPort, openDatabase } from "kysely-workflow-persistence";
+ *
+ * const reader = await createKyselyConsoleReadPort(openDatabase("sqlite:./workflow.db"));
+ * const { runs, nextCursor } = await reader.listRuns({ filters: { status: ["FAILED"] }, limit: 20 });
+ * ```
+ */
+export async function createKyselyConsoleReadPort(db: Kysely<any>, options: KyselyConsoleReadPortOptions = {}): Promise<ConsoleReadPort> {
+  checkKysely("createKyselyConsoleReadPort", db);
+  const { statementTimeoutMs = DEFAULT_STATEMENT_TIMEOUT_MS, contract: declared, ...contextOptions } = parseOptions("createKyselyConsoleReadPort", consoleOptions, options);
+  const ctx = createQueryContext(db, contextOptions);
+  const { dialect } = ctx;
+  const contract = declared ?? contractOfTables(await dialect.listTables(ctx.db));
+  if (contract === undefined) {
+    throw new SchemaMismatchError("0.1", "unmigrated", "createKyselyConsoleReadPort: the database holds no workflow tables; migrate it first (kwp migrate)");
+  }
+  const features = consoleFeatures(contract);
+
+  const read = async <T>(operation: string, work: (reader: ConsoleReader) => Promise<T>): Promise<T> => {
+    try {
+      if (ctx.inTransaction || statementTimeoutMs === 0) return await work({ db: ctx.db, dialect, features });
+      return await dialect.readWithTimeout(ctx.db, statementTimeoutMs, (tx) => work({ db: tx, dialect, features }));
+    } catch (error) {
+      if (dialect.isStatementTimeout(error)) throw new ConsoleQueryTimeoutError(operation, statementTimeoutMs, error);
+      throw error;
+    }
+  };
+
+  const port: ConsoleReadPort = {
+    capabilities: capabilitiesOf(features),
+    listRuns: (query) => read("runs.list", (r) => listRuns(r, query)),
+    getRunDetail: (runId, detailOptions) => read("run.read", (r) => getRunDetail(r, runId, detailOptions)),
+    listRunEvents: (runId, afterSequence, limit) => read("run.events", (r) => listRunEvents(r, runId, afterSequence, limit)),
+    getQueueHealth: () => read("queue.read", getQueueHealth),
+    listSuspendedStages: (limit) => read("suspended.read", (r) => listSuspendedStages(r, limit)),
+    listDeadLetters: (limit) => read("deadLetters.read", (r) => listDeadLetters(r, limit)),
+    listWorkers: () => read("workers.read", listWorkers),
+    getCosts: (query) => read("costs.read", (r) => getCosts(r, query)),
+  };
+  return publicApi(port, ctx);
+}
