@@ -4,8 +4,8 @@ import { defineConfig } from "vitest/config";
  * The slow suite: races between many connections and processes, crash and
  * restart faults, Prisma's own CLI against our databases, the published
  * types compiled as applications compile them, the examples run from the
- * packed package, and the CLI on the 0.12 and 1.0 contracts' databases (the
- * core suite runs it on the default one). Each of them costs tens of
+ * packed package, the CLI on the 0.12 and 1.0 contracts' databases (the
+ * core suite runs it on the default one), and `kwp ui` in a real browser. Each of them costs tens of
  * seconds of two cores; `npm test` (the core suite, about five minutes on two
  * cores) leaves them to `npm run test:slow` (KWP_SUITE=slow), which CI runs
  * too; `npm run test:soak` runs them and the hostile-input properties at full size.
@@ -19,6 +19,7 @@ export const SLOW_SUITE = [
   "test/package/examples.test.ts",
   "test/cli/kwp-0.12.test.ts",
   "test/cli/kwp-1.0.test.ts",
+  "test/ui/kwp-ui-browser.test.ts",
 ];
 
 const suite = process.env.KWP_SUITE;

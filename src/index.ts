@@ -99,7 +99,10 @@ export {
   createKyselyConsoleReadPort,
   DEFAULT_STATEMENT_TIMEOUT_MS,
   type KyselyConsoleReadPortOptions,
+  type KyselyConsoleReadPort,
 } from "./console/kysely-console-read-port.js";
+export type { ModelCost, ModelCostQuery } from "./console/model-costs.js";
+export type { RunJob } from "./console/run-jobs.js";
 export { ConsoleQueryTimeoutError } from "./console/console-errors.js";
 export { CONSOLE_STATUSES, isConsoleStatus } from "./console/console-types.js";
 export type * from "./console/console-types.js";

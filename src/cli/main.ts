@@ -9,11 +9,18 @@ import { DEMO_URL, demoCommand } from "./commands/demo-command.js";
 import { jobsCommand, runCommand, runsCommand, statsCommand } from "./commands/inspect-commands.js";
 import { pruneCommand, releaseStaleCommand } from "./commands/maintenance-commands.js";
 import { migrateCommand, prismaMigrationCommand } from "./commands/migrate-command.js";
+import { uiCommand } from "./commands/ui-command.js";
 
 
 const positiveInteger = (name: string) => (value: string) => {
   const number = Number(value);
   if (!Number.isInteger(number) || number < 1) throw new InvalidArgumentError(`${name} must be a positive whole number`);
+  return number;
+};
+
+const nonNegativeInteger = (name: string) => (value: string) => {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 0 || number > 65_535) throw new InvalidArgumentError(`${name} must be a whole number from 0 to 65535`);
   return number;
 };
 
@@ -120,6 +127,17 @@ export function buildProgram(): Command {
     .description("AI calls, tokens and cost per model for a topic prefix")
     .addHelpText("after", examples("kwp stats workflow.", "kwp stats 'workflow.01933b8e-…'"))
     .action((prefix: string) => run((cli) => statsCommand(cli, prefix), "read")());
+
+  program
+    .command("ui")
+    .description("a local web inspector (runs, a run's stages and steps, queue, suspended, dead letters, costs) and /metrics, until Ctrl-C")
+    .option("--port <n>", "port (0: any free one)", nonNegativeInteger("--port"), 7799)
+    .option("--host <address>", "address to listen on; anything but loopback is reachable by others holding the token", "127.0.0.1")
+    .option("--allow-writes", "allow cancelling a run from its page (through the contract's own methods)")
+    .option("--token <token>", "the access token (default: a random one, printed in the URL)")
+    .option("--poll <ms>", "how often live pages refresh while visible", positiveInteger("--poll"), 3000)
+    .addHelpText("after", examples("kwp ui", "kwp ui --url postgres://app@db/app --port 8080", "kwp ui --allow-writes"))
+    .action((options) => run((cli) => uiCommand(cli, options), options.allowWrites === true ? "write" : "read")());
 
   program
     .command("release-stale")

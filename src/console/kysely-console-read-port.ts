@@ -15,6 +15,19 @@ import { getQueueHealth, listWorkers } from "./queue-health.js";
 import { getRunDetail, listRunEvents } from "./run-detail.js";
 import { listRuns } from "./run-list.js";
 import { listSuspendedStages } from "./suspended-stages.js";
+import { getModelCosts, type ModelCost, type ModelCostQuery } from "./model-costs.js";
+import { listRunJobs, type RunJob } from "./run-jobs.js";
+
+/**
+ * The read port this library hands out: the engine's ConsoleReadPort, plus
+ * two reads `kwp ui` shows that the port has no method for.
+ */
+export interface KyselyConsoleReadPort extends ConsoleReadPort {
+  /** AI calls, tokens and cost by model, for one run or a time range. */
+  getModelCosts(query?: ModelCostQuery): Promise<ModelCost[]>;
+  /** A run's jobs: where its retries show (attempts), on every contract. */
+  listRunJobs(runId: string): Promise<RunJob[]>;
+}
 
 export interface KyselyConsoleReadPortOptions extends QueryContextOptions {
   /**
@@ -46,7 +59,7 @@ export const DEFAULT_STATEMENT_TIMEOUT_MS = 15_000;
  * const { runs, nextCursor } = await reader.listRuns({ filters: { status: ["FAILED"] }, limit: 20 });
  * ```
  */
-export async function createKyselyConsoleReadPort(db: Kysely<any>, options: KyselyConsoleReadPortOptions = {}): Promise<ConsoleReadPort> {
+export async function createKyselyConsoleReadPort(db: Kysely<any>, options: KyselyConsoleReadPortOptions = {}): Promise<KyselyConsoleReadPort> {
   checkKysely("createKyselyConsoleReadPort", db);
   const { statementTimeoutMs = DEFAULT_STATEMENT_TIMEOUT_MS, contract: declared, ...contextOptions } = parseOptions("createKyselyConsoleReadPort", consoleOptions, options);
   const ctx = createQueryContext(db, contextOptions);
@@ -67,7 +80,7 @@ export async function createKyselyConsoleReadPort(db: Kysely<any>, options: Kyse
     }
   };
 
-  const port: ConsoleReadPort = {
+  const port: KyselyConsoleReadPort = {
     capabilities: capabilitiesOf(features),
     listRuns: (query) => read("runs.list", (r) => listRuns(r, query)),
     getRunDetail: (runId, detailOptions) => read("run.read", (r) => getRunDetail(r, runId, detailOptions)),
@@ -77,6 +90,8 @@ export async function createKyselyConsoleReadPort(db: Kysely<any>, options: Kyse
     listDeadLetters: (limit) => read("deadLetters.read", (r) => listDeadLetters(r, limit)),
     listWorkers: () => read("workers.read", listWorkers),
     getCosts: (query) => read("costs.read", (r) => getCosts(r, query)),
+    getModelCosts: (query) => read("costs.read", (r) => getModelCosts(r, query)),
+    listRunJobs: (runId) => read("run.read", (r) => listRunJobs(r, runId)),
   };
   return publicApi(port, ctx);
 }

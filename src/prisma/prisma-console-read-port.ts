@@ -1,5 +1,4 @@
-import { createKyselyConsoleReadPort, type KyselyConsoleReadPortOptions } from "../console/kysely-console-read-port.js";
-import type { ConsoleReadPort } from "../console/console-types.js";
+import { createKyselyConsoleReadPort, type KyselyConsoleReadPort, type KyselyConsoleReadPortOptions } from "../console/kysely-console-read-port.js";
 import { parseOptions, prismaConsoleOptions } from "../validation/factory-options.js";
 import type { PrismaClientLike } from "./prisma-client-like.js";
 import { createPrismaKysely, type PrismaAdapterOptions } from "./prisma-kysely.js";
@@ -22,7 +21,7 @@ export interface PrismaConsoleReadPortOptions extends PrismaAdapterOptions, Pick
  * const health = await reader.getQueueHealth();
  * ```
  */
-export function createPrismaConsoleReadPort(prisma: PrismaClientLike, options: PrismaConsoleReadPortOptions = {}): Promise<ConsoleReadPort> {
+export function createPrismaConsoleReadPort(prisma: PrismaClientLike, options: PrismaConsoleReadPortOptions = {}): Promise<KyselyConsoleReadPort> {
   parseOptions("createPrismaConsoleReadPort", prismaConsoleOptions, options);
   const { databaseType, transactionMaxWaitMs, transactionTimeoutMs, ...readOptions } = options;
   const db = createPrismaKysely(prisma, { databaseType, transactionMaxWaitMs, transactionTimeoutMs });

@@ -35,6 +35,12 @@ export const costQuerySchema = inputObject({
   to: dateSchema.optional(),
 });
 
+export const modelCostQuerySchema = inputObject({
+  runId: idSchema.optional(),
+  from: dateSchema.optional(),
+  to: dateSchema.optional(),
+});
+
 export const runIdSchema = idSchema;
 export const sequenceSchema = z.number().int().min(0).max(2_147_483_647);
 export const limitSchema = limit;

@@ -74,7 +74,10 @@ export function renderDemoSummary(summary: DemoSummary, lookAround: string, colo
       colour,
     ),
     ...(summary.runIds.length > 0
-      ? [`look around with \`${lookAround} <command>\`: runs · run ${summary.runIds[0]} · jobs · stats workflow.`]
+      ? [
+          `look around with \`${lookAround} <command>\`: runs · run ${summary.runIds[0]} · jobs · stats workflow.`,
+          `or in a browser: \`${lookAround} ui\` (a local inspector on 127.0.0.1; Ctrl-C stops it)`,
+        ]
       : []),
   ].join("\n");
 }

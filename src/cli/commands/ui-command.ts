@@ -1,0 +1,82 @@
+import type { Kysely } from "kysely";
+import { createKyselyConsoleReadPort } from "../../console/kysely-console-read-port.js";
+import type { ContractVersion } from "../../database/migrations/contract-versions.js";
+import { NotFoundError } from "../../errors.js";
+import { createWorkflowMetrics } from "../../metrics/workflow-metrics.js";
+import { createKyselyWorkflowPersistence } from "../../persistence/kysely-workflow-persistence.js";
+import { createKyselyWorkflowPersistence012 } from "../../persistence/kysely-workflow-persistence-0.12.js";
+import { createKyselyWorkflowPersistence10 } from "../../persistence/kysely-workflow-persistence-1.0.js";
+import { createKyselyJobQueue } from "../../queue/kysely-job-queue.js";
+import { createKyselyJobQueue012 } from "../../queue/kysely-job-queue-0.12.js";
+import { createKyselyJobQueue10 } from "../../queue/kysely-job-queue-1.0.js";
+import { newToken } from "../../ui/ui-auth.js";
+import { isLoopback } from "../../ui/ui-auth.js";
+import { startUiServer } from "../../ui/ui-server.js";
+import type { CliContext } from "../cli-context.js";
+import { CliError, EXIT } from "../cli-errors.js";
+import { onInterrupt } from "../interrupt.js";
+
+export interface UiOptions {
+  port: number;
+  host: string;
+  allowWrites?: boolean;
+  token?: string;
+  poll: number;
+}
+
+const TERMINAL = new Set(["COMPLETED", "FAILED", "CANCELLED", "SKIPPED"]);
+
+/** Each contract's own persistence and queue: a cancel goes through the methods the engine calls. */
+const CONTRACT_OBJECTS: Record<ContractVersion, (db: Kysely<any>) => { persistence: any; queue: any }> = {
+  "0.1": (db) => ({ persistence: createKyselyWorkflowPersistence(db), queue: createKyselyJobQueue(db, { listen: false }) }),
+  "0.12": (db) => ({ persistence: createKyselyWorkflowPersistence012(db), queue: createKyselyJobQueue012(db, { listen: false }) }),
+  "1.0": (db) => ({ persistence: createKyselyWorkflowPersistence10(db), queue: createKyselyJobQueue10(db, { listen: false }) }),
+};
+
+/**
+ * `kwp ui`: the inspector over the console read port, until Ctrl-C. It binds
+ * 127.0.0.1 unless --host says otherwise, prints a URL carrying a random
+ * token (a request without it gets 401), and only reads unless --allow-writes.
+ */
+export async function uiCommand(cli: CliContext, options: UiOptions): Promise<void> {
+  if (options.token !== undefined && options.token.length < 16) throw new CliError("--token must be at least 16 characters", EXIT.usage);
+  const contract = await cli.contract();
+  const reader = await createKyselyConsoleReadPort(cli.db, { contract });
+  const metrics = createWorkflowMetrics(cli.db);
+  const token = options.token ?? newToken();
+
+  let cancelRun: ((runId: string) => Promise<"cancelled" | "finished">) | undefined;
+  if (options.allowWrites) {
+    await cli.verifiedQueryContext();
+    const { persistence, queue } = CONTRACT_OBJECTS[contract](cli.db);
+    // One transaction: the run's status and its jobs' cancellation (the queue call joins it).
+    cancelRun = (runId) =>
+      persistence.withTransaction(async (tx: any) => {
+        const run = await tx.getRun(runId);
+        if (!run) throw new NotFoundError("cancelRun", "run", runId);
+        if (TERMINAL.has(run.status)) return "finished";
+        await tx.updateRun(runId, { status: "CANCELLED", completedAt: new Date() });
+        await queue.cancelByRun(runId);
+        return "cancelled";
+      });
+  }
+
+  const server = await startUiServer({ reader, metrics, token, label: cli.label, liveMs: options.poll, host: options.host, port: options.port, ...(cancelRun ? { cancelRun } : {}) });
+  const mode = cancelRun ? "writes allowed: runs can be cancelled" : "read-only";
+  cli.output.result({ url: server.url, host: options.host, port: new URL(server.url).port, readOnly: !cancelRun }, () =>
+    [
+      `kwp ui on ${cli.label} (${contract} schema, ${mode})`,
+      `  open ${server.url}`,
+      `  metrics: curl -H 'Authorization: Bearer ${token}' ${new URL(server.url).origin}/metrics`,
+      ...(isLoopback(options.host) ? [] : [`  listening on ${options.host}: reachable from other machines by anyone holding the token`]),
+      "  Ctrl-C stops it",
+    ].join("\n"),
+  );
+  await new Promise<void>((resolve) => {
+    const interruption = onInterrupt(() => {
+      interruption.dispose();
+      resolve();
+    });
+  });
+  await server.close();
+}
