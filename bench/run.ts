@@ -1,6 +1,6 @@
 // `npm run bench`: every suite on both dialects, every contender on the same
 // database in one run; writes bench/results/latest.{md,json} and growth.svg.
-// `npm run bench -- --quick` is the smoke run (under a minute; see options.ts).
+// `npm run bench -- --quick` is the smoke run (a few minutes; see options.ts).
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,12 +15,13 @@ import { growthSuite } from "./growth/growth-suite.js";
 import { statsSuite } from "./ai-calls/stats-suite.js";
 import { contractSuite } from "./contract-0.12/contract-suite.js";
 import { contract10Suite } from "./contract-1.0/contract-1.0-suite.js";
+import { consoleSuite } from "./console/console-suite.js";
 import { markdownReport } from "./report/markdown-report.js";
 import { growthChart } from "./report/growth-chart.js";
 
 const resultsFolder = join(import.meta.dirname, "results");
 const options = parseBenchOptions(process.argv.slice(2), resultsFolder, join(resultsFolder, "quick"));
-const suites: Record<Suite, typeof queueSuite> = { queue: queueSuite, lifecycle: lifecycleSuite, growth: growthSuite, stats: statsSuite, contract: contractSuite, "contract-1.0": contract10Suite };
+const suites: Record<Suite, typeof queueSuite> = { queue: queueSuite, lifecycle: lifecycleSuite, growth: growthSuite, stats: statsSuite, contract: contractSuite, "contract-1.0": contract10Suite, console: consoleSuite };
 const results = new Results();
 const scratch = mkdtempSync(join(tmpdir(), "kwp-bench-"));
 const startedAt = new Date();

@@ -8,6 +8,7 @@ import type { BenchOptions } from "../support/options.js";
 import type { Measurement } from "../support/results.js";
 import { headlines } from "./headlines.js";
 import { contract10Section } from "./contract-1.0-section.js";
+import { consoleSection } from "./console-section.js";
 
 export interface BenchReport {
   startedAt: string;
@@ -51,6 +52,7 @@ export function markdownReport(report: BenchReport, options: BenchOptions): stri
     lines.push(...statsSection(of));
     lines.push(...throughputSection(of, "contract", "The engine's 0.12 workloads (events, commands or runs per second, one caller; p50 / p99 per unit, ms)"));
     lines.push(...contract10Section(of));
+    lines.push(...consoleSection(of));
   }
   return `${lines.join("\n")}\n`;
 }

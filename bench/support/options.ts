@@ -1,11 +1,11 @@
 /**
  * What one `npm run bench` measures: the suites, the dialects and how much.
- * `--quick` shrinks every count so the whole run is a smoke test (under a
- * minute); its timings only show that the benchmark still works.
+ * `--quick` shrinks every count so the whole run is a smoke test (a few
+ * minutes); its timings only show that the benchmark still works.
  */
 import type { DatabaseType } from "../../src/dialects/dialect-support.js";
 
-export const SUITES = ["queue", "lifecycle", "growth", "stats", "contract", "contract-1.0"] as const;
+export const SUITES = ["queue", "lifecycle", "growth", "stats", "contract", "contract-1.0", "console"] as const;
 export type Suite = (typeof SUITES)[number];
 
 export interface BenchOptions {
@@ -22,6 +22,8 @@ export interface BenchOptions {
   contract: { outbox: number; dispatch: number; lifecycle: number };
   /** The engine's 1.0 workloads (contract-1.0/): step calls and lifecycles per process, jobs per drain, outbox events and claimants. */
   contract10: { stepCalls: number; lifecycle: number; jobs: number; outboxEvents: number; outboxClaimants: number[] };
+  /** The console read port (console/): runs seeded, samples per read and the time budget per read. */
+  console: { runs: number[]; samples: number; budgetMs: number };
   /** Where latest.md / latest.json / growth.svg go. */
   outputFolder: string;
 }
@@ -74,6 +76,7 @@ export function parseBenchOptions(argv: readonly string[], defaultOutput: string
     contract10: quick
       ? { stepCalls: 10, lifecycle: 2, jobs: 100, outboxEvents: 100, outboxClaimants: [1, 4] }
       : { stepCalls: 2_000, lifecycle: 100, jobs: 3_000, outboxEvents: 4_000, outboxClaimants: [1, 4, 16] },
+    console: quick ? { runs: [1_000, 10_000], samples: 10, budgetMs: 500 } : { runs: [10_000, 100_000, 1_000_000], samples: 200, budgetMs: 10_000 },
     outputFolder: typeof out === "string" ? out : quick ? quickOutput : defaultOutput,
   };
 }

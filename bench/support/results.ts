@@ -13,6 +13,8 @@ export interface Measurement {
   unit?: "jobs/s" | "runs/s" | "calls/s" | "events/s" | "commands/s";
   /** Per-operation latency over every sample of every repeat. */
   p50Ms?: number;
+  /** The console suite's figure. */
+  p95Ms?: number;
   p99Ms?: number;
   /** Single-call time (getStats), the median of the repeats. */
   ms?: number;
