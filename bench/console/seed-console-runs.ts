@@ -5,7 +5,8 @@ import type { DatabaseType } from "../../src/dialects/dialect-support.js";
  * Adds runs numbered from `from` (inclusive) to `to` (exclusive), in the
  * database itself and in the library's storage format: three runs share each
  * creation time (keyset ties), 23 s apart (1M runs span 89 days), 80% COMPLETED, 10% FAILED, 5% RUNNING, 5%
- * PENDING, over 20 workflows and 3 definition versions, with costs. Every
+ * PENDING, over 19 workflows and 3 definition versions (each independent of
+ * the others), with costs. Every
  * 100th run gets 3 stages, 10 logs and 4 outbox events (one a dead letter
  * for every 1000th), every 50th a job (RUNNING with a worker for every 200th),
  * every 500th a SUSPENDED stage. Then refreshes statistics.
@@ -31,7 +32,7 @@ export async function seedConsoleRuns(db: Kysely<any>, databaseType: DatabaseTyp
   const run = (n: string) => `'run-' || ${n}`;
   const statements = [
     `insert into workflow_runs (id, "createdAt", "updatedAt", "workflowId", "workflowName", "workflowType", status, input, "totalCost", "totalTokens", "definitionVersion")
-     select ${run("n")}, ${at(created)}, ${at(created)}, 'wf-' || (n % 20), 'Workflow ' || (n % 20), 'bench', ${status}${pg ? '::"Status"' : ""}, ${json("{}")},
+     select ${run("n")}, ${at(created)}, ${at(created)}, 'wf-' || (n % 19), 'Workflow ' || (n % 19), 'bench', ${status}${pg ? '::"Status"' : ""}, ${json("{}")},
             (n % 7) * 0.01, n % 1000, 'v' || (n % 3)
      from ${series(from, to)} as s`,
     `insert into workflow_stages (id, "createdAt", "updatedAt", "workflowRunId", "stageId", "stageName", "stageNumber", "executionGroup", status)

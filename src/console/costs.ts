@@ -11,7 +11,9 @@ import type { CostBucket, CostQuery } from "./console-types.js";
  */
 export async function getCosts(r: ConsoleReader, query: CostQuery): Promise<CostBucket[]> {
   const parsed = parseInput("getCosts", "query", costQuerySchema, query);
-  const key = parsed.by === "workflow" ? sql<string>`${sql.ref("workflowId")}` : r.dialect.dayOf("createdAt");
+  const byWorkflow = parsed.by === "workflow";
+  const group = byWorkflow ? sql`${sql.ref("workflowId")}` : r.dialect.dayOf("createdAt");
+  const key = byWorkflow ? sql<string>`${group}` : r.dialect.dayText(group);
   let select = r.db
     .selectFrom("workflow_runs")
     .select([
@@ -20,10 +22,10 @@ export async function getCosts(r: ConsoleReader, query: CostQuery): Promise<Cost
       sql<number | string>`coalesce(sum(${sql.ref("totalCost")}), 0)`.as("cost"),
       sql<number | string>`coalesce(sum(${sql.ref("totalTokens")}), 0)`.as("tokens"),
     ])
-    .groupBy(key);
+    .groupBy(group);
   if (parsed.from !== undefined) select = select.where("createdAt", ">=", r.dialect.date(parsed.from));
   if (parsed.to !== undefined) select = select.where("createdAt", "<", r.dialect.date(parsed.to));
-  select = parsed.by === "workflow" ? select.orderBy(sql`sum(${sql.ref("totalCost")})`, "desc").orderBy(key) : select.orderBy(key, "desc");
+  select = byWorkflow ? select.orderBy(sql`sum(${sql.ref("totalCost")})`, "desc").orderBy(group) : select.orderBy(group, "desc");
   const rows = await select.execute();
   return (rows as any[]).map((row) => ({ key: String(row.key), runs: Number(row.runs), cost: Number(row.cost), tokens: Number(row.tokens) }));
 }

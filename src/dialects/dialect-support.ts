@@ -157,8 +157,10 @@ export interface DialectSupport {
 
   // --- Reads for the console. ---
 
-  /** The UTC day (`YYYY-MM-DD`) of a timestamp column, as text. */
-  dayOf(column: string): RawBuilder<string>;
+  /** The UTC day of a timestamp column, as a value to group by (cheap per row). */
+  dayOf(column: string): RawBuilder<unknown>;
+  /** A `dayOf` value as `YYYY-MM-DD` text (computed once per group). */
+  dayText(day: RawBuilder<unknown>): RawBuilder<string>;
   /**
    * Runs `work` (reads) under a statement timeout of `timeoutMs`: PostgreSQL
    * in a transaction with `statement_timeout` set for it alone (set_config,

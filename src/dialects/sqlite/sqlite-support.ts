@@ -24,9 +24,11 @@ export const sqliteSupport: DialectSupport = {
     return typeof code === "string" && code.startsWith("SQLITE_BUSY");
   },
 
-  // The canonical text parses as it is; epoch milliseconds (an integer) are read as such.
+  // The canonical text is UTC and starts with its day; epoch milliseconds
+  // (an integer) are converted.
+  dayText: (day) => sql<string>`${day}`,
   dayOf: (column) =>
-    sql<string>`case when typeof(${sql.ref(column)}) = 'integer' then strftime('%Y-%m-%d', ${sql.ref(column)} / 1000, 'unixepoch') else strftime('%Y-%m-%d', ${sql.ref(column)}) end`,
+    sql<string>`case when typeof(${sql.ref(column)}) = 'integer' then strftime('%Y-%m-%d', ${sql.ref(column)} / 1000, 'unixepoch') else substr(${sql.ref(column)}, 1, 10) end`,
   readWithTimeout: (db, _timeoutMs, work) => work(db),
   isStatementTimeout: () => false,
 
