@@ -133,7 +133,7 @@ export function buildProgram(): Command {
     .description("a local web inspector (runs, a run's stages and steps, queue, suspended, dead letters, costs) and /metrics, until Ctrl-C")
     .option("--port <n>", "port (0: any free one)", nonNegativeInteger("--port"), 7799)
     .option("--host <address>", "address to listen on; anything but loopback is reachable by others holding the token", "127.0.0.1")
-    .option("--allow-writes", "allow cancelling a run from its page (through the contract's own methods)")
+    .option("--allow-writes", "allow cancelling a run and replaying dead letters (through the contract's own methods)")
     .option("--token <token>", "the access token (default: a random one, printed in the URL)")
     .option("--poll <ms>", "how often live pages refresh while visible", positiveInteger("--poll"), 3000)
     .addHelpText("after", examples("kwp ui", "kwp ui --url postgres://app@db/app --port 8080", "kwp ui --allow-writes"))

@@ -26,6 +26,8 @@ export interface UiServerOptions {
   liveMs?: number;
   /** Present only when writes were allowed (--allow-writes): cancels a run through the contract's own methods. */
   cancelRun?: (runId: string) => Promise<"cancelled" | "finished">;
+  /** Present only when writes were allowed on a 0.12 or later database: the outbox's replayDLQEvents. */
+  replayDeadLetters?: (maxEvents: number) => Promise<number>;
 }
 
 // No inline script or style anywhere, so the policy can forbid them.
@@ -37,6 +39,9 @@ const SECURITY_HEADERS = {
   "X-Frame-Options": "DENY",
   "Cache-Control": "no-store",
 };
+
+/** Dead letters one press of "Replay" moves back to the outbox. */
+const DEAD_LETTER_REPLAY_BATCH = 100;
 
 const ASSETS: Record<string, [string, string]> = {
   "/assets/kwp.css": ["text/css; charset=utf-8", UI_CSS],
@@ -85,22 +90,29 @@ export function createUiHandler(options: UiServerOptions, port: () => number, lo
       if (url.pathname === "/metrics" && request.method === "GET") return send(response, 200, PROMETHEUS_CONTENT_TYPE, await options.metrics.collect());
       if (url.pathname === "/" && request.method === "GET") return send(response, 302, "text/plain; charset=utf-8", "", { Location: "/runs" });
 
-      const cancel = /^\/runs\/([^/]+)\/cancel$/.exec(url.pathname);
-      if (cancel && request.method === "POST") {
-        if (!options.cancelRun) return errorPage(response, 403, "Read-only", "This inspector is read-only: start it with --allow-writes to cancel runs.");
+      if (request.method === "POST") {
+        const cancel = /^\/runs\/([^/]+)\/cancel$/.exec(url.pathname);
+        const replay = url.pathname === "/dead-letters/replay";
+        if (!cancel && !replay) return send(response, 405, "text/plain; charset=utf-8", "Method not allowed\n", { Allow: "GET, HEAD" });
+        const write = cancel ? options.cancelRun : options.replayDeadLetters;
+        if (!write) return errorPage(response, 403, "Read-only", "This inspector is read-only: start it with --allow-writes to cancel runs or replay dead letters.");
         // SameSite=Strict keeps the cookie off other sites' forms; the Origin check refuses them outright.
         const origin = request.headers.origin;
         if (origin !== undefined && origin !== `http://${request.headers.host}`) return errorPage(response, 403, "Forbidden", "A write must come from the inspector's own pages.");
-        const runId = decodeURIComponent(cancel[1]!);
-        if ((await options.cancelRun(runId)) === "finished") return errorPage(response, 409, "Already finished", `Run ${runId} has finished: there is nothing to cancel.`);
-        return send(response, 303, "text/plain; charset=utf-8", "", { Location: `/runs/${encodeURIComponent(runId)}` });
+        if (cancel) {
+          const runId = decodeURIComponent(cancel[1]!);
+          if ((await options.cancelRun!(runId)) === "finished") return errorPage(response, 409, "Already finished", `Run ${runId} has finished: there is nothing to cancel.`);
+          return send(response, 303, "text/plain; charset=utf-8", "", { Location: `/runs/${encodeURIComponent(runId)}` });
+        }
+        const replayed = await options.replayDeadLetters!(DEAD_LETTER_REPLAY_BATCH);
+        return send(response, 303, "text/plain; charset=utf-8", "", { Location: `/dead-letters?replayed=${replayed}` });
       }
       if (request.method !== "GET" && request.method !== "HEAD") return send(response, 405, "text/plain; charset=utf-8", "Method not allowed\n", { Allow: "GET, HEAD" });
 
       for (const [pattern, needs, handler] of routes) {
         const match = pattern.exec(url.pathname);
         if (!match || !options.reader.capabilities[needs]) continue;
-        const result = await handler({ reader: options.reader, params: url.searchParams, writes: options.cancelRun !== undefined, liveMs }, match);
+        const result = await handler({ reader: options.reader, params: url.searchParams, writes: options.cancelRun !== undefined, replays: options.replayDeadLetters !== undefined, liveMs }, match);
         if (result.kind === "redirect") return send(response, 303, "text/plain; charset=utf-8", "", { Location: result.location });
         if (request.headers["x-kwp-fragment"] === "main") return send(response, result.status ?? 200, "text/html; charset=utf-8", result.main);
         const options_ = { title: result.title, section: result.section, capabilities: options.reader.capabilities, label: options.label, ...(result.liveMs ? { liveMs: result.liveMs } : {}) };

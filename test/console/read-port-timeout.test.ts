@@ -3,6 +3,8 @@ import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { ConsoleQueryTimeoutError } from "../../src/console/console-errors.js";
 import { createKyselyConsoleReadPort } from "../../src/console/kysely-console-read-port.js";
+import { createPrismaConsoleReadPort } from "../../src/prisma/prisma-console-read-port.js";
+import { createPrismaClient } from "../support/prisma-clients.js";
 import { BACKENDS, KYSELY_BACKENDS, useBackend } from "../conformance/backends.js";
 
 // The read port's statement timeout (PostgreSQL) and its reads inside a
@@ -51,5 +53,35 @@ describe.each(KYSELY_BACKENDS.map((b) => [b.name, b] as const))("console reads i
       });
     const port = await createKyselyConsoleReadPort(fixture.db);
     expect((await port.listRuns({})).runs).toEqual([]);
+  });
+});
+
+describe.each(KYSELY_BACKENDS.map((b) => [b.databaseType, b] as const))("console reads in a Prisma transaction client: %s", (databaseType, backend) => {
+  const fixture = useBackend(backend, "1.0");
+
+  it("reads inside the interactive transaction it was made on (no timeout of its own), and nothing after the rollback", async () => {
+    const prisma = await createPrismaClient(databaseType, fixture.database.url, { major: 7 });
+    const rolledBack = new Error("roll back");
+    try {
+      await prisma
+        .$transaction(async (tx: any) => {
+          const when = databaseType === "sqlite" ? "2026-03-01T10:00:00.000+00:00" : new Date("2026-03-01T10:00:00Z");
+          await tx.$executeRawUnsafe(
+            `insert into workflow_runs (id, "workflowId", "workflowName", "workflowType", input, "updatedAt", "createdAt") values ('in-tx', 'wf', 'W', 't', '{}', ${databaseType === "sqlite" ? "?, ?" : "$1, $2"})`,
+            when,
+            when,
+          );
+          const port = await createPrismaConsoleReadPort(tx, { databaseType });
+          expect((await port.listRuns({})).runs.map((r) => r.id)).toEqual(["in-tx"]);
+          throw rolledBack;
+        })
+        .catch((error: unknown) => {
+          if (error !== rolledBack) throw error;
+        });
+      const port = await createPrismaConsoleReadPort(prisma, { databaseType });
+      expect((await port.listRuns({})).runs).toEqual([]);
+    } finally {
+      await prisma.$disconnect();
+    }
   });
 });

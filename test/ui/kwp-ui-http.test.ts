@@ -71,13 +71,15 @@ describe.skipIf(!existsSync(join(repositoryRoot, "dist/cli.js"))).each(DATABASE_
       expect((await get(ui.origin, "/runs?cursor=not-a-cursor", cookie)).body).toContain("invalid query.cursor");
       // Read-only: a write is refused, and nothing changed.
       expect((await get(ui.origin, `/runs/${runId}/cancel`, cookie, "POST")).status).toBe(403);
+      expect((await get(ui.origin, "/dead-letters/replay", cookie, "POST")).status).toBe(403);
+      expect((await get(ui.origin, "/dead-letters", cookie)).body).not.toContain("Replay dead letters");
       expect((await v1.createKyselyWorkflowPersistence(db).getRun(runId))?.status).toBe("PENDING");
     } finally {
       await ui.stop();
     }
   });
 
-  it("with --allow-writes cancels a run and its jobs in one transaction, from its own origin only", { timeout: 60_000 }, async () => {
+  it("with --allow-writes cancels a run and its jobs in one transaction and replays dead letters, from its own origin only", { timeout: 60_000 }, async () => {
     const ui = await startKwpUi(database.url, ["--allow-writes"]);
     try {
       const cookie = { Cookie: `kwp_ui_token=${ui.token}` };
@@ -90,6 +92,17 @@ describe.skipIf(!existsSync(join(repositoryRoot, "dist/cli.js"))).each(DATABASE_
       expect(jobs.map((j) => j.status)).toEqual(["CANCELLED"]);
       expect((await get(ui.origin, `/runs/${runId}/cancel`, cookie, "POST")).status).toBe(409);
       expect((await get(ui.origin, "/runs/missing/cancel", cookie, "POST")).status).toBe(404);
+
+      // Dead letters go back to the outbox through the contract's replayDLQEvents.
+      const persistence = v1.createKyselyWorkflowPersistence(db);
+      await persistence.appendOutboxEvents([{ workflowRunId: runId, eventType: "e", payload: {}, causationId: runId, occurredAt: new Date() }]);
+      const [event] = await persistence.getUnpublishedOutboxEvents();
+      await persistence.moveOutboxEventToDLQ(event!.id);
+      expect((await get(ui.origin, "/dead-letters", cookie)).body).toContain("Replay dead letters");
+      const replayed = await get(ui.origin, "/dead-letters/replay", { ...cookie, Origin: ui.origin }, "POST");
+      expect(replayed.headers.location).toBe("/dead-letters?replayed=1");
+      expect((await get(ui.origin, "/dead-letters?replayed=1", cookie)).body).toContain("1 dead letter(s) moved back");
+      expect((await persistence.getUnpublishedOutboxEvents()).map((e) => e.id)).toEqual([event!.id]);
     } finally {
       await ui.stop();
     }

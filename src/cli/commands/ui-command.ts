@@ -36,7 +36,8 @@ const CONTRACT_OBJECTS: Record<ContractVersion, (db: Kysely<any>) => { persisten
 /**
  * `kwp ui`: the inspector over the console read port, until Ctrl-C. It binds
  * 127.0.0.1 unless --host says otherwise, prints a URL carrying a random
- * token (a request without it gets 401), and only reads unless --allow-writes.
+ * token (a request without it gets 401), and only reads unless --allow-writes
+ * (cancel a run; replay dead letters, 0.12 and later).
  */
 export async function uiCommand(cli: CliContext, options: UiOptions): Promise<void> {
   if (options.token !== undefined && options.token.length < 16) throw new CliError("--token must be at least 16 characters", EXIT.usage);
@@ -46,6 +47,7 @@ export async function uiCommand(cli: CliContext, options: UiOptions): Promise<vo
   const token = options.token ?? newToken();
 
   let cancelRun: ((runId: string) => Promise<"cancelled" | "finished">) | undefined;
+  let replayDeadLetters: ((maxEvents: number) => Promise<number>) | undefined;
   if (options.allowWrites) {
     await cli.verifiedQueryContext();
     const { persistence, queue } = CONTRACT_OBJECTS[contract](cli.db);
@@ -59,10 +61,12 @@ export async function uiCommand(cli: CliContext, options: UiOptions): Promise<vo
         await queue.cancelByRun(runId);
         return "cancelled";
       });
+    // 0.12 and later: the outbox's own replay (dead letters back to unpublished).
+    if (contract !== "0.1") replayDeadLetters = (maxEvents) => persistence.replayDLQEvents(maxEvents);
   }
 
-  const server = await startUiServer({ reader, metrics, token, label: cli.label, liveMs: options.poll, host: options.host, port: options.port, ...(cancelRun ? { cancelRun } : {}) });
-  const mode = cancelRun ? "writes allowed: runs can be cancelled" : "read-only";
+  const server = await startUiServer({ reader, metrics, token, label: cli.label, liveMs: options.poll, host: options.host, port: options.port, ...(cancelRun ? { cancelRun } : {}), ...(replayDeadLetters ? { replayDeadLetters } : {}) });
+  const mode = cancelRun ? `writes allowed: runs can be cancelled${replayDeadLetters ? ", dead letters replayed" : ""}` : "read-only";
   cli.output.result({ url: server.url, host: options.host, port: new URL(server.url).port, readOnly: !cancelRun }, () =>
     [
       `kwp ui on ${cli.label} (${contract} schema, ${mode})`,

@@ -12,6 +12,8 @@ export interface PageContext {
   params: URLSearchParams;
   /** Whether write actions (cancel a run) were allowed at start (--allow-writes). */
   writes: boolean;
+  /** Whether dead letters may be replayed (--allow-writes on a 0.12 or later database). */
+  replays: boolean;
   /** How often live regions refresh. */
   liveMs: number;
 }
