@@ -8,7 +8,7 @@ import { catalog, type MethodCase, type Target, type World } from "./property-ca
 import { hostileJson, hostileString } from "./property-values.js";
 
 // Property-based hostile input (issue 26), seeded and reproducible: every
-// public method of every contract entry, called with generated valid and
+// public method of every contract entry (0.1, 0.12, 1.0), called with generated valid and
 // hostile arguments on every backend, must
 //   1. fail only with one of the library's typed errors (a ValidationError
 //      naming one of its parameters; never a driver's error),
@@ -32,16 +32,22 @@ const isTyped = (error: unknown) =>
   (error instanceof WorkflowPersistenceError && !(error instanceof DatabaseError)) || (error as Error)?.name === "StaleVersionError";
 
 describe.each(BACKENDS)("hostile-input properties on $name", (backend) => {
-  describe.each(["0.1", "0.12"] as ContractVersion[])("contract %s", (contract) => {
-    const fixture = useBackend(backend, contract, { blobStore: contract === "0.12" });
-    const tables = [...TABLES, ...(contract === "0.12" ? [...TABLES_0_12, "kwp_blobs"] : [])];
+  describe.each(["0.1", "0.12", "1.0"] as ContractVersion[])("contract %s", (contract) => {
+    const from012 = contract !== "0.1";
+    const fixture = useBackend(backend, contract, { blobStore: from012 });
+    const tables = [
+      ...TABLES,
+      ...(from012 ? TABLES_0_12 : []),
+      ...(contract === "0.12" ? ["kwp_blobs"] : contract === "1.0" ? ["workflow_blobs", "workflow_steps", "workflow_definitions"] : []),
+    ];
+    /** The columns each table is ordered by (rows compared in a stable order). */
+    const orderOf = (table: string) => (table.endsWith("_blobs") ? ["key"] : table === "workflow_definitions" ? ["workflowId", "version"] : ["id"]);
 
     /** Every row of every table, in a stable order: "nothing changed" is this string, unchanged. */
     async function snapshot(): Promise<string> {
       const all: Record<string, unknown[]> = {};
       for (const table of tables) {
-        const order = table === "kwp_blobs" ? "key" : "id";
-        all[table] = (await sql`select * from ${sql.table(table)} order by ${sql.ref(order)}`.execute(fixture.db)).rows;
+        all[table] = (await sql`select * from ${sql.table(table)} order by ${sql.join(orderOf(table).map((c) => sql.ref(c)))}`.execute(fixture.db)).rows;
       }
       return JSON.stringify(all);
     }
@@ -51,10 +57,13 @@ describe.each(BACKENDS)("hostile-input properties on $name", (backend) => {
       const run = await persistence.createRun(runInput({ id: "world-run" }));
       const stage = await persistence.createStage(stageInput(run.id, "world-stage"));
       const queue = fixture.jobQueue({ workerId: "w", listen: false }) as any;
-      await queue.enqueue({ workflowRunId: run.id, stageId: "world-job", ...(contract === "0.12" ? { workflowId: "wf" } : {}) });
+      await queue.enqueue({ workflowRunId: run.id, stageId: "world-job", ...(from012 ? { workflowId: "wf" } : {}) });
       const held = await queue.dequeue();
+      if (contract === "1.0") {
+        await fixture.stepLedger().claim({ stageRecordId: stage.id, stepId: "world-step", seq: 0, kind: "run", status: "running", attempt: 1, leaseExpiresAt: null, deadlineAt: null });
+      }
       let eventId = "no-events";
-      if (contract === "0.12") {
+      if (from012) {
         await persistence.appendOutboxEvents([{ workflowRunId: run.id, eventType: "e", payload: {}, causationId: "c", occurredAt: new Date() }]);
         eventId = (await persistence.getUnpublishedOutboxEvents(1))[0].id;
       }
@@ -68,9 +77,12 @@ describe.each(BACKENDS)("hostile-input properties on $name", (backend) => {
         persistence: fixture.persistence,
         queue: fixture.jobQueue({ workerId: "w", listen: false }),
         logger: fixture.aiCallLogger({ flushIntervalMs: 600_000, onError: (error: unknown) => reported.push(error) }),
-        blobs: contract === "0.12" ? fixture.blobStore() : undefined,
+        blobs: from012 ? fixture.blobStore() : undefined,
+        steps: contract === "1.0" ? fixture.stepLedger() : undefined,
       };
       const methods = catalog(contract);
+      // The catalog is the objects' whole API: every method it names exists.
+      for (const method of methods) expect(typeof subjects[method.target]?.[method.name], `${contract} ${method.target}.${method.name}`).toBe("function");
       const call = fc.constantFrom(...methods).chain((method) => method.args(world).map((args) => ({ method, args })));
       try {
         await fc.assert(
@@ -107,7 +119,7 @@ describe.each(BACKENDS)("hostile-input properties on $name", (backend) => {
     it("transactions of random steps are all or nothing", { timeout: SOAK ? 3_600_000 : 120_000 }, async () => {
       const persistence = fixture.persistence as any;
       const queue = fixture.jobQueue({ workerId: "w", listen: false }) as any;
-      const begin = (work: (tx: any) => Promise<void>) => (contract === "0.12" ? persistence.withTransaction(work) : persistence.transaction(work));
+      const begin = (work: (tx: any) => Promise<void>) => (from012 ? persistence.withTransaction(work) : persistence.transaction(work));
       let serial = 0;
       const step = fc.oneof(
         fc.record({ kind: fc.constant("run"), input: fc.oneof(fc.jsonValue({ maxDepth: 2 }), hostileJson) }),
@@ -131,7 +143,7 @@ describe.each(BACKENDS)("hostile-input properties on $name", (backend) => {
               await (async () => {
                 if (planned.kind === "run") runIds.push((await tx.createRun(runInput({ id: runId, input: planned.input }))).id);
                 else if (planned.kind === "stage") await tx.createStage(stageInput("anchor", String(planned.stageId)));
-                else if (planned.kind === "job") await queue.enqueue({ workflowRunId: "anchor", stageId: planned.stageId, ...(contract === "0.12" ? { workflowId: "wf" } : {}) });
+                else if (planned.kind === "job") await queue.enqueue({ workflowRunId: "anchor", stageId: planned.stageId, ...(from012 ? { workflowId: "wf" } : {}) });
                 else if (planned.kind === "artifact") await tx.saveArtifact({ workflowRunId: "anchor", key: runId, type: "ARTIFACT", data: planned.data });
                 else await tx.createRun(runInput({ id: "anchor" }));
               })().catch((error: unknown) => {
@@ -178,6 +190,19 @@ async function readBack(subjects: Record<Target, any>, method: MethodCase, args:
       return;
     case "put":
       expect(await subjects.blobs.get(first)).toEqual(asStored(second));
+      return;
+    case "claim": {
+      // The stored row wins (insert-if-absent); a new one holds exactly what was claimed.
+      const stored = await subjects.steps.get(first.stageRecordId, first.stepId);
+      expect(stored).toEqual(result.record);
+      if (result.created) expect(stored.result ?? null).toEqual(asStored(first.result) ?? null);
+      return;
+    }
+    case "update":
+      expect(await subjects.steps.get(first, second)).toEqual(result);
+      return;
+    case "insertDefinitionIfAbsent":
+      expect(await subjects.persistence.getDefinition(first.workflowId, first.version)).toEqual(result);
       return;
     case "completeIdempotencyKey":
       expect(await subjects.persistence.acquireIdempotencyKey(first, second)).toEqual({ status: "replay", result: asStored(third ?? null) });

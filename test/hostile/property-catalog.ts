@@ -2,8 +2,8 @@ import fc from "fast-check";
 import type { ContractVersion } from "../../src/database/migrations/contract-versions.js";
 import { hostileDate, hostileJson, hostileNumber, hostileString, mostly, record } from "./property-values.js";
 
-// Every public method of the contract entries (0.1 and 0.12: persistence,
-// queue, AI-call logger; the blob store), with what its arguments may be and
+// Every public method of the contract entries (0.1, 0.12 and 1.0: persistence,
+// queue, AI-call logger; the blob store; 1.0's step ledger), with what its arguments may be and
 // the names its ValidationErrors start with. The properties call them with
 // valid and hostile arguments alike.
 
@@ -15,7 +15,7 @@ export interface World {
   eventId: string;
 }
 
-export type Target = "persistence" | "queue" | "logger" | "blobs";
+export type Target = "persistence" | "queue" | "logger" | "blobs" | "steps";
 
 export interface MethodCase {
   target: Target;
@@ -102,8 +102,67 @@ const outboxEvent = (world: World) =>
   );
 const list = (item: fc.Arbitrary<unknown>) => mostly(fc.array(item, { maxLength: 4 }));
 
+const stepStatus = () => mostly(fc.constantFrom("running", "pending", "completed", "failed"), hostileString);
+const stepPatch = () =>
+  record({
+    status: stepStatus(),
+    attempt: int(0, 5),
+    leaseExpiresAt: mostly(fc.option(fc.date({ noInvalidDate: true, min: new Date("2020-01-01"), max: new Date("2030-01-01") }), { nil: null }), hostileDate),
+    deadlineAt: date(),
+    result: json(),
+    error: mostly(fc.option(fc.string({ maxLength: 10 }), { nil: null }), hostileString),
+    waitState: mostly(fc.record({ everyMs: fc.integer({ min: 0, max: 1e6 }), pollFailures: fc.integer({ min: 0, max: 9 }) }, { requiredKeys: [] }), hostileJson),
+  });
+const step = (world: World) =>
+  record(
+    {
+      stageRecordId: id(world, "stageRecordId"),
+      stepId: key(),
+      seq: int(0, 100),
+      kind: mostly(fc.constantFrom("run", "wait", "signal", "sleep"), hostileString),
+      status: stepStatus(),
+      attempt: int(0, 5),
+      leaseExpiresAt: mostly(fc.constant(null), hostileDate),
+      deadlineAt: mostly(fc.constant(null), hostileDate),
+      externalKey: mostly(fc.option(fc.string({ maxLength: 8 }), { nil: null }), hostileString),
+      result: json(),
+    },
+    ["stageRecordId", "stepId", "seq", "kind", "status", "attempt", "leaseExpiresAt", "deadlineAt"],
+  );
+const fence = () => mostly(fc.option(fc.record({ startedAt: fc.date({ noInvalidDate: true, min: new Date("2020-01-01"), max: new Date("2030-01-01") }), attempt: fc.integer({ min: 0, max: 5 }) }), { nil: undefined }), hostileJson);
+const served = () => mostly(fc.array(fc.record({ workflowId: fc.string({ maxLength: 5 }), version: fc.string({ maxLength: 3 }) }), { maxLength: 3 }), hostileJson);
+
+/** What 1.0 adds: definitions, retention, the outbox claim, fenced acknowledgements, the step ledger, listCalls. */
+function cases10(): MethodCase[] {
+  const P = "persistence" as const;
+  const Q = "queue" as const;
+  const S = "steps" as const;
+  return [
+    { target: P, name: "insertDefinitionIfAbsent", params: ["input"], args: () => args(record({ workflowId: key(), version: key(), snapshot: json(), structureHash: key() }, ["workflowId", "version", "snapshot", "structureHash"])) },
+    { target: P, name: "getDefinition", params: ["workflowId", "version"], args: () => args(key(), key()) },
+    { target: P, name: "countRunsByDefinitionVersion", params: ["filter"], args: () => args(mostly(fc.option(fc.record({ workflowId: fc.string({ maxLength: 5 }), definitionVersion: fc.string({ maxLength: 3 }), status: fc.array(fc.constantFrom("PENDING", "FAILED")) }, { requiredKeys: [] }), { nil: undefined }), hostileJson)) },
+    { target: P, name: "listRunsForPurge", params: ["cutoff", "statuses", "limit"], args: () => args(date(), mostly(fc.array(fc.constantFrom("COMPLETED", "FAILED", "CANCELLED"), { maxLength: 3 }), hostileJson), int(1, 10)) },
+    // Never the world's run: deleting it would leave the other calls nothing to name.
+    { target: P, name: "deleteRun", params: ["id"], args: () => args(mostly(fc.string({ minLength: 1, maxLength: 6 }), hostileString)) },
+    { target: P, name: "claimUnpublishedOutboxEvents", params: ["limit"], args: () => args(mostly(fc.option(fc.integer({ min: 1, max: 20 }), { nil: undefined }), hostileNumber)) },
+    { target: P, name: "releaseOutboxEvents", params: ["ids"], args: (w) => args(list(id(w, "eventId"))) },
+    { target: P, name: "claimNextPendingRun", params: ["options"], args: () => args(mostly(fc.option(fc.record({ serves: served() }, { requiredKeys: [] }), { nil: undefined }), hostileJson)) },
+    { target: Q, name: "deleteByRunAndStages", params: ["workflowRunId", "stageIds"], args: (w) => args(id(w, "runId"), list(key())) },
+    { target: Q, name: "defer", params: ["jobId", "nextPollAt", "reason", "fence"], args: (w) => args(id(w, "heldJobId"), date(), text(), fence()) },
+    { target: Q, name: "expireRunawayJobs", params: ["absoluteTimeoutMs"], args: () => args(mostly(fc.integer({ min: 60_000, max: 3_600_000 }), hostileNumber)) },
+    { target: "logger", name: "listCalls", params: ["topicPrefix"], args: () => args(key()) },
+    { target: S, name: "claim", params: ["record"], args: (w) => args(step(w)) },
+    { target: S, name: "get", params: ["stageRecordId", "stepId"], args: (w) => args(id(w, "stageRecordId"), key()) },
+    { target: S, name: "update", params: ["stageRecordId", "stepId", "patch"], args: (w) => args(id(w, "stageRecordId"), fc.oneof(key(), fc.constant("world-step")), stepPatch()) },
+    { target: S, name: "compareAndSet", params: ["stageRecordId", "stepId", "expected", "patch"], args: (w) => args(id(w, "stageRecordId"), fc.oneof(key(), fc.constant("world-step")), record({ status: stepStatus(), attempt: int(0, 5) }, ["status"]), stepPatch()) },
+    { target: S, name: "list", params: ["stageRecordId"], args: (w) => args(id(w, "stageRecordId")) },
+    { target: S, name: "clear", params: ["stageRecordId"], args: () => args(mostly(fc.string({ minLength: 1, maxLength: 6 }), hostileString)) },
+    { target: S, name: "clearExcept", params: ["stageRecordId", "keepStepIds"], args: (w) => args(id(w, "stageRecordId"), list(key())) },
+  ];
+}
+
 export function catalog(contract: ContractVersion): MethodCase[] {
-  const v012 = contract === "0.12";
+  const v012 = contract !== "0.1";
   const P = "persistence" as const;
   const Q = "queue" as const;
   const cases: MethodCase[] = [
@@ -155,6 +214,17 @@ export function catalog(contract: ContractVersion): MethodCase[] {
     { target: "logger", name: "isRecorded", params: ["batchId"], args: () => args(key()) },
     { target: "logger", name: "logCall", params: ["call"], args: () => args(aiCall()) },
   ];
+  if (contract === "1.0") {
+    const fenced = new Set(["complete", "suspend", "fail"]);
+    for (const c of cases) {
+      if (c.target !== Q || !fenced.has(c.name)) continue;
+      const [n, base] = [c.params.length, c.args];
+      c.params = [...c.params, "fence"];
+      c.args = (w) => base(w).chain((a) => fence().map((f) => [...a.slice(0, n), ...(f === undefined ? [] : [f])]));
+    }
+    const replaced = new Set(cases10().map((c) => `${c.target}.${c.name}`));
+    cases.splice(0, cases.length, ...cases.filter((c) => !replaced.has(`${c.target}.${c.name}`)), ...cases10());
+  }
   if (contract === "0.1") {
     cases.push(
       { target: Q, name: "resume", params: ["jobId"], args: (w) => args(id(w, "heldJobId")) },
