@@ -7,7 +7,7 @@ import {
 const db = openDatabase(process.env.DATABASE_URL ?? "sqlite:./workflow.db");
 try {
   await migrateToLatest(db);
-  const reader = await createKyselyConsoleReadPort(db); // capabilities follow the database's contract
+  const reader = createKyselyConsoleReadPort(db, { contract: "0.1" }); // capabilities follow the contract (default 1.0)
   const persistence = createKyselyWorkflowPersistence(db);
   for (const name of ["invoice", "invoice", "refund"]) {
     await persistence.createRun({ workflowId: name, workflowName: name, workflowType: "billing", input: {} });

@@ -46,7 +46,7 @@ export async function consoleSuite(database: BenchDatabase, options: BenchOption
   });
   try {
     await migrateToLatest(db, { target: "1.0" });
-    const reader = await createKyselyConsoleReadPort(db);
+    const reader = createKyselyConsoleReadPort(db);
     let seeded = 0;
     for (const rows of options.console.runs) {
       await seedConsoleRuns(db, database.databaseType, seeded, rows);

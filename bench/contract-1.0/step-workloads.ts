@@ -12,7 +12,8 @@
  */
 import { newId } from "../../src/database/ids.js";
 import type { StepLedger, WorkflowPersistenceWithLegacy } from "../../src/v1.js";
-import { STAGES, WORKFLOW_TYPE, runInput, stageOutput } from "../lifecycle/lifecycle-steps.js";
+import type { WorkflowPersistence as WorkflowPersistence01 } from "../../src/types.js";
+import { WORKFLOW_TYPE, libraryLifecycle } from "../lifecycle/lifecycle-steps.js";
 
 export const STEP_WORKLOADS = {
   claim: "step claim (a new step)",
@@ -89,27 +90,13 @@ export async function makeStepFixture(persistence: WorkflowPersistenceWithLegacy
   return { runId: run.id, claimStageId: claimStage.id, listStageId: listStage.id, stepId: stepIds[0]! };
 }
 
-async function lifecycleWithSteps(persistence: WorkflowPersistenceWithLegacy, ledger: StepLedger, n: number): Promise<void> {
-  const startedAt = new Date();
-  const run = await persistence.createRun({ workflowId: "bench", workflowName: "Bench workflow", workflowType: WORKFLOW_TYPE, input: runInput(n) });
-  await persistence.updateRun(run.id, { status: "RUNNING", startedAt });
-  for (const stage of STAGES) {
-    const stageStart = new Date();
-    const row = await persistence.upsertStage({
-      workflowRunId: run.id,
-      stageId: stage.stageId,
-      create: { stageName: stage.stageName, stageNumber: stage.stageNumber, executionGroup: stage.executionGroup, status: "PENDING" },
-      update: { status: "PENDING" },
-    });
-    await persistence.updateStage(row.id, { status: "RUNNING", startedAt: stageStart });
+/** The lifecycle suite's run on the 1.0 contract, each stage claiming and completing its durable steps. */
+function lifecycleWithSteps(persistence: WorkflowPersistenceWithLegacy, ledger: StepLedger, n: number): Promise<void> {
+  return libraryLifecycle(persistence as unknown as WorkflowPersistence01, n, async (stageRecordId, stage) => {
     for (let seq = 0; seq < STEPS_PER_STAGE; seq++) {
       const stepId = `${stage.stageId}.step-${seq}`;
-      await ledger.claim(runningStep(row.id, stepId, seq));
-      await ledger.update(row.id, stepId, { status: "completed", leaseExpiresAt: null, result: { seq, n } });
+      await ledger.claim(runningStep(stageRecordId, stepId, seq));
+      await ledger.update(stageRecordId, stepId, { status: "completed", leaseExpiresAt: null, result: { seq, n } });
     }
-    await persistence.saveStageOutput(run.id, WORKFLOW_TYPE, stage.stageId, stageOutput(n, stage.stageId));
-    await persistence.createLog({ workflowRunId: run.id, workflowStageId: row.id, level: "INFO", message: `${stage.stageName} done`, metadata: { n } });
-    await persistence.updateStage(row.id, { status: "COMPLETED", completedAt: new Date(), duration: Date.now() - stageStart.getTime() });
-  }
-  await persistence.updateRun(run.id, { status: "COMPLETED", completedAt: new Date(), duration: Date.now() - startedAt.getTime(), output: { stages: 10 } });
+  });
 }

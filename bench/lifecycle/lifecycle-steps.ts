@@ -16,8 +16,16 @@ export const WORKFLOW_TYPE = "bench-workflow";
 export const runInput = (n: number) => ({ documentId: `doc-${n}`, options: { language: "en", pages: [1, 2, 3] } });
 export const stageOutput = (n: number, stageId: string) => ({ stageId, summary: `output of ${stageId} for run ${n}`, tokens: 1234, items: [1, 2, 3] });
 
-/** One lifecycle through the library's WorkflowPersistence (direct or through the Prisma adapter). */
-export async function libraryLifecycle(persistence: WorkflowPersistence, n: number): Promise<void> {
+/**
+ * One lifecycle through the library's WorkflowPersistence (direct or through
+ * the Prisma adapter). `duringStage` runs while each stage is RUNNING, before
+ * its output is saved (the 1.0 suite runs the stage's durable steps there).
+ */
+export async function libraryLifecycle(
+  persistence: WorkflowPersistence,
+  n: number,
+  duringStage?: (stageRecordId: string, stage: (typeof STAGES)[number]) => Promise<void>,
+): Promise<void> {
   const startedAt = new Date();
   const run = await persistence.createRun({ workflowId: "bench", workflowName: "Bench workflow", workflowType: WORKFLOW_TYPE, input: runInput(n) });
   await persistence.updateRun(run.id, { status: "RUNNING", startedAt });
@@ -30,6 +38,7 @@ export async function libraryLifecycle(persistence: WorkflowPersistence, n: numb
       update: { status: "PENDING" },
     });
     await persistence.updateStage(row.id, { status: "RUNNING", startedAt: stageStart });
+    await duringStage?.(row.id, stage);
     await persistence.saveStageOutput(run.id, WORKFLOW_TYPE, stage.stageId, stageOutput(n, stage.stageId));
     await persistence.createLog({ workflowRunId: run.id, workflowStageId: row.id, level: "INFO", message: `${stage.stageName} done`, metadata: { n } });
     await persistence.updateStage(row.id, { status: "COMPLETED", completedAt: new Date(), duration: Date.now() - stageStart.getTime() });

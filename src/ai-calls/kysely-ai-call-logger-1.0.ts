@@ -9,6 +9,7 @@ import { parseInput } from "../validation/parse-input.js";
 import { limitOne } from "../database/limit-one.js";
 import { AI_CALLS_1_0 } from "./ai-call-format.js";
 import { aiCallLoggerOn, UNWRAPPED_LOGGER_METHODS, type KyselyAICallLoggerOptions } from "./kysely-ai-call-logger.js";
+import { isBatchRecorded } from "./ai-call-stats.js";
 
 /**
  * The engine's 1.0 AICallLogger over a Kysely instance, on a database
@@ -51,14 +52,7 @@ export function createKyselyAICallLogger10(db: Kysely<any>, options: KyselyAICal
  */
 async function isRecordedIn10(ctx: QueryContext, batchId: string): Promise<boolean> {
   const byColumn = await db10(ctx).selectFrom("ai_calls").select("id").where("batchId", "=", batchId).limit(limitOne).executeTakeFirst();
-  if (byColumn) return true;
-  const byMetadata = await ctx.db
-    .selectFrom("ai_calls")
-    .select("id")
-    .where(ctx.dialect.jsonTextField("metadata", "batchId"), "=", batchId)
-    .limit(limitOne)
-    .executeTakeFirst();
-  return byMetadata !== undefined;
+  return byColumn !== undefined || isBatchRecorded(ctx, batchId);
 }
 
 const COST_FIELDS = ["batchId", "requestId", "estimatedCost", "reportedCost", "costSource", "servedBy", "cachedInputTokens", "reasoningTokens"] as const;

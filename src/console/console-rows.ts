@@ -8,6 +8,8 @@ export interface ConsoleReader {
   readonly db: Kysely<any>;
   readonly dialect: DialectSupport;
   readonly features: ConsoleFeatures;
+  /** The clock "overdue" is measured against; the database's when absent. */
+  readonly now?: (() => Date) | undefined;
 }
 
 // Row decoding shared by the reads: timestamps through the dialect (every

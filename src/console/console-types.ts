@@ -3,9 +3,10 @@
  * console package), as its types say: what an operational console can show,
  * read through the connection (or transaction) the caller already has.
  */
+import type { Status } from "../types.js";
 
 /** Run, stage and job states: the engine's `Status`. */
-export type ConsoleStatus = "PENDING" | "RUNNING" | "SUSPENDED" | "COMPLETED" | "FAILED" | "CANCELLED" | "SKIPPED";
+export type ConsoleStatus = Status;
 
 /** Every ConsoleStatus, in the engine's order. */
 export const CONSOLE_STATUSES: readonly ConsoleStatus[] = ["PENDING", "RUNNING", "SUSPENDED", "COMPLETED", "FAILED", "CANCELLED", "SKIPPED"];

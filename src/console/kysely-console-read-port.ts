@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
 import { contractOfTables } from "../database/database-contract.js";
-import type { ContractVersion } from "../database/migrations/contract-versions.js";
+import { CONTRACT_VERSIONS, type ContractVersion } from "../database/migrations/contract-versions.js";
 import { publicApi } from "../database/public-api.js";
 import { createQueryContext, type QueryContextOptions } from "../database/query-context.js";
 import { SchemaMismatchError } from "../errors.js";
@@ -36,8 +36,15 @@ export interface KyselyConsoleReadPortOptions extends QueryContextOptions {
    * inside a transaction the caller opened: its budget is the caller's.
    */
   statementTimeoutMs?: number;
-  /** The engine contract the database holds; read from its tables when omitted (one catalog read). */
+  /**
+   * The engine contract whose schema the reads expect (default "1.0", the
+   * console's); `capabilities` follows it. The first read checks once that the
+   * database holds at least that schema (SchemaMismatchError naming the
+   * contract to pass otherwise).
+   */
   contract?: ContractVersion;
+  /** The clock "overdue" (queue health) is measured against; default the database's. */
+  now?: () => Date;
 }
 
 /** The default statement timeout of a console read. */
@@ -47,33 +54,47 @@ export const DEFAULT_STATEMENT_TIMEOUT_MS = 15_000;
  * The engine console's read port over a Kysely instance (an openDatabase
  * handle, an application's own instance, or a transaction it opened), on
  * SQLite and PostgreSQL, for a database of any contract: `capabilities` says
- * what its schema holds (steps from 1.0; annotations, events and dead letters
- * from 0.12). It only reads, each read one indexed query per list, and never
- * counts the runs table.
+ * what the declared contract's schema holds (steps from 1.0; annotations,
+ * events and dead letters from 0.12). Made synchronously, as the engine's
+ * own reader is. It only reads, each read one indexed query per list, and
+ * never counts the runs table.
  *
  * @example
  * ```ts
  * import { createKyselyConsoleReadPort, openDatabase } from "kysely-workflow-persistence";
  *
- * const reader = await createKyselyConsoleReadPort(openDatabase("sqlite:./workflow.db"));
+ * const reader = createKyselyConsoleReadPort(openDatabase("sqlite:./workflow.db"), { contract: "0.1" });
  * const { runs, nextCursor } = await reader.listRuns({ filters: { status: ["FAILED"] }, limit: 20 });
  * ```
  */
-export async function createKyselyConsoleReadPort(db: Kysely<any>, options: KyselyConsoleReadPortOptions = {}): Promise<KyselyConsoleReadPort> {
+export function createKyselyConsoleReadPort(db: Kysely<any>, options: KyselyConsoleReadPortOptions = {}): KyselyConsoleReadPort {
   checkKysely("createKyselyConsoleReadPort", db);
-  const { statementTimeoutMs = DEFAULT_STATEMENT_TIMEOUT_MS, contract: declared, ...contextOptions } = parseOptions("createKyselyConsoleReadPort", consoleOptions, options);
+  const { statementTimeoutMs = DEFAULT_STATEMENT_TIMEOUT_MS, contract = "1.0", now: _checked, ...contextOptions } = parseOptions("createKyselyConsoleReadPort", consoleOptions, options);
+  const now = options.now;
   const ctx = createQueryContext(db, contextOptions);
   const { dialect } = ctx;
-  const contract = declared ?? contractOfTables(await dialect.listTables(ctx.db));
-  if (contract === undefined) {
-    throw new SchemaMismatchError("0.1", "unmigrated", "createKyselyConsoleReadPort: the database holds no workflow tables; migrate it first (kwp migrate)");
-  }
   const features = consoleFeatures(contract);
 
+  // Once per port: the database must hold the declared contract's tables (a newer schema reads fine).
+  let checked: Promise<void> | undefined;
+  const check = async () => {
+    const found = contractOfTables(await dialect.listTables(ctx.db));
+    if (found !== undefined && CONTRACT_VERSIONS.indexOf(found) >= CONTRACT_VERSIONS.indexOf(contract)) return;
+    checked = undefined;
+    throw new SchemaMismatchError(
+      contract,
+      found ?? "unmigrated",
+      found === undefined
+        ? "the console read port: the database holds no workflow tables; migrate it first (kwp migrate)"
+        : `the console read port expects the ${contract} schema and the database holds ${found}'s: pass { contract: "${found}" }, or migrate it (kwp migrate --target ${contract})`,
+    );
+  };
+
   const read = async <T>(operation: string, work: (reader: ConsoleReader) => Promise<T>): Promise<T> => {
+    await (checked ??= check());
     try {
-      if (ctx.inTransaction || statementTimeoutMs === 0) return await work({ db: ctx.db, dialect, features });
-      return await dialect.readWithTimeout(ctx.db, statementTimeoutMs, (tx) => work({ db: tx, dialect, features }));
+      if (ctx.inTransaction || statementTimeoutMs === 0) return await work({ db: ctx.db, dialect, features, now });
+      return await dialect.readWithTimeout(ctx.db, statementTimeoutMs, (tx) => work({ db: tx, dialect, features, now }));
     } catch (error) {
       if (dialect.isStatementTimeout(error)) throw new ConsoleQueryTimeoutError(operation, statementTimeoutMs, error);
       throw error;

@@ -17,7 +17,7 @@ export async function getQueueHealth(r: ConsoleReader): Promise<QueueHealth> {
       sql<number | string>`count(*)`.as("jobs"),
       sql`min(case when ${sql.ref("status")} = ${dialect.enumValue("Status", "PENDING")} then ${sql.ref("createdAt")} end)`.as("oldestPendingAt"),
       sql`min(case when ${sql.ref("status")} = ${dialect.enumValue("Status", "RUNNING")} then ${sql.ref("lockedAt")} end)`.as("oldestLeaseAt"),
-      sql<number | string>`sum(case when ${sql.ref("status")} = ${dialect.enumValue("Status", "SUSPENDED")} and ${sql.ref("nextPollAt")} < ${dialect.now()} then 1 else 0 end)`.as("overdue"),
+      sql<number | string>`sum(case when ${sql.ref("status")} = ${dialect.enumValue("Status", "SUSPENDED")} and ${sql.ref("nextPollAt")} < ${r.now ? dialect.date(r.now()) : dialect.now()} then 1 else 0 end)`.as("overdue"),
     ])
     .groupBy("status")
     .execute();

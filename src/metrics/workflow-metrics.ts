@@ -4,6 +4,8 @@ import { publicApi } from "../database/public-api.js";
 import { createQueryContext, type QueryContextOptions } from "../database/query-context.js";
 import { checkKysely, metricsOptions, parseOptions } from "../validation/factory-options.js";
 import { CONSOLE_STATUSES } from "../console/console-types.js";
+import { consoleFeatures } from "../console/console-features.js";
+import { getModelCosts } from "../console/model-costs.js";
 import { prometheusText, type MetricFamily } from "./prometheus-text.js";
 
 export interface WorkflowMetricsOptions extends QueryContextOptions {
@@ -94,30 +96,20 @@ export function createWorkflowMetrics(db: Kysely<any>, options: WorkflowMetricsO
         { name: "kwp_outbox_dead_letters", help: "Outbox events moved to the dead letters.", type: "gauge", samples: [{ value: count(outbox?.dead) }] },
       );
     }
-    const models = await ctx.db
-      .selectFrom("ai_calls")
-      .select([
-        "modelKey",
-        sql<number | string>`count(*)`.as("calls"),
-        sql<number | string>`coalesce(sum(${sql.ref("inputTokens")}), 0)`.as("input"),
-        sql<number | string>`coalesce(sum(${sql.ref("outputTokens")}), 0)`.as("output"),
-        sql<number | string>`coalesce(sum(${sql.ref("cost")}), 0)`.as("cost"),
-      ])
-      .groupBy("modelKey")
-      .orderBy("modelKey")
-      .execute();
+    // The console's per-model sums (one GROUP BY), by name for a stable exposition.
+    const models = (await getModelCosts({ db: ctx.db, dialect, features: consoleFeatures(contract) })).sort((a, b) => (a.modelKey < b.modelKey ? -1 : a.modelKey > b.modelKey ? 1 : 0));
     families.push(
-      { name: "kwp_ai_calls_total", help: "AI calls recorded, by model.", type: "counter", samples: models.map((m) => ({ labels: { model: m.modelKey }, value: count(m.calls) })) },
+      { name: "kwp_ai_calls_total", help: "AI calls recorded, by model.", type: "counter", samples: models.map((m) => ({ labels: { model: m.modelKey }, value: m.calls })) },
       {
         name: "kwp_ai_tokens_total",
         help: "AI tokens recorded, by model and direction.",
         type: "counter",
         samples: models.flatMap((m) => [
-          { labels: { model: m.modelKey, direction: "input" }, value: count(m.input) },
-          { labels: { model: m.modelKey, direction: "output" }, value: count(m.output) },
+          { labels: { model: m.modelKey, direction: "input" }, value: m.inputTokens },
+          { labels: { model: m.modelKey, direction: "output" }, value: m.outputTokens },
         ]),
       },
-      { name: "kwp_ai_cost_total", help: "AI cost recorded (the ledger's currency), by model.", type: "counter", samples: models.map((m) => ({ labels: { model: m.modelKey }, value: count(m.cost) })) },
+      { name: "kwp_ai_cost_total", help: "AI cost recorded (the ledger's currency), by model.", type: "counter", samples: models.map((m) => ({ labels: { model: m.modelKey }, value: m.cost })) },
     );
     return { families };
   };

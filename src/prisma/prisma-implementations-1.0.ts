@@ -12,13 +12,12 @@ import {
   parseOptions,
   prismaAdapterOptions,
   prismaBlobStoreOptions,
-  prismaLoggerOptions,
   prismaPersistence10Options,
   prismaQueue10Options,
 } from "../validation/factory-options.js";
 import type { PrismaBlobStoreOptions } from "./prisma-blob-store.js";
 import type { PrismaClientLike } from "./prisma-client-like.js";
-import type { PrismaAICallLoggerOptions, PrismaJobQueueOptions as PrismaJobQueue012Options } from "./prisma-implementations.js";
+import { prismaAICallLogger, type PrismaAICallLoggerOptions, type PrismaJobQueueOptions as PrismaJobQueue012Options } from "./prisma-implementations.js";
 import { createPrismaKysely, type PrismaAdapterOptions } from "./prisma-kysely.js";
 
 // The engine's 1.0 Prisma module, by the same names (its createPrismaStepLedger
@@ -90,10 +89,7 @@ export class PrismaStepLedger {
 export interface PrismaAICallLogger extends AICallLogger {}
 export class PrismaAICallLogger {
   constructor(prisma: PrismaClientLike, options: PrismaAICallLoggerOptions = {}) {
-    parseOptions("PrismaAICallLogger", prismaLoggerOptions, options);
-    const { databaseType, transactionMaxWaitMs, transactionTimeoutMs, ...loggerOptions } = options;
-    const db = createPrismaKysely(prisma, { databaseType, transactionMaxWaitMs, transactionTimeoutMs });
-    Object.assign(this, createKyselyAICallLogger10(db, loggerOptions));
+    Object.assign(this, prismaAICallLogger(prisma, options, createKyselyAICallLogger10));
   }
 }
 

@@ -60,13 +60,21 @@ export function queueThroughPrisma<Q>(
   });
 }
 
+/** An AI-call logger of either contract through `prisma`: the options checked, the adapter's split from the logger's. */
+export function prismaAICallLogger<L>(
+  prisma: PrismaClientLike,
+  options: PrismaAICallLoggerOptions,
+  create: (db: ReturnType<typeof createPrismaKysely>, options: Omit<PrismaAICallLoggerOptions, "databaseType" | "transactionMaxWaitMs" | "transactionTimeoutMs">) => L,
+): L {
+  parseOptions("PrismaAICallLogger", prismaLoggerOptions, options);
+  const { databaseType, transactionMaxWaitMs, transactionTimeoutMs, ...loggerOptions } = options;
+  return create(createPrismaKysely(prisma, { databaseType, transactionMaxWaitMs, transactionTimeoutMs }), loggerOptions);
+}
+
 export interface PrismaAICallLogger extends AICallLogger {}
 export class PrismaAICallLogger {
   constructor(prisma: PrismaClientLike, options: PrismaAICallLoggerOptions = {}) {
-    parseOptions("PrismaAICallLogger", prismaLoggerOptions, options);
-    const { databaseType, transactionMaxWaitMs, transactionTimeoutMs, ...loggerOptions } = options;
-    const db = createPrismaKysely(prisma, { databaseType, transactionMaxWaitMs, transactionTimeoutMs });
-    Object.assign(this, createKyselyAICallLogger(db, loggerOptions));
+    Object.assign(this, prismaAICallLogger(prisma, options, createKyselyAICallLogger));
   }
 }
 

@@ -1,10 +1,11 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../database/database.js";
-import { parameter, PreparedQueriesBySize } from "../database/prepared-query.js";
+import { PreparedQueriesBySize } from "../database/prepared-query.js";
 import { inWriteTransaction } from "../database/query-context.js";
 import type { EnqueueJobInput } from "../interfaces/1.0/types.js";
 import { parseInput } from "../validation/parse-input.js";
 import type { QueueContext } from "./queue-context.js";
+import { MAX_JOBS_PER_INSERT, newJobRows } from "./enqueue.js";
 
 type ParsedJob = {
   workflowRunId: string;
@@ -21,7 +22,6 @@ type ParsedJob = {
 // DO UPDATE, one statement per 1,000 jobs, so two enqueuers racing on one
 // pair both succeed and leave one row, and nothing is read first.
 
-const MAX_JOBS_PER_INSERT = 1_000;
 
 /**
  * The upsert of `size` jobs. A replaced row keeps its id and becomes a fresh
@@ -32,23 +32,9 @@ const MAX_JOBS_PER_INSERT = 1_000;
  */
 const upsertStatements = new PreparedQueriesBySize<{ id: string; workflowRunId: string; stageId: string }>(
   (db: Kysely<Database>, dialect, size) => {
-    const now = dialect.nowFrom(parameter("clock"));
-    const rows = Array.from({ length: size }, (_, i) => ({
-      id: parameter("id", i),
-      createdAt: now,
-      updatedAt: now,
-      workflowRunId: parameter("workflowRunId", i),
-      stageId: parameter("stageId", i),
-      status: dialect.enumValue("Status", "PENDING"),
-      priority: parameter("priority", i),
-      attempt: 0,
-      maxAttempts: parameter("maxAttempts", i),
-      nextPollAt: dialect.dateFrom(parameter("nextPollAt", i)),
-      payload: dialect.json(parameter("payload", i)),
-    }));
     return db
       .insertInto("job_queue")
-      .values(rows)
+      .values(newJobRows(dialect, size))
       .onConflict((conflict) =>
         conflict.columns(["workflowRunId", "stageId"]).doUpdateSet((eb) => ({
           status: dialect.enumValue("Status", "PENDING"),

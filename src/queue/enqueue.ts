@@ -3,6 +3,7 @@ import type { EnqueueJobInput } from "../types.js";
 import { parseInput } from "../validation/parse-input.js";
 import type { enqueueJobSchema } from "../validation/input-schemas.js";
 import type { QueueContext } from "./queue-context.js";
+import type { DialectSupport } from "../dialects/dialect-support.js";
 import { inWriteTransaction } from "../database/query-context.js";
 
 type ParsedJob = ReturnType<typeof enqueueJobSchema.parse>;
@@ -28,12 +29,16 @@ export async function enqueueParallel(ctx: QueueContext, jobs: EnqueueJobInput[]
 // Eight bind parameters per job: PostgreSQL allows 65,535 per statement and
 // SQLite 32,766, so a batch over 1,000 jobs is split into several INSERTs
 // inside one transaction (still all or nothing).
-const MAX_JOBS_PER_INSERT = 1_000;
+export const MAX_JOBS_PER_INSERT = 1_000;
 
-/** INSERT of `size` jobs, built once per dialect and size. */
-const insertStatements = new PreparedQueriesBySize<never>((db, dialect, size) => {
+/**
+ * The VALUES of `size` new PENDING jobs, bound per job (id, run, stage,
+ * priority, maxAttempts, nextPollAt, payload) and to one clock: shared by
+ * the plain INSERT and 1.0's upsert.
+ */
+export function newJobRows(dialect: DialectSupport, size: number) {
   const now = dialect.nowFrom(parameter("clock"));
-  const rows = Array.from({ length: size }, (_, i) => ({
+  return Array.from({ length: size }, (_, i) => ({
     id: parameter("id", i),
     createdAt: now,
     updatedAt: now,
@@ -46,8 +51,13 @@ const insertStatements = new PreparedQueriesBySize<never>((db, dialect, size) =>
     nextPollAt: dialect.dateFrom(parameter("nextPollAt", i)),
     payload: dialect.json(parameter("payload", i)),
   }));
-  return db.insertInto("job_queue").values(rows);
-}, MAX_JOBS_PER_INSERT);
+}
+
+/** INSERT of `size` jobs, built once per dialect and size. */
+const insertStatements = new PreparedQueriesBySize<never>(
+  (db, dialect, size) => db.insertInto("job_queue").values(newJobRows(dialect, size)),
+  MAX_JOBS_PER_INSERT,
+);
 
 async function insertJobs(ctx: QueueContext, jobs: ParsedJob[]): Promise<string[]> {
   const ids = jobs.map(() => ctx.newId());

@@ -43,11 +43,11 @@ export interface BackendConnection {
   /** The step ledger (1.0). */
   stepLedger(): StepLedger;
   /** The console read port (any contract). */
-  consoleReader(options?: ConsoleReaderOptions): Promise<ConsoleReadPort>;
+  consoleReader(options?: ConsoleReaderOptions): ConsoleReadPort;
   close(): Promise<void>;
 }
 
-export type ConsoleReaderOptions = Pick<KyselyConsoleReadPortOptions, "statementTimeoutMs">;
+export type ConsoleReaderOptions = Pick<KyselyConsoleReadPortOptions, "statementTimeoutMs" | "contract" | "now">;
 
 /**
  * One way of reaching the database through this library. The conformance
@@ -104,7 +104,7 @@ function kyselyConnection(db: Kysely<any>, contract: ContractVersion, close: () 
     aiCallLogger: (options) => factories.aiCallLogger(db, options),
     blobStore: (options) => factories.blobStore(db, options),
     stepLedger: () => factories.stepLedger(db),
-    consoleReader: (options) => createKyselyConsoleReadPort(db, options),
+    consoleReader: (options) => createKyselyConsoleReadPort(db, { contract, ...options }),
     close,
   };
 }
@@ -166,7 +166,7 @@ const prismaBackend = (databaseType: DatabaseType, major: PrismaMajor): Backend 
       aiCallLogger: (options) => factories.aiCallLogger(prisma, { databaseType, ...options }),
       blobStore: (options) => factories.blobStore(prisma, { databaseType, ...options }),
       stepLedger: () => factories.stepLedger(prisma, { databaseType }),
-      consoleReader: (options) => createPrismaConsoleReadPort(prisma, { databaseType, ...options }),
+      consoleReader: (options) => createPrismaConsoleReadPort(prisma, { databaseType, contract, ...options }),
       close: () => prisma.$disconnect(),
     };
   },
@@ -242,7 +242,7 @@ export interface BackendFixture {
   /** The step ledger (1.0 backends). */
   stepLedger(): StepLedger;
   /** The console read port on this backend. */
-  consoleReader(options?: ConsoleReaderOptions): Promise<ConsoleReadPort>;
+  consoleReader(options?: ConsoleReaderOptions): ConsoleReadPort;
   /** Rows per table, for "nothing was written" checks. */
   counts(): Promise<Record<string, number>>;
 }

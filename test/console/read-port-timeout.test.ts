@@ -24,7 +24,7 @@ describe.each(BACKENDS.filter((b) => b.databaseType === "postgresql").map((b) =>
       await blocker.query("lock table workflow_runs in access exclusive mode");
       const error = await port.listRuns({}).then(() => undefined, (e: unknown) => e);
       expect(error).toBeInstanceOf(ConsoleQueryTimeoutError);
-      expect(error).toMatchObject({ code: "QUERY_TIMEOUT", operation: "runs.list", timeoutMs: 300, message: "runs.list timed out after 300ms" });
+      expect(error).toMatchObject({ code: "query_timeout", query: "runs.list", operation: "runs.list", timeoutMs: 300, message: "runs.list timed out after 300ms" });
     } finally {
       await blocker.query("rollback");
       await blocker.end();
@@ -41,7 +41,7 @@ describe.each(KYSELY_BACKENDS.map((b) => [b.name, b] as const))("console reads i
     await fixture.db
       .transaction()
       .execute(async (tx) => {
-        const port = await createKyselyConsoleReadPort(tx, { statementTimeoutMs: 5_000 });
+        const port = createKyselyConsoleReadPort(tx, { statementTimeoutMs: 5_000, contract: "0.12" });
         await sql`insert into workflow_runs (id, "workflowId", "workflowName", "workflowType", input, "updatedAt")
           values ('in-tx', 'wf', 'W', 't', '{}', ${fixture.database.databaseType === "sqlite" ? "2026-03-01T10:00:00.000+00:00" : new Date()})`.execute(tx);
         expect((await port.listRuns({})).runs.map((r) => r.id)).toEqual(["in-tx"]);
@@ -51,7 +51,7 @@ describe.each(KYSELY_BACKENDS.map((b) => [b.name, b] as const))("console reads i
       .catch((error: unknown) => {
         if (error !== rolledBack) throw error;
       });
-    const port = await createKyselyConsoleReadPort(fixture.db);
+    const port = createKyselyConsoleReadPort(fixture.db, { contract: "0.12" });
     expect((await port.listRuns({})).runs).toEqual([]);
   });
 });
@@ -71,14 +71,14 @@ describe.each(KYSELY_BACKENDS.map((b) => [b.databaseType, b] as const))("console
             when,
             when,
           );
-          const port = await createPrismaConsoleReadPort(tx, { databaseType });
+          const port = createPrismaConsoleReadPort(tx, { databaseType });
           expect((await port.listRuns({})).runs.map((r) => r.id)).toEqual(["in-tx"]);
           throw rolledBack;
         })
         .catch((error: unknown) => {
           if (error !== rolledBack) throw error;
         });
-      const port = await createPrismaConsoleReadPort(prisma, { databaseType });
+      const port = createPrismaConsoleReadPort(prisma, { databaseType });
       expect((await port.listRuns({})).runs).toEqual([]);
     } finally {
       await prisma.$disconnect();

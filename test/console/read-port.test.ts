@@ -4,7 +4,7 @@ import { decodeCursor, encodeCursor } from "../../src/console/console-cursor.js"
 import type { ConsoleReadPort } from "../../src/console/console-types.js";
 import type { ContractVersion } from "../../src/database/migrations/contract-versions.js";
 import { formatSqliteDate } from "../../src/dialects/sqlite/sqlite-codecs.js";
-import { ValidationError } from "../../src/errors.js";
+import { SchemaMismatchError, ValidationError } from "../../src/errors.js";
 import { BACKENDS, useBackend, type BackendFixture } from "../conformance/backends.js";
 
 // The console read port (the engine's ConsoleReadPort) on every backend and
@@ -34,7 +34,18 @@ describe.each(CASES)(
     const p = () => fixture.persistence as any;
     const newRun = async (overrides: Record<string, unknown> = {}) =>
       p().createRun({ workflowId: "wf", workflowName: "W", workflowType: "t", input: { n: 1 }, ...overrides });
-    const reader = (): Promise<ConsoleReadPort> => fixture.consoleReader();
+    const reader = (): ConsoleReadPort => fixture.consoleReader();
+
+    it("refuses, on first read, a database older than the contract it was made for, naming the option", async () => {
+      if (contract === "1.0") return;
+      const newer = fixture.consoleReader({ contract: "1.0" } as never);
+      expect(newer.capabilities.steps).toBe(true);
+      const error = await newer.listRuns({}).then(() => undefined, (e: unknown) => e);
+      expect(error).toBeInstanceOf(SchemaMismatchError);
+      expect((error as Error).message).toContain(`pass { contract: "${contract}" }`);
+      // The same port made for the database's own contract (or an older one) reads.
+      expect((await reader().listRuns({})).runs).toEqual([]);
+    });
 
     it("says what the schema serves", async () => {
       expect((await reader()).capabilities).toEqual({
@@ -186,6 +197,9 @@ describe.each(CASES)(
       expect(health.oldestPendingAt).toBeInstanceOf(Date);
       expect(health.oldestLeaseAt).toBeInstanceOf(Date);
       expect(health.overduePolls).toBe(1);
+      // With the engine's `now` option, "overdue" is measured against that clock.
+      const yesterday = fixture.consoleReader({ now: () => new Date(Date.now() - 86_400_000) } as never);
+      expect((await yesterday.getQueueHealth()).overduePolls).toBe(0);
       const workers = await port.listWorkers();
       expect(workers).toEqual([{ workerId: "worker-a", runningJobs: 1, oldestLockedAt: expect.any(Date), lastSeenAt: expect.any(Date) }]);
       expect(held).not.toBeNull();

@@ -42,7 +42,9 @@ const CONTRACT_OBJECTS: Record<ContractVersion, (db: Kysely<any>) => { persisten
 export async function uiCommand(cli: CliContext, options: UiOptions): Promise<void> {
   if (options.token !== undefined && options.token.length < 16) throw new CliError("--token must be at least 16 characters", EXIT.usage);
   const contract = await cli.contract();
-  const reader = await createKyselyConsoleReadPort(cli.db, { contract });
+  const reader = createKyselyConsoleReadPort(cli.db, { contract });
+  // A first read before listening: an unmigrated database is refused here, not on every page.
+  await reader.listRuns({ limit: 1 });
   const metrics = createWorkflowMetrics(cli.db);
   const token = options.token ?? newToken();
 

@@ -13,7 +13,11 @@ const day = (value: string | null) => (value ? (/^\d{4}-\d{2}-\d{2}$/.test(value
 export async function runsPage({ reader, params, liveMs }: PageContext): Promise<PageResult> {
   const search = params.get("id")?.trim();
   if (search) {
-    const found = await reader.getRunDetail(search, { stepLimit: 1, annotationLimit: 1, logLimit: 1, eventLimit: 1 }).catch(() => null);
+    // An id that cannot be one (too long, say) finds nothing; a failed read is an error, not "no such run".
+    const found = await reader.getRunDetail(search, { stepLimit: 1, annotationLimit: 1, logLimit: 1, eventLimit: 1 }).catch((error: unknown) => {
+      if (error instanceof ValidationError) return null;
+      throw error;
+    });
     if (found) return { kind: "redirect", location: `/runs/${encodeURIComponent(search)}` };
   }
   const filters: RunListFilters = {};
