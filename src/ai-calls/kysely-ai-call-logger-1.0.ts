@@ -4,7 +4,7 @@ import { publicApi } from "../database/public-api.js";
 import type { QueryContext } from "../database/query-context.js";
 import type { AICallLogger } from "../interfaces/1.0/ai-call-logger.js";
 import type { AICallRecord } from "../interfaces/1.0/types.js";
-import { keySchema, nonEmptyKeySchema } from "../validation/input-schemas.js";
+import { keySchema } from "../validation/input-schemas.js";
 import { parseInput } from "../validation/parse-input.js";
 import { limitOne } from "../database/limit-one.js";
 import { AI_CALLS_1_0 } from "./ai-call-format.js";
@@ -32,7 +32,7 @@ export function createKyselyAICallLogger10(db: Kysely<any>, options: KyselyAICal
   const v1: AICallLogger = {
     ...(logger as unknown as AICallLogger),
     async isRecorded(batchId: string) {
-      parseInput("isRecorded", "batchId", nonEmptyKeySchema, batchId);
+      parseInput("isRecorded", "batchId", keySchema, batchId);
       await beforeRead();
       return isRecordedIn10(ctx, batchId);
     },

@@ -7,7 +7,7 @@ import { publicApi } from "../database/public-api.js";
 import { checkKysely, loggerOptions, parseOptions } from "../validation/factory-options.js";
 import { ConfigurationError, TransactionScopeError, ValidationError, WorkflowPersistenceError } from "../errors.js";
 import type { AICallLogger, CreateAICallInput } from "../types.js";
-import { keySchema, nonEmptyKeySchema } from "../validation/input-schemas.js";
+import { keySchema } from "../validation/input-schemas.js";
 import { parseInput } from "../validation/parse-input.js";
 import { insertAICalls, type ParsedAICall, type PendingAICall } from "./ai-call-rows.js";
 import { aiCallStats, isBatchRecorded } from "./ai-call-stats.js";
@@ -109,7 +109,7 @@ export function aiCallLoggerOn(
     },
 
     async logBatchResults(batchId: string, results: CreateAICallInput[]): Promise<void> {
-      parseInput("logBatchResults", "batchId", nonEmptyKeySchema, batchId);
+      parseInput("logBatchResults", "batchId", keySchema, batchId);
       // batchId goes into each row's metadata (how 0.1 readers find it) and,
       // in 1.0, into its own column, which dedupes the batch's requests.
       const parsed = parseInput("logBatchResults", "results", format.calls, results).map((call, index) => ({
@@ -128,7 +128,7 @@ export function aiCallLoggerOn(
     },
 
     async isRecorded(batchId: string) {
-      parseInput("isRecorded", "batchId", nonEmptyKeySchema, batchId);
+      parseInput("isRecorded", "batchId", keySchema, batchId);
       await flushUnlessInTransaction();
       return isBatchRecorded(ctx, batchId);
     },

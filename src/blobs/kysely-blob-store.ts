@@ -2,7 +2,7 @@ import type { Kysely } from "kysely";
 import { ConfigurationError, NotFoundError, ValidationError } from "../errors.js";
 import { createQueryContext, type QueryContext, type QueryContextOptions } from "../database/query-context.js";
 import { jsonColumn, parseInput } from "../validation/parse-input.js";
-import { keySchema, nonEmptyKeySchema } from "../validation/input-schemas.js";
+import { keySchema } from "../validation/input-schemas.js";
 import { utf8ByteLength } from "../validation/json-text.js";
 import type { BlobStore } from "./blob-store.js";
 import { blobsTable, KWP_BLOBS, WORKFLOW_BLOBS, type BlobTable } from "./blobs-table.js";
@@ -56,7 +56,7 @@ export function blobStoreOn(db: Kysely<any>, options: KyselyBlobStoreOptions, ta
 
 /** INSERT … ON CONFLICT (key) DO UPDATE: the value (and its size) and updatedAt replaced; createdAt kept. */
 async function put(ctx: QueryContext, table: BlobTable, key: string, data: unknown, maxBytes: number): Promise<void> {
-  parseInput("put", "key", nonEmptyKeySchema, key);
+  parseInput("put", "key", keySchema, key);
   const text = parseInput("put", "data", valueSchema, data);
   const size = utf8ByteLength(text);
   if (size > maxBytes) throw new ValidationError("put", "data", `is ${size} bytes of JSON, more than maxBlobBytes (${maxBytes})`);
@@ -70,20 +70,20 @@ async function put(ctx: QueryContext, table: BlobTable, key: string, data: unkno
 }
 
 async function get(ctx: QueryContext, table: BlobTable, key: string): Promise<unknown> {
-  parseInput("get", "key", nonEmptyKeySchema, key);
+  parseInput("get", "key", keySchema, key);
   const row = await blobsTable(ctx).selectFrom(table.name).select(table.selectValue(ctx.dialect) as "data").where("key", "=", key).executeTakeFirst();
   if (!row) throw new NotFoundError("get", "blob", key);
   return table.readValue(ctx.dialect, row.data);
 }
 
 async function has(ctx: QueryContext, table: BlobTable, key: string): Promise<boolean> {
-  parseInput("has", "key", nonEmptyKeySchema, key);
+  parseInput("has", "key", keySchema, key);
   const row = await blobsTable(ctx).selectFrom(table.name).select("key").where("key", "=", key).executeTakeFirst();
   return row !== undefined;
 }
 
 async function remove(ctx: QueryContext, table: BlobTable, key: string): Promise<void> {
-  parseInput("delete", "key", nonEmptyKeySchema, key);
+  parseInput("delete", "key", keySchema, key);
   await blobsTable(ctx).deleteFrom(table.name).where("key", "=", key).execute();
 }
 

@@ -76,6 +76,13 @@ export interface DialectSupport {
    */
   jsonTextField(column: string, key: string | readonly string[]): Expression<string | null>;
   /**
+   * A list of text values as one bound parameter (a JSON array), for
+   * `where(column, "in" | "not in", valueList(values))`: any number of values
+   * makes the same statement, and no list runs into the databases' limits on
+   * parameters per statement (SQLite 32,766, PostgreSQL 65,535).
+   */
+  valueList(values: readonly string[]): Expression<any>;
+  /**
    * `column` starts with `prefix`, taken literally (case-sensitive; `%`, `_`
    * and `\` match only themselves).
    */

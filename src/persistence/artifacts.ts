@@ -4,7 +4,7 @@ import { mayViolateConstraint, type QueryContext } from "../database/query-conte
 import type { SaveArtifactInput, WorkflowArtifactRecord } from "../types.js";
 import { utf8ByteLength } from "../validation/json-text.js";
 import { jsonColumn, parseInput } from "../validation/parse-input.js";
-import { idSchema, MAX_KEY_BYTES, nonEmptyKeySchema, saveArtifactSchema } from "../validation/input-schemas.js";
+import { idSchema, MAX_KEY_BYTES, keySchema, saveArtifactSchema } from "../validation/input-schemas.js";
 import { toArtifactRecord } from "./records.js";
 import { recordColumns } from "../database/record-columns.js";
 import { parameter, PreparedQueriesByShape } from "../database/prepared-query.js";
@@ -91,7 +91,7 @@ export async function listArtifacts(ctx: QueryContext, workflowRunId: string): P
 /** The database id of the stage row (workflowRunId, stageId), or null. */
 export async function getStageIdForArtifact(ctx: QueryContext, workflowRunId: string, stageId: string): Promise<string | null> {
   parseInput("getStageIdForArtifact", "workflowRunId", idSchema, workflowRunId);
-  parseInput("getStageIdForArtifact", "stageId", nonEmptyKeySchema, stageId);
+  parseInput("getStageIdForArtifact", "stageId", keySchema, stageId);
   const row = await ctx.db
     .selectFrom("workflow_stages")
     .select("id")
@@ -116,8 +116,8 @@ export async function saveStageOutput(
 ): Promise<string> {
   const operation = "saveStageOutput";
   parseInput(operation, "workflowRunId", idSchema, workflowRunId);
-  parseInput(operation, "workflowType", nonEmptyKeySchema, workflowType);
-  parseInput(operation, "stageId", nonEmptyKeySchema, stageId);
+  parseInput(operation, "workflowType", keySchema, workflowType);
+  parseInput(operation, "stageId", keySchema, stageId);
   const text = parseInput(operation, "output", jsonColumn("required"), output);
   checkArtifactSize(operation, "output", text, maxBytes);
   const key = `workflow-v2/${workflowType}/${workflowRunId}/${stageId}/output.json`;
@@ -177,5 +177,5 @@ function artifactByKey(ctx: QueryContext, workflowRunId: string, key: string) {
 
 function checkKey(operation: string, workflowRunId: string, key: string): void {
   parseInput(operation, "workflowRunId", idSchema, workflowRunId);
-  parseInput(operation, "key", nonEmptyKeySchema, key);
+  parseInput(operation, "key", keySchema, key);
 }

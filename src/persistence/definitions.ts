@@ -9,7 +9,7 @@ import type {
 } from "../interfaces/1.0/types.js";
 import type { Status } from "../types.js";
 import { createDefinitionSchema, definitionCountFilterSchema, definitionVersionSchema } from "../validation/input-schemas-1.0.js";
-import { nonEmptyKeySchema } from "../validation/input-schemas.js";
+import { keySchema } from "../validation/input-schemas.js";
 import { parseInput } from "../validation/parse-input.js";
 
 // Definition versioning (1.0): the snapshot each run is pinned to, and the
@@ -39,7 +39,7 @@ export async function insertDefinitionIfAbsent(ctx: QueryContext, input: CreateD
 }
 
 export async function getDefinition(ctx: QueryContext, workflowId: string, version: string): Promise<WorkflowDefinitionRecord | null> {
-  parseInput("getDefinition", "workflowId", nonEmptyKeySchema, workflowId);
+  parseInput("getDefinition", "workflowId", keySchema, workflowId);
   parseInput("getDefinition", "version", definitionVersionSchema, version);
   return readDefinition(ctx, workflowId, version);
 }

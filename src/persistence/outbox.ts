@@ -4,7 +4,7 @@ import { NotFoundError } from "../errors.js";
 import { inWriteTransaction, type QueryContext } from "../database/query-context.js";
 import type { DialectSupport } from "../dialects/dialect-support.js";
 import type { CreateOutboxEventInput, OutboxRecord } from "../interfaces/0.12/types.js";
-import { jobIdsSchema } from "../validation/input-schemas.js";
+import { outboxIdsSchema } from "../validation/input-schemas-0.12.js";
 import { createOutboxEventsSchema, outboxLimitSchema } from "../validation/input-schemas-0.12.js";
 import { parseInput } from "../validation/parse-input.js";
 
@@ -109,20 +109,21 @@ export async function markOutboxEventsPublished(ctx: QueryContext, ids: string[]
  * transaction: its WHERE also requires that all of them exist.
  */
 export async function setPublishedAt(ctx: QueryContext, operation: string, ids: string[], publishedAt: Expression<any> | null): Promise<void> {
-  parseInput(operation, "ids", jobIdsSchema, ids);
+  parseInput(operation, "ids", outboxIdsSchema, ids);
   const unique = [...new Set(ids)];
   if (unique.length === 0) return;
   const db = db012(ctx);
+  const named = () => ctx.dialect.valueList(unique);
   const { numUpdatedRows } = await db
     .updateTable("outbox_events")
     .set({ publishedAt })
-    .where("id", "in", unique)
+    .where("id", "in", named())
     .where((eb) =>
-      eb(eb.selectFrom("outbox_events as named").select(eb.fn.countAll<number>().as("n")).where("named.id", "in", unique), "=", unique.length),
+      eb(eb.selectFrom("outbox_events as named").select(eb.fn.countAll<number>().as("n")).where("named.id", "in", named()), "=", unique.length),
     )
     .executeTakeFirst();
   if (Number(numUpdatedRows) > 0) return;
-  const found = await db.selectFrom("outbox_events").select("id").where("id", "in", unique).execute();
+  const found = await db.selectFrom("outbox_events").select("id").where("id", "in", named()).execute();
   const present = new Set(found.map((row) => String(row.id)));
   throw new NotFoundError(operation, "outbox event", unique.find((id) => !present.has(id))!);
 }

@@ -23,6 +23,8 @@ export async function listRunsForPurge(
   parseInput("listRunsForPurge", "cutoff", dateSchema, cutoff);
   const wanted = parseInput("listRunsForPurge", "statuses", purgeableStatusesSchema, statuses);
   parseInput("listRunsForPurge", "limit", purgeLimitSchema, limit);
+  // "one of statuses": none named, none eligible; no rows asked for, none listed.
+  if (wanted.length === 0 || limit === 0) return [];
   const { dialect } = ctx;
   const finishedAt = sql`coalesce(${sql.ref("completedAt")}, ${sql.ref("updatedAt")})`;
   const runs = await ctx.db
@@ -38,7 +40,7 @@ export async function listRunsForPurge(
   const stages = await ctx.db
     .selectFrom("workflow_stages")
     .select(["id", "workflowRunId"])
-    .where("workflowRunId", "in", runs.map((run) => run.id))
+    .where("workflowRunId", "in", dialect.valueList(runs.map((run) => String(run.id))))
     .orderBy("createdAt")
     .orderBy("id")
     .execute();

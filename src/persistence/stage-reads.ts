@@ -7,7 +7,7 @@ import {
   getStagesByRunOptionsSchema,
   idSchema,
   int32Schema,
-  nonEmptyKeySchema,
+  keySchema,
 } from "../validation/input-schemas.js";
 import { toStageRecord } from "./records.js";
 import { limitOne } from "../database/limit-one.js";
@@ -33,7 +33,7 @@ function inPipelineOrder<Q extends ReturnType<typeof stagesOfRun>>(query: Q, dir
 
 export async function getStage(ctx: QueryContext, workflowRunId: string, stageId: string): Promise<WorkflowStageRecord | null> {
   parseInput("getStage", "workflowRunId", idSchema, workflowRunId);
-  parseInput("getStage", "stageId", nonEmptyKeySchema, stageId);
+  parseInput("getStage", "stageId", keySchema, stageId);
   const row = await stagesOfRun(ctx, workflowRunId).where("stageId", "=", stageId).executeTakeFirst();
   return row ? toStageRecord(row, ctx) : null;
 }

@@ -7,7 +7,7 @@ import { parseInput } from "../validation/parse-input.js";
 import {
   createStageSchema,
   idSchema,
-  nonEmptyKeySchema,
+  keySchema,
   upsertStageSchema,
   type ParsedUpdateStage as ParsedUpdateStage01,
 } from "../validation/input-schemas.js";
@@ -91,7 +91,7 @@ export async function updateStageByRunAndStageId(
 ): Promise<void> {
   const operation = "updateStageByRunAndStageId";
   parseInput(operation, "workflowRunId", idSchema, workflowRunId);
-  parseInput(operation, "stageId", nonEmptyKeySchema, stageId);
+  parseInput(operation, "stageId", keySchema, stageId);
   const input: ParsedUpdateStage = parseInput(operation, "data", ctx.contract.schemas.updateStage, data);
   await updateVersioned(ctx, {
     operation,

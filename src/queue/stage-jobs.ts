@@ -16,7 +16,7 @@ export async function deleteByRunAndStages(ctx: QueueContext, workflowRunId: str
   const result = await ctx.db
     .deleteFrom("job_queue")
     .where("workflowRunId", "=", workflowRunId)
-    .where("stageId", "in", stages)
+    .where("stageId", "in", ctx.dialect.valueList(stages))
     .executeTakeFirst();
   return Number(result.numDeletedRows);
 }

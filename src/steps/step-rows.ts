@@ -47,6 +47,6 @@ export async function clearStepsExcept(ctx: QueryContext, stageRecordId: string,
   parseInput("clearExcept", "stageRecordId", stageRecordIdSchema, stageRecordId);
   const keep = [...new Set(parseInput("clearExcept", "keepStepIds", keepStepIdsSchema, keepStepIds))];
   let statement = db10(ctx).deleteFrom("workflow_steps").where("stageRecordId", "=", stageRecordId);
-  if (keep.length > 0) statement = statement.where("stepId", "not in", keep);
+  if (keep.length > 0) statement = statement.where("stepId", "not in", ctx.dialect.valueList(keep));
   await statement.execute();
 }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { CONSOLE_STATUSES } from "../console/console-types.js";
-import { dateSchema, idSchema, inputObject, nonEmptyKeySchema, textSchema } from "./primitives.js";
+import { dateSchema, idSchema, inputObject, int32Schema, keySchema, textSchema } from "./primitives.js";
 
 // The console read port's inputs, checked before any SQL runs (ValidationError
 // naming the field). Limits are clamped as the console clamps them, so any
@@ -12,7 +12,7 @@ const limit = z.custom<number>((value) => typeof value === "number", "must be a 
 export const runListQuerySchema = inputObject({
   filters: inputObject({
     status: z.array(z.enum(CONSOLE_STATUSES as [string, ...string[]])).optional(),
-    workflowId: nonEmptyKeySchema.optional(),
+    workflowId: keySchema.optional(),
     workflowType: textSchema.optional(),
     createdAfter: dateSchema.optional(),
     createdBefore: dateSchema.optional(),
@@ -42,5 +42,6 @@ export const modelCostQuerySchema = inputObject({
 });
 
 export const runIdSchema = idSchema;
-export const sequenceSchema = z.number().int().min(0).max(2_147_483_647);
+/** "afterSequence 0 = from start": any sequence the INTEGER column compares with. */
+export const sequenceSchema = int32Schema;
 export const limitSchema = limit;

@@ -8,27 +8,26 @@ import {
   enqueueJobFields,
   idSchema,
   keySchema,
-  nonEmptyKeySchema,
   nonEmptyTextSchema,
   plainObject,
   textSchema,
   updateRunFields,
   updateStageFields,
   upsertCreateFields,
-  countSchema,
+  int32Schema,
   dateSchema,
 } from "./input-schemas.js";
-import { inputObject, spanMsSchema } from "./primitives.js";
+import { inputObject, rowLimitSchema, spanMsSchema } from "./primitives.js";
 
 // The engine's 0.12 inputs: the 0.1 shapes plus the fields 0.12 added. Kept
 // strict like the 0.1 ones, so a 0.12 field sent to a 0.1 instance (or a typo)
 // is a ValidationError, not silently dropped.
 
-/** A version number as the INTEGER column holds it. */
-export const versionSchema = z.number().int().min(0).max(2_147_483_647);
+/** A version number as the INTEGER column holds it (one the row does not have is a StaleVersionError, not a refusal). */
+export const versionSchema = int32Schema;
 const expectedVersion = { expectedVersion: versionSchema.optional() };
 /** Rerun generation of a stage: 0 for the original execution. */
-const attempt = { attempt: countSchema.optional() };
+const attempt = { attempt: int32Schema.optional() };
 
 export const createRunFields012 = {
   ...createRunFields,
@@ -41,7 +40,7 @@ export const createStageSchema012 = inputObject({ ...createStageFields, ...attem
 export const updateStageSchema012 = inputObject({ ...updateStageFields, ...expectedVersion });
 export const upsertStageSchema012 = inputObject({
   workflowRunId: idSchema,
-  stageId: nonEmptyKeySchema,
+  stageId: keySchema,
   create: inputObject({ ...upsertCreateFields, ...attempt }),
   update: updateStageSchema012,
 });
@@ -50,7 +49,7 @@ export const upsertStageSchema012 = inputObject({
  * is stored in the payload under `_workflowId`, as the engine's own queue
  * stores it, so rows either implementation wrote read back alike.
  */
-export const enqueueJobSchema012 = inputObject({ ...enqueueJobFields, workflowId: nonEmptyKeySchema, payload: plainObject.optional() })
+export const enqueueJobSchema012 = inputObject({ ...enqueueJobFields, workflowId: keySchema, payload: plainObject.optional() })
   .transform((job, ctx) => {
     try {
       return { ...job, payload: toJsonText({ ...job.payload, [WORKFLOW_ID_PAYLOAD_KEY]: job.workflowId }) };
@@ -68,11 +67,11 @@ const nullableText = textSchema.nullable().optional();
 export const createAnnotationSchema = inputObject({
   workflowRunId: idSchema,
   workflowStageRecordId: idSchema.nullable().optional(),
-  attempt: countSchema.optional(),
-  scope: nonEmptyKeySchema,
+  attempt: int32Schema.optional(),
+  scope: keySchema,
   scopeId: nullableText,
   actor: inputObject({ kind: textSchema.optional(), id: keySchema.optional(), version: textSchema.optional() }).optional(),
-  key: nonEmptyKeySchema,
+  key: keySchema,
   value: jsonColumn("required"),
   payload: jsonColumn("nullable"),
   idempotencyKey: keySchema.nullable().optional(),
@@ -81,9 +80,7 @@ export const createAnnotationSchema = inputObject({
 });
 export const createAnnotationsSchema = z.array(createAnnotationSchema);
 
-/** Largest `limit` a list call takes. */
-export const MAX_LIST_LIMIT = 100_000;
-const listLimit = z.number().int().min(1).max(MAX_LIST_LIMIT);
+const listLimit = rowLimitSchema;
 
 export const annotationFiltersSchema = inputObject({
   key: keySchema.optional(),
@@ -92,7 +89,7 @@ export const annotationFiltersSchema = inputObject({
   scopeId: textSchema.nullable().optional(),
   actorId: keySchema.optional(),
   actorKind: textSchema.optional(),
-  attempt: countSchema.optional(),
+  attempt: int32Schema.optional(),
   since: dateSchema.optional(),
   until: dateSchema.optional(),
   limit: listLimit.optional(),
@@ -100,7 +97,7 @@ export const annotationFiltersSchema = inputObject({
 
 export const createOutboxEventSchema = inputObject({
   workflowRunId: idSchema,
-  eventType: nonEmptyTextSchema,
+  eventType: textSchema,
   payload: jsonColumn("required"),
   causationId: textSchema,
   occurredAt: dateSchema,
@@ -108,10 +105,13 @@ export const createOutboxEventSchema = inputObject({
 export const createOutboxEventsSchema = z.array(createOutboxEventSchema);
 export const outboxLimitSchema = listLimit;
 /** replayDLQEvents(0) replays nothing. */
-export const replayLimitSchema = z.number().int().min(0).max(MAX_LIST_LIMIT);
+export const replayLimitSchema = rowLimitSchema;
+
+/** Events named by id (markOutboxEventsPublished, releaseOutboxEvents): bound as one JSON parameter, so any number. */
+export const outboxIdsSchema = z.array(idSchema);
 
 export const idempotencyKeySchema = idSchema;
-export const commandTypeSchema = nonEmptyKeySchema;
+export const commandTypeSchema = keySchema;
 export const acquireOptionsSchema = inputObject({
   now: dateSchema.optional(),
   staleInProgressAfterMs: spanMsSchema.optional(),

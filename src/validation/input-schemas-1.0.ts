@@ -4,13 +4,12 @@ import { JsonValueProblem, toJsonText } from "./json-text.js";
 import { DEFINITION_VERSION_PAYLOAD_KEY, GROUP_KEY_PAYLOAD_KEY, WORKFLOW_ID_PAYLOAD_KEY } from "../contracts/job-payload.js";
 import {
   amountSchema,
-  countSchema,
+  int32Schema,
   createAICallFields,
   dateSchema,
   enqueueJobFields,
   idSchema,
   keySchema,
-  nonEmptyKeySchema,
   plainObject,
   statusSchema,
   textSchema,
@@ -18,7 +17,7 @@ import {
   updateStageFields,
   upsertCreateFields,
 } from "./input-schemas.js";
-import { inputObject } from "./primitives.js";
+import { inputObject, rowLimitSchema, spanMsSchema } from "./primitives.js";
 import { createRunFields012, createStageSchema012, versionSchema } from "./input-schemas-0.12.js";
 
 // The engine's 1.0 inputs: the 0.12 shapes plus the fields 1.0 added, as
@@ -26,7 +25,7 @@ import { createRunFields012, createStageSchema012, versionSchema } from "./input
 
 const expectedVersion = { expectedVersion: versionSchema.optional() };
 /** A definition version: a hash or a name the application chose; indexed, so a key. */
-export const definitionVersionSchema = nonEmptyKeySchema;
+export const definitionVersionSchema = keySchema;
 const definitionVersion = { definitionVersion: definitionVersionSchema.nullable().optional() };
 
 export const createRunSchema10 = inputObject({ ...createRunFields012, ...definitionVersion });
@@ -34,14 +33,14 @@ export const updateRunSchema10 = inputObject({
   ...updateRunFields,
   ...expectedVersion,
   ...definitionVersion,
-  redriveCount: countSchema.optional(),
+  redriveCount: int32Schema.optional(),
 });
 export const createStageSchema10 = createStageSchema012;
-export const updateStageSchema10 = inputObject({ ...updateStageFields, ...expectedVersion, attempt: countSchema.optional() });
+export const updateStageSchema10 = inputObject({ ...updateStageFields, ...expectedVersion, attempt: int32Schema.optional() });
 export const upsertStageSchema10 = inputObject({
   workflowRunId: idSchema,
-  stageId: nonEmptyKeySchema,
-  create: inputObject({ ...upsertCreateFields, attempt: countSchema.optional() }),
+  stageId: keySchema,
+  create: inputObject({ ...upsertCreateFields, attempt: int32Schema.optional() }),
   update: updateStageSchema10,
 });
 
@@ -52,7 +51,7 @@ export const upsertStageSchema10 = inputObject({
  */
 export const enqueueJobSchema10 = inputObject({
   ...enqueueJobFields,
-  workflowId: nonEmptyKeySchema,
+  workflowId: keySchema,
   payload: plainObject.optional(),
   groupKey: keySchema.optional(),
   definitionVersion: definitionVersionSchema.nullable().optional(),
@@ -73,42 +72,40 @@ export const enqueueJobSchema10 = inputObject({
 // --- What only 1.0 has ---
 
 export const servedDefinitionsSchema = z
-  .array(inputObject({ workflowId: nonEmptyKeySchema, version: definitionVersionSchema }))
+  .array(inputObject({ workflowId: keySchema, version: definitionVersionSchema }))
   .max(10_000, "must name at most 10,000 definitions");
 export const claimNextPendingRunOptionsSchema = inputObject({
   now: dateSchema.optional(),
   serves: servedDefinitionsSchema.optional(),
 }).optional();
-/** The most suspended stages one call returns. */
-export const MAX_SUSPENDED_LIMIT = 10_000;
 export const suspendedStagesOptionsSchema = inputObject({
-  limit: z.number().int().min(1).max(MAX_SUSPENDED_LIMIT).optional(),
+  limit: rowLimitSchema.optional(),
   serves: servedDefinitionsSchema.optional(),
 }).optional();
 export const dequeueOptionsSchema = inputObject({ serves: servedDefinitionsSchema.optional() }).optional();
 
 export const createDefinitionSchema = inputObject({
-  workflowId: nonEmptyKeySchema,
+  workflowId: keySchema,
   version: definitionVersionSchema,
   snapshot: jsonColumn("required"),
   structureHash: textSchema,
 });
 export const definitionCountFilterSchema = inputObject({
-  workflowId: nonEmptyKeySchema.optional(),
+  workflowId: keySchema.optional(),
   definitionVersion: definitionVersionSchema.optional(),
-  status: z.array(statusSchema).max(7).optional(),
+  status: z.array(statusSchema).optional(),
 }).optional();
 
-export const purgeableStatusesSchema = z
-  .array(z.enum(["COMPLETED", "FAILED", "CANCELLED"]))
-  .min(1, "must name at least one of COMPLETED, FAILED, CANCELLED");
-export const MAX_PURGE_LIMIT = 10_000;
-export const purgeLimitSchema = z.number().int().min(1).max(MAX_PURGE_LIMIT);
+/** "runs whose status is one of statuses": none named, none listed. */
+export const purgeableStatusesSchema = z.array(z.enum(["COMPLETED", "FAILED", "CANCELLED"]));
+export const purgeLimitSchema = rowLimitSchema;
 
-export const jobAckFenceSchema = inputObject({ startedAt: dateSchema, attempt: countSchema }).optional();
-export const stageIdsSchema = z.array(nonEmptyKeySchema).max(10_000, "must hold at most 10,000 stage ids: split the call");
+export const jobAckFenceSchema = inputObject({ startedAt: dateSchema, attempt: int32Schema }).optional();
+/** Bound as one JSON parameter (valueList), so any number of them. */
+export const stageIdsSchema = z.array(keySchema);
 export const deferReasonSchema = textSchema;
-export const absoluteTimeoutSchema = z.number().min(1).max(100 * 365.25 * 24 * 60 * 60 * 1000, "must be at most a century");
+/** Like releaseStaleJobs' threshold: zero or negative expires every claim now (the engine's tests send -1000). */
+export const absoluteTimeoutSchema = spanMsSchema;
 
 export const createAICallSchema10 = inputObject({
   ...createAICallFields,
@@ -118,7 +115,7 @@ export const createAICallSchema10 = inputObject({
   reportedCost: amountSchema.optional(),
   costSource: textSchema.optional(),
   servedBy: textSchema.optional(),
-  cachedInputTokens: countSchema.optional(),
-  reasoningTokens: countSchema.optional(),
+  cachedInputTokens: int32Schema.optional(),
+  reasoningTokens: int32Schema.optional(),
 });
 export const createAICallsSchema10 = z.array(createAICallSchema10);

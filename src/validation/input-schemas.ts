@@ -4,15 +4,13 @@ import { jsonColumn } from "./parse-input.js";
 import {
   INT32_MAX,
   amountSchema,
-  countSchema,
+  int32Schema,
   dateSchema,
   idSchema,
   inputObject,
-  int32Schema,
   isPlainInput,
   keySchema,
   longTextSchema,
-  nonEmptyKeySchema,
   nonEmptyTextSchema,
   spanMsSchema,
   textSchema,
@@ -22,16 +20,13 @@ import {
 export {
   MAX_ID_LENGTH,
   MAX_KEY_BYTES,
-  MAX_NAME_LENGTH,
   MAX_LONG_TEXT_LENGTH,
   idSchema,
   keySchema,
-  nonEmptyKeySchema,
   textSchema,
   nonEmptyTextSchema,
   longTextSchema,
   int32Schema,
-  countSchema,
   amountSchema,
   dateSchema,
 } from "./primitives.js";
@@ -51,9 +46,9 @@ export const artifactTypeSchema = z.enum(ARTIFACT_TYPES as [string, ...string[]]
 
 export const createRunFields = {
   id: idSchema.optional(),
-  workflowId: nonEmptyKeySchema,
+  workflowId: keySchema,
   workflowName: textSchema,
-  workflowType: nonEmptyKeySchema,
+  workflowType: keySchema,
   input: jsonColumn("required"),
   config: jsonColumn("optional"),
   priority: int32Schema.optional(),
@@ -70,7 +65,7 @@ export const updateRunFields = {
   duration: int32Schema.nullable().optional(),
   output: jsonColumn("nullable"),
   totalCost: amountSchema.optional(),
-  totalTokens: countSchema.optional(),
+  totalTokens: int32Schema.optional(),
 };
 export const updateRunSchema = inputObject(updateRunFields);
 
@@ -86,7 +81,7 @@ const stageCreateFields = {
 
 export const createStageFields = {
   workflowRunId: idSchema,
-  stageId: nonEmptyKeySchema,
+  stageId: keySchema,
   ...stageCreateFields,
 };
 export const createStageSchema = inputObject(createStageFields);
@@ -101,7 +96,7 @@ export const updateStageFields = {
   suspendedState: jsonColumn("nullable"),
   resumeData: jsonColumn("nullable"),
   nextPollAt: dateSchema.nullable().optional(),
-  pollInterval: countSchema.nullable().optional(),
+  pollInterval: int32Schema.nullable().optional(),
   maxWaitUntil: dateSchema.nullable().optional(),
   metrics: jsonColumn("nullable"),
   embeddingInfo: jsonColumn("nullable"),
@@ -114,12 +109,12 @@ export const updateStageSchema = inputObject(updateStageFields);
 /** `create` of upsertStage: the engine repeats the ids there; they must then agree (checked by the caller). */
 export const upsertCreateFields = {
   workflowRunId: idSchema.optional(),
-  stageId: nonEmptyKeySchema.optional(),
+  stageId: keySchema.optional(),
   ...stageCreateFields,
 };
 export const upsertStageSchema = inputObject({
   workflowRunId: idSchema,
-  stageId: nonEmptyKeySchema,
+  stageId: keySchema,
   create: inputObject(upsertCreateFields),
   update: updateStageSchema,
 });
@@ -140,10 +135,10 @@ export const createLogSchema = inputObject({
 export const saveArtifactSchema = inputObject({
   workflowRunId: idSchema,
   workflowStageId: idSchema.optional(),
-  key: nonEmptyKeySchema,
+  key: keySchema,
   type: artifactTypeSchema,
   data: jsonColumn("required"),
-  size: countSchema.optional(),
+  size: int32Schema.optional(),
   metadata: jsonColumn("nullable"),
 });
 
@@ -153,7 +148,7 @@ export type ParsedUpdateStage = z.output<typeof updateStageSchema>;
 
 export const enqueueJobFields = {
   workflowRunId: idSchema,
-  stageId: nonEmptyKeySchema,
+  stageId: keySchema,
   priority: int32Schema.optional(),
   payload: plainObject.pipe(jsonColumn("required") as z.ZodType<string, Record<string, unknown>>).optional(),
   scheduledFor: dateSchema.optional(),
@@ -181,8 +176,8 @@ export const createAICallFields = {
   modelId: textSchema,
   prompt: longTextSchema,
   response: longTextSchema,
-  inputTokens: countSchema,
-  outputTokens: countSchema,
+  inputTokens: int32Schema,
+  outputTokens: int32Schema,
   cost: amountSchema,
   metadata: jsonColumn("nullable"),
 };

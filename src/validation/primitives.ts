@@ -20,10 +20,14 @@ export const MAX_ID_LENGTH = 1_000;
  * idempotency key) then stays under it: 1,000 + 800 + 800.
  */
 export const MAX_KEY_BYTES = 800;
-/** Names and other text no index holds. */
-export const MAX_NAME_LENGTH = 10_000;
-/** Messages, prompts, responses, error texts. */
+/**
+ * Text no index holds (names, messages, prompts, responses, error texts):
+ * characters. Far above anything a model or a workflow definition produces,
+ * and far below what either database holds in one value (1 GB), so one call
+ * cannot build a statement the driver chokes on.
+ */
 export const MAX_LONG_TEXT_LENGTH = 16 * 1024 * 1024;
+
 
 /** The first problem with a string as stored text, or undefined when it stores exactly. */
 export function textProblem(value: string): string | undefined {
@@ -49,16 +53,30 @@ function storable(schema: z.ZodString, maxBytes?: number) {
   });
 }
 
-export const idSchema = storable(z.string().min(1, "must not be empty").max(MAX_ID_LENGTH), MAX_ID_LENGTH);
+// The contract types ids, keys and names as plain `string`: the empty string
+// is a value like any other (both databases store it, and a lookup finds it).
+export const idSchema = storable(z.string().max(MAX_ID_LENGTH), MAX_ID_LENGTH);
 export const keySchema = storable(z.string(), MAX_KEY_BYTES);
-export const nonEmptyKeySchema = storable(z.string().min(1, "must not be empty"), MAX_KEY_BYTES);
-export const textSchema = storable(z.string().max(MAX_NAME_LENGTH));
-export const nonEmptyTextSchema = storable(z.string().min(1, "must not be empty").max(MAX_NAME_LENGTH));
-export const longTextSchema = storable(z.string().max(MAX_LONG_TEXT_LENGTH));
+export const textSchema = storable(z.string().max(MAX_LONG_TEXT_LENGTH));
+export const longTextSchema = textSchema;
+/** Where this library's own API (not the engine's contract) needs something to name: a worker id. */
+export const nonEmptyTextSchema = storable(z.string().min(1, "must not be empty").max(MAX_LONG_TEXT_LENGTH));
 
+/**
+ * A number the contract types as `number` for an `Int` column: any whole
+ * number the column holds, negative included (counts, attempts, versions,
+ * durations, poll intervals). A fraction or a value past 32 bits is refused:
+ * the column cannot hold it (the engine's Prisma adapter refuses it too).
+ */
 export const int32Schema = z.number().int().min(INT32_MIN).max(INT32_MAX);
-export const countSchema = z.number().int().min(0).max(INT32_MAX);
-export const amountSchema = z.number().min(0).refine(Number.isFinite, "must be a finite number");
+/** A `Float` column (costs): any finite number, negative included (a provider's credit is a negative cost). */
+export const amountSchema = z.number().refine(Number.isFinite, "must be a finite number");
+/**
+ * "Up to `limit`" rows: a whole number of rows, 0 for none. A negative count
+ * of rows means nothing (Prisma would turn it into "take from the end",
+ * reversing the contract's order), so it is refused.
+ */
+export const rowLimitSchema = z.number().int().min(0, "must be 0 or more (a number of rows)").max(Number.MAX_SAFE_INTEGER);
 
 /**
  * Dates from 0001-01-01 to 9999-12-31 (UTC), to the millisecond. Beyond, the
@@ -74,9 +92,17 @@ export const dateSchema = z.date().superRefine((value, ctx) => {
   }
 });
 
-/** A span of time in ms for a threshold (stale locks, stale keys): at most a century. */
+/**
+ * A span of time in ms for a threshold (stale leases, runaway claims, stale
+ * idempotency keys): within a century either way. Zero or a negative span is
+ * "everything is stale now", as the engine's own tests use it
+ * (`releaseStaleJobs(-1000)`); past a century is no span a clock measures.
+ */
 export const MAX_SPAN_MS = 100 * 365.25 * 24 * 60 * 60 * 1000;
-export const spanMsSchema = z.number().min(0).max(MAX_SPAN_MS, "must be at most a century (3,155,760,000,000 ms)");
+export const spanMsSchema = z
+  .number()
+  .min(-MAX_SPAN_MS, "must be within a century either way (±3,155,760,000,000 ms)")
+  .max(MAX_SPAN_MS, "must be within a century either way (±3,155,760,000,000 ms)");
 /** How long a call may wait (a timer): Node's setTimeout holds up to 2^31 − 1 ms. */
 export const waitMsSchema = z.number().min(0).max(INT32_MAX);
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { jsonColumn } from "./parse-input.js";
-import { countSchema, dateSchema, idSchema, int32Schema, longTextSchema, nonEmptyKeySchema, plainObject, textSchema } from "./input-schemas.js";
+import { int32Schema, dateSchema, idSchema, longTextSchema, keySchema, plainObject, textSchema } from "./input-schemas.js";
 import { inputObject } from "./primitives.js";
 
 // The step ledger's inputs (1.0), as strict as the others: a field a step
@@ -12,7 +12,7 @@ export const STEP_STATUSES = ["running", "pending", "completed", "failed"] as co
 
 export const stageRecordIdSchema = idSchema;
 /** Part of the (stageRecordId, stepId) unique key: indexed text. */
-export const stepIdSchema = nonEmptyKeySchema;
+export const stepIdSchema = keySchema;
 const stepStatus = z.enum(STEP_STATUSES);
 
 /** A wait step's polling state, stored as JSON; undefined inside it is left out. */
@@ -21,7 +21,7 @@ const waitState = plainObject.pipe(jsonColumn("required") as z.ZodType<string, R
 /** The fields a write may set; `undefined` leaves a column alone, null writes NULL. */
 const patchFields = {
   status: stepStatus.optional(),
-  attempt: countSchema.optional(),
+  attempt: int32Schema.optional(),
   leaseExpiresAt: dateSchema.nullable().optional(),
   deadlineAt: dateSchema.nullable().optional(),
   result: jsonColumn("nullable"),
@@ -38,11 +38,12 @@ export const stepClaimSchema = inputObject({
   seq: int32Schema,
   kind: z.enum(STEP_KINDS),
   status: stepStatus,
-  attempt: countSchema,
+  attempt: int32Schema,
   leaseExpiresAt: dateSchema.nullable(),
   deadlineAt: dateSchema.nullable(),
   externalKey: textSchema.nullable().optional(),
 });
 
-export const stepExpectationSchema = inputObject({ status: stepStatus, attempt: countSchema.optional() });
-export const keepStepIdsSchema = z.array(stepIdSchema).max(10_000, "must hold at most 10,000 step ids");
+export const stepExpectationSchema = inputObject({ status: stepStatus, attempt: int32Schema.optional() });
+/** Bound as one JSON parameter (valueList): a map of many items keeps many rows. */
+export const keepStepIdsSchema = z.array(stepIdSchema);

@@ -125,13 +125,13 @@ describe.each(BACKENDS)("0.12 annotations on $name", (backend) => {
   it("refuses bad input and missing references, writing nothing", async () => {
     const { persistence } = fixture;
     const run = await persistence.createRun(runInput());
-    await expect(persistence.appendAnnotations([annotation(run.id), annotation(run.id, { key: "" })])).rejects.toMatchObject({
+    await expect(persistence.appendAnnotations([annotation(run.id), annotation(run.id, { key: "k".repeat(801) })])).rejects.toMatchObject({
       field: "inputs.1.key",
     });
     await expect(persistence.appendAnnotations([annotation(run.id, { value: undefined })])).rejects.toBeInstanceOf(ValidationError);
     await expect(persistence.appendAnnotations([annotation(run.id), annotation("missing-run")])).rejects.toBeInstanceOf(NotFoundError);
     await expect(persistence.appendAnnotations([annotation(run.id, { workflowStageRecordId: "missing-stage" })])).rejects.toBeInstanceOf(NotFoundError);
-    await expect(persistence.listAnnotations(run.id, { limit: 0 })).rejects.toMatchObject({ field: "filters.limit" });
+    await expect(persistence.listAnnotations(run.id, { limit: -1 })).rejects.toMatchObject({ field: "filters.limit" });
     await expect(persistence.listAnnotations(run.id, { colour: "red" } as never)).rejects.toBeInstanceOf(ValidationError);
     expect(await fixture.counts()).toMatchObject({ workflow_annotations: 0 });
     await persistence.appendAnnotations([]);

@@ -61,8 +61,8 @@ describe.each(BACKENDS)("0.12 idempotency keys on $name", (backend) => {
   it("refuses bad input and completing a key nobody holds", async () => {
     const { persistence } = fixture;
     await expect(persistence.completeIdempotencyKey("k", "c", 1)).rejects.toBeInstanceOf(NotFoundError);
-    await expect(persistence.acquireIdempotencyKey("", "c")).rejects.toMatchObject({ field: "key" });
-    await expect(persistence.acquireIdempotencyKey("k", "c", { staleInProgressAfterMs: -1 })).rejects.toBeInstanceOf(ValidationError);
+    await expect(persistence.acquireIdempotencyKey("x\ud800", "c")).rejects.toMatchObject({ field: "key" });
+    await expect(persistence.acquireIdempotencyKey("k", "c", { staleInProgressAfterMs: Number.NaN })).rejects.toBeInstanceOf(ValidationError);
     await expect(persistence.acquireIdempotencyKey("k", "c", { now: "now" as never })).rejects.toBeInstanceOf(ValidationError);
     await persistence.acquireIdempotencyKey("k", "c");
     await expect(persistence.completeIdempotencyKey("k", "c", () => 1)).rejects.toBeInstanceOf(ValidationError);

@@ -37,7 +37,8 @@ describe.each(BACKENDS)("0.12 transactional outbox on $name", (backend) => {
     await persistence.moveOutboxEventToDLQ(first[2]!.id);
     const next = await persistence.getUnpublishedOutboxEvents(2);
     expect(next.map((e) => e.sequence)).toEqual([4, 5]);
-    await expect(persistence.getUnpublishedOutboxEvents(0)).rejects.toBeInstanceOf(ValidationError);
+    expect(await persistence.getUnpublishedOutboxEvents(0)).toEqual([]);
+    await expect(persistence.getUnpublishedOutboxEvents(-1)).rejects.toBeInstanceOf(ValidationError);
   });
 
   it("marks all named events published or, when one is missing, none", async () => {

@@ -53,7 +53,7 @@ describe.each(BACKENDS)("0.12 JobQueue on $name", (backend) => {
   it("requires workflowId and refuses bad input, writing nothing", async () => {
     const queue = fixture.jobQueue();
     await expect(queue.enqueue({ workflowRunId: "r", stageId: "s" } as never)).rejects.toMatchObject({ field: "options.workflowId" });
-    await expect(queue.enqueueParallel([job(), job({ workflowId: "" })])).rejects.toMatchObject({ field: "jobs.1.workflowId" });
+    await expect(queue.enqueueParallel([job(), job({ workflowId: 5 as never })])).rejects.toMatchObject({ field: "jobs.1.workflowId" });
     await expect(queue.enqueue(job({ payload: { bad: 1n } as never }))).rejects.toBeInstanceOf(ValidationError);
     expect(await fixture.counts()).toMatchObject({ job_queue: 0 });
   });
@@ -102,7 +102,7 @@ describe.each(BACKENDS)("0.12 JobQueue on $name", (backend) => {
     await sql`update job_queue set "lockedAt" = ${backend.databaseType === "sqlite" ? 0 : sql`now() - interval '1 hour'`}`.execute(fixture.db);
     await w2.touchJob(claimed.jobId); // not w2's: no change
     await w1.touchJob("no-such-job");
-    await expect(w1.touchJob("")).rejects.toBeInstanceOf(ValidationError);
+    await expect(w1.touchJob(7 as never)).rejects.toBeInstanceOf(ValidationError);
     expect(await w1.releaseStaleJobs(60_000)).toBe(1);
     const again = (await w2.dequeue())!;
     await sql`update job_queue set "lockedAt" = ${backend.databaseType === "sqlite" ? 0 : sql`now() - interval '1 hour'`}`.execute(fixture.db);

@@ -105,7 +105,7 @@ describe.each(BACKENDS)("0.12 runs and stages on $name", (backend) => {
     await persistence.updateRun(run.id, { completedAt: new Date(), duration: 5 });
     await persistence.updateRun(run.id, { completedAt: null, duration: null });
     expect(await persistence.getRun(run.id)).toMatchObject({ completedAt: null, duration: null });
-    await expect(persistence.updateRun(run.id, { expectedVersion: -1 })).rejects.toMatchObject({ field: "data.expectedVersion" });
+    await expect(persistence.updateRun(run.id, { expectedVersion: 1.5 })).rejects.toMatchObject({ field: "data.expectedVersion" });
     await expect(persistence.createStage({ ...stageInput(run.id, "s"), attempt: 1.5 })).rejects.toBeInstanceOf(ValidationError);
     await expect(persistence.createRun(runInput({ metadata: [1] }))).rejects.toMatchObject({ field: "data.metadata" });
     expect(await fixture.counts()).toMatchObject({ workflow_runs: 1, workflow_stages: 0 });

@@ -83,7 +83,7 @@ describe.each(BACKENDS)("1.0 AICallLogger on $name", (backend) => {
 
     it("refuses a bad cost field by name, writing nothing", async () => {
       const logger = fixture.aiCallLogger();
-      await expect(logger.logBatchResults("b", [call({ reportedCost: -1 })])).rejects.toMatchObject({ field: "results.0.reportedCost" });
+      await expect(logger.logBatchResults("b", [call({ reportedCost: Number.NaN })])).rejects.toMatchObject({ field: "results.0.reportedCost" });
       await expect(logger.logBatchResults("b", [call({ cachedInputTokens: 1.5 })])).rejects.toMatchObject({ field: "results.0.cachedInputTokens" });
       expect(await rows()).toBe(0);
     });

@@ -97,7 +97,7 @@ describe.each(BACKENDS)("1.0 JobQueue on $name", (backend) => {
     it("refuses bad jobs by field, writing nothing", async () => {
       const queue = fixture.jobQueue();
       await expect(queue.enqueueParallel([job(), job({ groupKey: 5 as never })])).rejects.toMatchObject({ field: "jobs.1.groupKey" });
-      await expect(queue.enqueueParallel([job({ definitionVersion: "" })])).rejects.toMatchObject({ field: "jobs.0.definitionVersion" });
+      await expect(queue.enqueueParallel([job({ definitionVersion: 7 as never })])).rejects.toMatchObject({ field: "jobs.0.definitionVersion" });
       await expect(queue.dequeue({ serves: [{ workflowId: "wf-a" }] as never })).rejects.toMatchObject({ field: "options.serves.0.version" });
       expect(await fixture.counts()).toMatchObject({ job_queue: 0 });
     });
@@ -194,7 +194,7 @@ describe.each(BACKENDS)("1.0 JobQueue on $name", (backend) => {
       const [id] = await queue.enqueueParallel([job()]);
       await queue.dequeue();
       await expect(queue.complete(id!, { startedAt: "yesterday", attempt: 1 } as never)).rejects.toMatchObject({ field: "fence.startedAt" });
-      await expect(queue.complete(id!, { startedAt: new Date(), attempt: -1 })).rejects.toBeInstanceOf(ValidationError);
+      await expect(queue.complete(id!, { startedAt: new Date(), attempt: 1.5 })).rejects.toBeInstanceOf(ValidationError);
       expect(await rowOf(id!)).toMatchObject({ status: "RUNNING" });
     });
   });
@@ -232,6 +232,89 @@ describe.each(BACKENDS)("1.0 JobQueue on $name", (backend) => {
       await queue.dequeue();
       expect(await queue.expireRunawayJobs(3_600_000)).toBe(0);
       expect(await rowOf(id!)).toMatchObject({ status: "RUNNING" });
+    });
+  });
+
+  // The engine's own 1.0 job-queue cases that force a rescue the engine's way:
+  // "A negative threshold makes every held lease look stale straight away"
+  // (its persistence-conformance.ts, RESCUE_EVERYTHING_MS = -1000). An engine
+  // user's tests written like these must pass here unchanged.
+  describe("the engine's negative thresholds", () => {
+    const RESCUE_EVERYTHING_MS = -1000;
+
+    async function rescueAndReclaim(stageId: string) {
+      const queue = fixture.jobQueue({ workerId: "w1" });
+      const [jobId] = await queue.enqueueParallel([job({ workflowRunId: `fence-${stageId}`, stageId })]);
+      const first = (await queue.dequeue())!;
+      expect(first.jobId).toBe(jobId);
+      expect(await queue.releaseStaleJobs(RESCUE_EVERYTHING_MS)).toBe(1);
+      const second = (await queue.dequeue())!;
+      expect(second.jobId).toBe(jobId);
+      return { queue, jobId: jobId!, first, second };
+    }
+
+    it("should name the heartbeat tier in lastError when it reclaims a lease (releaseStaleJobs(-1000))", async () => {
+      const queue = fixture.jobQueue({ workerId: "w1" });
+      await queue.enqueueParallel([job({ workflowRunId: "tier-heartbeat", stageId: "tier-stage" })]);
+      await queue.dequeue();
+      expect(await queue.releaseStaleJobs(-1000)).toBe(1);
+      const [row] = await queue.getJobsByWorkflowRun("tier-heartbeat");
+      expect(row!.status).toBe("PENDING");
+      expect(row!.lastError).toContain(LEASE_HEARTBEAT_LOST);
+      expect(row!.lastError).not.toContain(LEASE_ABSOLUTE_CAP);
+    });
+
+    it("should fail a job that held its lease past the absolute cap, even while heartbeating (expireRunawayJobs(-1000))", async () => {
+      const queue = fixture.jobQueue({ workerId: "w1" });
+      await queue.enqueueParallel([job({ workflowRunId: "tier-absolute", stageId: "tier-stage" })]);
+      const claimed = (await queue.dequeue())!;
+      await queue.touchJob(claimed.jobId);
+      expect(await queue.releaseStaleJobs(60_000)).toBe(0);
+      expect(await queue.expireRunawayJobs(-1000)).toBe(1);
+      const [row] = await queue.getJobsByWorkflowRun("tier-absolute");
+      expect(row!.status).toBe("FAILED");
+      expect(row!.lastError).toContain(LEASE_ABSOLUTE_CAP);
+      expect(row!.lastError).not.toContain(LEASE_HEARTBEAT_LOST);
+    });
+
+    it("a zero threshold also rescues every held lease, and leaves PENDING jobs alone", async () => {
+      const queue = fixture.jobQueue({ workerId: "w1" });
+      await queue.enqueueParallel([job({ stageId: "held", priority: 2 }), job({ stageId: "waiting", priority: 1 })]);
+      await queue.dequeue();
+      await sleep(5); // the lease must be older than "now" by at least a millisecond
+      expect(await queue.releaseStaleJobs(0)).toBe(1);
+      expect((await queue.getJobsByWorkflowRun("run-1")).map((j) => j.status)).toEqual(["PENDING", "PENDING"]);
+      expect(await queue.expireRunawayJobs(RESCUE_EVERYTHING_MS)).toBe(0); // nothing RUNNING, nothing expired
+    });
+
+    it("should report a completion from a superseded attempt instead of clobbering the newer one", async () => {
+      const { queue, jobId, first, second } = await rescueAndReclaim("fence-complete");
+      expect(await queue.complete(jobId, { startedAt: first.startedAt, attempt: first.attempt })).toBe("superseded");
+      expect((await queue.getJobsByWorkflowRun("fence-fence-complete"))[0]!.status).toBe("RUNNING");
+      expect(await queue.complete(jobId, { startedAt: second.startedAt, attempt: second.attempt })).toBe("acknowledged");
+      expect((await queue.getJobsByWorkflowRun("fence-fence-complete"))[0]!.status).toBe("COMPLETED");
+    });
+
+    it("should report a failure from a superseded attempt instead of clobbering the newer one", async () => {
+      const { queue, jobId, first } = await rescueAndReclaim("fence-fail");
+      expect(await queue.fail(jobId, "stalled worker error", false, { startedAt: first.startedAt, attempt: first.attempt })).toBe("superseded");
+      const [row] = await queue.getJobsByWorkflowRun("fence-fence-fail");
+      expect(row!.status).toBe("RUNNING");
+      expect(row!.lastError).not.toContain("stalled worker error");
+    });
+
+    it("should report a suspend from a superseded attempt instead of releasing the newer one's lease", async () => {
+      const { queue, jobId, first } = await rescueAndReclaim("fence-suspend");
+      expect(await queue.suspend(jobId, new Date(Date.now() + 60_000), { startedAt: first.startedAt, attempt: first.attempt })).toBe("superseded");
+      const [row] = await queue.getJobsByWorkflowRun("fence-fence-suspend");
+      expect(row!.status).toBe("RUNNING");
+      expect(row!.workerId).not.toBeNull();
+    });
+
+    it("should keep acknowledging unconditionally when no fence is passed", async () => {
+      const { queue, jobId } = await rescueAndReclaim("fence-optional");
+      expect(await queue.complete(jobId)).toBe("acknowledged");
+      expect((await queue.getJobsByWorkflowRun("fence-fence-optional"))[0]!.status).toBe("COMPLETED");
     });
   });
 

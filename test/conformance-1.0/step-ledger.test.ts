@@ -82,7 +82,7 @@ describe.each(BACKENDS)("1.0 StepLedger on $name", (backend) => {
       await expect(ledger.claim(step("no-such-stage"))).rejects.toBeInstanceOf(NotFoundError);
       const { stage } = await runWithStage(fixture);
       await expect(ledger.claim({ ...step(stage.id), kind: "teleport" as never })).rejects.toMatchObject({ field: "record.kind" });
-      await expect(ledger.claim({ ...step(stage.id), stepId: "" })).rejects.toMatchObject({ field: "record.stepId" });
+      await expect(ledger.claim({ ...step(stage.id), stepId: "s".repeat(801) })).rejects.toMatchObject({ field: "record.stepId" });
       await expect(ledger.claim({ ...step(stage.id), result: 1n as never })).rejects.toBeInstanceOf(ValidationError);
       await expect(ledger.claim({ ...step(stage.id), extra: 1 } as never)).rejects.toBeInstanceOf(ValidationError);
       expect(await fixture.counts()).toMatchObject({ workflow_steps: 0 });

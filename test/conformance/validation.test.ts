@@ -27,8 +27,8 @@ const cases: Case[] = [
   ["updateRun: invalid date", (p, { runId }) => p.updateRun(runId, { startedAt: new Date("nope") }), "data.startedAt"],
   ["updateRun: date as string", (p, { runId }) => p.updateRun(runId, { completedAt: "2024-01-01" as never }), "data.completedAt"],
   ["updateRun: Infinity cost", (p, { runId }) => p.updateRun(runId, { totalCost: Number.POSITIVE_INFINITY }), "data.totalCost"],
-  ["updateRun: negative tokens", (p, { runId }) => p.updateRun(runId, { totalTokens: -1 }), "data.totalTokens"],
-  ["updateRun: empty id", (p) => p.updateRun("", {}), "id"],
+  ["updateRun: fractional tokens", (p, { runId }) => p.updateRun(runId, { totalTokens: 1.5 }), "data.totalTokens"],
+  ["updateRun: an id no row can have (over 1,000 bytes)", (p) => p.updateRun("i".repeat(1_001), {}), "id"],
   ["updateRun: numeric id", (p) => p.updateRun(5 as never, {}), "id"],
   ["getRunsByStatus: unknown status", (p) => p.getRunsByStatus("pending" as never), "status"],
   ["createStage: missing stageNumber", (p, { runId }) => p.createStage({ ...stageInput(runId, "x"), stageNumber: undefined } as never), "data.stageNumber"],
@@ -50,7 +50,7 @@ const cases: Case[] = [
   ["createLog: missing message", (p) => p.createLog({ level: "INFO" } as never), "data.message"],
   ["saveArtifact: unknown type", (p, { runId }) => p.saveArtifact({ workflowRunId: runId, key: "k", type: "BLOB" as never, data: 1 }), "data.type"],
   ["saveArtifact: undefined data", (p, { runId }) => p.saveArtifact({ workflowRunId: runId, key: "k", type: "ARTIFACT", data: undefined }), "data.data"],
-  ["saveArtifact: empty key", (p, { runId }) => p.saveArtifact({ workflowRunId: runId, key: "", type: "ARTIFACT", data: 1 }), "data.key"],
+  ["saveArtifact: a key over 800 bytes", (p, { runId }) => p.saveArtifact({ workflowRunId: runId, key: "k".repeat(801), type: "ARTIFACT", data: 1 }), "data.key"],
   ["saveStageOutput: BigInt output", (p, { runId }) => p.saveStageOutput(runId, "t", "s", 1n), "output"],
 ];
 

@@ -136,8 +136,9 @@ describe.each(CASES)(
       expect((await port.listRuns({ limit: 0 })).runs).toHaveLength(1);
       expect((await port.listRuns({ limit: 2.9 })).runs).toHaveLength(2);
       expect((await port.listRuns({ limit: Number.POSITIVE_INFINITY })).runs).toHaveLength(3);
-      await expect(port.getRunDetail("")).rejects.toMatchObject({ field: "runId" });
-      await expect(port.listRunEvents("x", -1)).rejects.toMatchObject({ field: "afterSequence" });
+      expect(await port.getRunDetail("")).toBeNull(); // a string like any other: no such run
+      await expect(port.getRunDetail(5 as never)).rejects.toMatchObject({ field: "runId" });
+      await expect(port.listRunEvents("x", 1.5)).rejects.toMatchObject({ field: "afterSequence" });
       await expect(port.getCosts({ by: "month" } as any)).rejects.toMatchObject({ field: "query.by" });
     });
 

@@ -3,7 +3,8 @@ import { ValidationError } from "../../src/errors.js";
 import type { AICallLogger, JobQueue, WorkflowPersistence } from "../../src/types.js";
 import { KYSELY_BACKENDS, runInput, stageInput, useBackend } from "../conformance/backends.js";
 
-const HUGE = "x".repeat(10_001); // over the 10,000-character limit of names and keys
+const HUGE = "x".repeat(10_001); // over the 800-byte limit of indexed keys
+const LONE_SURROGATE = "x\ud800";
 const HUGE_ID = "i".repeat(1_001);
 const NUL = "bad\u0000value";
 const cyclic: Record<string, unknown> = {};
@@ -28,7 +29,7 @@ type Case = [string, string, (s: Subjects) => unknown];
 // Malformed input of every kind against every public method family; each must
 // be a ValidationError naming the field, with nothing written.
 const cases: Case[] = [
-  ["createRun: enormous workflowName", "data.workflowName", (s) => s.persistence.createRun(runInput({ workflowName: HUGE }))],
+  ["createRun: a lone surrogate in workflowName", "data.workflowName", (s) => s.persistence.createRun(runInput({ workflowName: LONE_SURROGATE }))],
   ["createRun: enormous id", "data.id", (s) => s.persistence.createRun(runInput({ id: HUGE_ID }))],
   ["createRun: NUL in workflowType", "data.workflowType", (s) => s.persistence.createRun(runInput({ workflowType: NUL }))],
   ["createRun: NUL in a JSON string", "data.input.text", (s) => s.persistence.createRun(runInput({ input: { text: NUL } }))],
@@ -44,21 +45,21 @@ const cases: Case[] = [
   ["saveArtifact: enormous key", "data.key", (s) => s.persistence.saveArtifact({ workflowRunId: s.runId, key: HUGE, type: "ARTIFACT", data: 1 })],
   ["loadArtifact: key as an object", "key", (s) => s.persistence.loadArtifact(s.runId, {} as never)],
   ["getRun: id as an object", "id", (s) => s.persistence.getRun({} as never)],
-  ["getRunStatus: empty id", "id", (s) => s.persistence.getRunStatus("")],
+  ["getRunStatus: an id over 1,000 bytes", "id", (s) => s.persistence.getRunStatus(HUGE_ID)],
   ["claimPendingRun: id as a number", "id", (s) => s.persistence.claimPendingRun(1 as never)],
   ["getStage: enormous stage id", "stageId", (s) => s.persistence.getStage(s.runId, HUGE)],
   ["getStageById: NUL in id", "id", (s) => s.persistence.getStageById(NUL)],
   ["updateStageByRunAndStageId: unknown field", "data", (s) => s.persistence.updateStageByRunAndStageId(s.runId, "s", { colour: "red" } as never)],
   ["deleteStage: id as null", "id", (s) => s.persistence.deleteStage(null as never)],
   ["getFirstSuspendedStageReadyToResume: id as an array", "workflowRunId", (s) => s.persistence.getFirstSuspendedStageReadyToResume([] as never)],
-  ["getFirstFailedStage: empty id", "workflowRunId", (s) => s.persistence.getFirstFailedStage("")],
+  ["getFirstFailedStage: an id over 1,000 bytes", "workflowRunId", (s) => s.persistence.getFirstFailedStage(HUGE_ID)],
   ["getLastCompletedStage: id as a number", "workflowRunId", (s) => s.persistence.getLastCompletedStage(3 as never)],
   ["hasArtifact: NUL in key", "key", (s) => s.persistence.hasArtifact(s.runId, NUL)],
-  ["deleteArtifact: empty key", "key", (s) => s.persistence.deleteArtifact(s.runId, "")],
+  ["deleteArtifact: a lone surrogate in the key", "key", (s) => s.persistence.deleteArtifact(s.runId, LONE_SURROGATE)],
   ["listArtifacts: enormous id", "workflowRunId", (s) => s.persistence.listArtifacts(HUGE_ID)],
   ["getStageIdForArtifact: stage id as a Date", "stageId", (s) => s.persistence.getStageIdForArtifact(s.runId, new Date() as never)],
   ["saveStageOutput: NUL in workflowType", "workflowType", (s) => s.persistence.saveStageOutput(s.runId, NUL, "s", 1)],
-  ["resume: empty id", "jobId", (s) => s.queue.resume("")],
+  ["resume: an id over 1,000 bytes", "jobId", (s) => s.queue.resume(HUGE_ID)],
   ["enqueue: missing stageId", "options.stageId", (s) => s.queue.enqueue({ workflowRunId: "r" } as never)],
   ["enqueue: NaN priority", "options.priority", (s) => s.queue.enqueue({ workflowRunId: "r", stageId: "s", priority: Number.NaN })],
   ["enqueue: payload not an object", "options.payload", (s) => s.queue.enqueue({ workflowRunId: "r", stageId: "s", payload: [1] as never })],
@@ -67,20 +68,20 @@ const cases: Case[] = [
   ["enqueue: unknown field", "options", (s) => s.queue.enqueue({ workflowRunId: "r", stageId: "s", prio: 1 } as never)],
   ["enqueueParallel: not an array", "jobs", (s) => s.queue.enqueueParallel({} as never)],
   ["dequeueBatch: fractional limit", "limit", (s) => s.queue.dequeueBatch(1.5)],
-  ["complete: empty id", "jobId", (s) => s.queue.complete("")],
+  ["complete: NUL in the id", "jobId", (s) => s.queue.complete(NUL)],
   ["completeMany: a non-string id", "jobIds.1", (s) => s.queue.completeMany([s.jobId, 7 as never])],
   ["completeAndDequeue: id as a number", "jobId", (s) => s.queue.completeAndDequeue(7 as never)],
   ["suspend: invalid date", "nextPollAt", (s) => s.queue.suspend(s.jobId, new Date(Number.NaN))],
   ["fail: error not a string", "error", (s) => s.queue.fail(s.jobId, { message: "x" } as never)],
   ["fail: NUL in error", "error", (s) => s.queue.fail(s.jobId, NUL)],
   ["heartbeat: id as a number", "jobId", (s) => s.queue.heartbeat(5 as never)],
-  ["releaseStaleJobs: negative threshold", "staleThresholdMs", (s) => s.queue.releaseStaleJobs(-1)],
+  ["releaseStaleJobs: a threshold beyond a century back", "staleThresholdMs", (s) => s.queue.releaseStaleJobs(-1e300)],
   ["releaseStaleJobs: NaN threshold", "staleThresholdMs", (s) => s.queue.releaseStaleJobs(Number.NaN)],
   ["logCall: tokens as a string", "call.inputTokens", (s) => s.logger.logCall(call({ inputTokens: "12" }) as never)],
   ["logCall: NUL in the prompt", "call.prompt", (s) => s.logger.logCall(call({ prompt: NUL }) as never)],
   ["logCall: cyclic metadata", "call.metadata.self", (s) => s.logger.logCall(call({ metadata: cyclic }) as never)],
   ["logBatchResults: results not an array", "results", (s) => s.logger.logBatchResults("b", {} as never)],
-  ["logBatchResults: empty batchId", "batchId", (s) => s.logger.logBatchResults("", [call() as never])],
+  ["logBatchResults: NUL in batchId", "batchId", (s) => s.logger.logBatchResults(NUL, [call() as never])],
   ["getStats: prefix as a number", "topicPrefix", (s) => s.logger.getStats(5 as never)],
   ["isRecorded: batchId null", "batchId", (s) => s.logger.isRecorded(null as never)],
 ];

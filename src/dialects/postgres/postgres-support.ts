@@ -77,6 +77,8 @@ function createPostgresSupport(schema: string | undefined): DialectSupport {
       return sql<string | null>`${objects} ->> ${path[path.length - 1]!}`;
     },
 
+    valueList: (values) => sql`(select jsonb_array_elements_text(cast(${JSON.stringify(values)} as jsonb)))`,
+
     // LIKE is case-sensitive on PostgreSQL; escaping makes the prefix literal.
     startsWith: (column, prefix) =>
       sql<SqlBool>`${sql.ref(column)} like ${prefix.replace(/[\\%_]/g, "\\$&") + "%"} escape '\\'`,

@@ -32,6 +32,8 @@ export const sqliteSupport: DialectSupport = {
   readWithTimeout: (db, _timeoutMs, work) => work(db),
   isStatementTimeout: () => false,
 
+  valueList: (values) => sql`(select value from json_each(${JSON.stringify(values)}))`,
+
   jsonTextField: (column, key) =>
     sql<string | null>`json_extract(${sql.ref(column)}, ${"$" + (typeof key === "string" ? [key] : key).map((step) => "." + JSON.stringify(step)).join("")})`,
 
