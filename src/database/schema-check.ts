@@ -1,6 +1,6 @@
 import { SchemaMismatchError } from "../errors.js";
 import { contractOfTables } from "./database-contract.js";
-import { CONTRACT_VERSIONS, type ContractVersion } from "./migrations/contract-versions.js";
+import { CONTRACT_ENTRIES as ENTRY, CONTRACT_VERSIONS, migrateCommand, type ContractVersion } from "./migrations/contract-versions.js";
 import type { QueryContext } from "./query-context.js";
 
 /** What an object needs of the database it was made for. */
@@ -11,14 +11,6 @@ export interface SchemaExpectation {
   readonly table?: { readonly name: string; readonly fix: string };
 }
 
-/** Where each contract's API is imported from, for messages. */
-const ENTRY: Record<ContractVersion, string> = {
-  "0.1": `"kysely-workflow-persistence" (Prisma: "kysely-workflow-persistence/prisma")`,
-  "0.12": `"kysely-workflow-persistence/v0.12" (Prisma: "kysely-workflow-persistence/prisma/v0.12")`,
-  "1.0": `"kysely-workflow-persistence/v1" (Prisma: "kysely-workflow-persistence/prisma/v1")`,
-};
-const migrateCommand = (version: ContractVersion) =>
-  version === "0.1" ? "`kwp migrate` (or `await migrateToLatest(db)`)" : `\`kwp migrate --target ${version}\` (or \`await migrateToLatest(db, { target: "${version}" })\`)`;
 
 /** Handles (and expectations) whose database was found right, so each is checked once. */
 const checked = new WeakMap<object, Set<string>>();

@@ -111,10 +111,17 @@ describe.skipIf(!referenceDdlFolder).each(DATABASE_TYPES)("the 1.0 contract sche
     expect(typeof blob!.data === "string" ? JSON.parse(blob!.data) : blob!.data).toEqual({ big: ["value", 1, null], nested: { a: true } });
     expect(await dialectSupportFor(databaseType).listTables(db)).not.toContain("kwp_blobs");
 
-    // Contract versions only move up.
-    const error = await migrateToLatest(db, { target: "0.12" }).catch((e) => e);
-    expect(error).toBeInstanceOf(ConfigurationError);
-    expect(error.message).toContain('{ target: "1.0" }');
+    // Contract versions only move up, and the advice names the contract the
+    // database holds, whatever target was asked for (it said 0.12 to a
+    // default-target call on a 1.0 database, then 1.0 to --target 0.12).
+    for (const options of [{}, { target: "0.1" as const }, { target: "0.12" as const }]) {
+      const error = await migrateToLatest(db, options).catch((e) => e);
+      expect(error).toBeInstanceOf(ConfigurationError);
+      expect(error.message).toContain("holds the engine's 1.0 contract");
+      expect(error.message).toContain('`kwp migrate --target 1.0` (or `await migrateToLatest(db, { target: "1.0" })`)');
+      expect(error.message).toContain('"kysely-workflow-persistence/v1"');
+      expect(error.message).not.toContain('target: "0.12"');
+    }
     expect((await migrateToLatest(db, { target: "1.0", blobStore: true })).applied).toEqual([]);
   });
 

@@ -40,20 +40,47 @@ export function contractChain(dialectFolder: string, target: ContractVersion): S
   return files;
 }
 
+/** Where each contract's API is imported from, for messages (the 0.1 entry is the package root). */
+export const CONTRACT_ENTRIES: Record<ContractVersion, string> = {
+  "0.1": `"kysely-workflow-persistence" (Prisma: "kysely-workflow-persistence/prisma")`,
+  "0.12": `"kysely-workflow-persistence/v0.12" (Prisma: "kysely-workflow-persistence/prisma/v0.12")`,
+  "1.0": `"kysely-workflow-persistence/v1" (Prisma: "kysely-workflow-persistence/prisma/v1")`,
+};
+
+/** How to migrate a database to `version`, on the command line and in code. */
+export function migrateCommand(version: ContractVersion): string {
+  return version === DEFAULT_CONTRACT_VERSION
+    ? "`kwp migrate` (or `await migrateToLatest(db)`)"
+    : `\`kwp migrate --target ${version}\` (or \`await migrateToLatest(db, { target: "${version}" })\`)`;
+}
+
+/**
+ * The newest contract whose own migrations (those its chain adds to the one
+ * before) are recorded as applied, or undefined when none is beyond 0.1's.
+ */
+export function heldContract(dialectFolder: string, appliedNames: readonly string[]): ContractVersion | undefined {
+  const applied = new Set(appliedNames);
+  for (let i = CONTRACT_VERSIONS.length - 1; i > 0; i--) {
+    const before = new Set(contractChain(dialectFolder, CONTRACT_VERSIONS[i - 1]!).map((file) => file.name));
+    const own = contractChain(dialectFolder, CONTRACT_VERSIONS[i]!).filter((file) => !before.has(file.name));
+    if (own.some((file) => applied.has(file.name))) return CONTRACT_VERSIONS[i];
+  }
+  return undefined;
+}
+
 /**
  * A database whose recorded migrations belong to a later version than
- * `target` (e.g. upgraded to 0.12, now migrated without a target) is refused
- * by name rather than left to Kysely's "corrupted migrations" error.
+ * `target` (e.g. upgraded to 1.0, now migrated without a target) is refused
+ * by name rather than left to Kysely's "corrupted migrations" error. The
+ * message names the contract the database holds (the newest one recorded,
+ * not the first one past the target) and the exact call that is right.
  */
 export function checkNotAhead(dialectFolder: string, target: ContractVersion, appliedNames: readonly string[]): void {
-  const known = new Set(contractChain(dialectFolder, target).map((file) => file.name));
-  for (const version of CONTRACT_VERSIONS.slice(CONTRACT_VERSIONS.indexOf(target) + 1)) {
-    const later = contractChain(dialectFolder, version).filter((file) => !known.has(file.name));
-    if (later.some((file) => appliedNames.includes(file.name))) {
-      throw new ConfigurationError(
-        `This database is at the engine's ${version} contract (migration ${later[0]!.name} is applied); ` +
-          `migrate it with { target: "${version}" } (kwp migrate --target ${version}). Contract versions only move up.`,
-      );
-    }
-  }
+  const held = heldContract(dialectFolder, appliedNames);
+  if (held === undefined || CONTRACT_VERSIONS.indexOf(held) <= CONTRACT_VERSIONS.indexOf(target)) return;
+  const asked = target === DEFAULT_CONTRACT_VERSION ? `${target}, the default target` : target;
+  throw new ConfigurationError(
+    `This database holds the engine's ${held} contract; this migration asked for ${asked}, and contract versions only move up. ` +
+      `Migrate it with ${migrateCommand(held)} (nothing to do if it is up to date), and use it through the ${held} entry, ${CONTRACT_ENTRIES[held]}.`,
+  );
 }
