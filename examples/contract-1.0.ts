@@ -47,7 +47,9 @@ try {
   const outcome = await jobQueue.complete(job.jobId, { startedAt: job.startedAt, attempt: job.attempt });
   const [call] = await aiCalls.listCalls(`workflow.${run.id}.`);
   const ledger = await steps.list(stage.id);
-  console.log(`job ${outcome}; steps: ${ledger.map((s) => `${s.stepId}=${s.status}`).join(", ")}; cost ${call!.cost} (${call!.costSource})`);
+  // openDatabase from /v1 is typed with the 1.0 tables: your own queries need no cast.
+  const leased = await db.selectFrom("workflow_steps").select("stepId").where("leaseExpiresAt", "is not", null).execute();
+  console.log(`job ${outcome}; steps: ${ledger.map((s) => `${s.stepId}=${s.status}`).join(", ")}; cost ${call!.cost} (${call!.costSource}); leased: ${leased.length}`);
   console.log(`runs of v2: ${(await persistence.countRunsByDefinitionVersion({ workflowId: "summarize" })).map((c) => `${c.status}:${c.count}`).join(", ")}`);
 } finally {
   await db.destroy();

@@ -19,8 +19,10 @@
  * @module kysely-workflow-persistence/v0.12
  */
 
+import type { Database012 } from "./contracts/tables-0.12.js";
+
+export { openDatabase012 as openDatabase } from "./database/typed-handles.js";
 export {
-  openDatabase,
   parseDatabaseUrl,
   migrateToLatest,
   createMigrator,
@@ -54,8 +56,10 @@ export {
   type KyselyAICallLoggerOptions,
   type KyselyJobQueueOptions,
   type DatabaseType,
-  type Database,
 } from "./index.js";
+/** The 0.12 schema: the type `openDatabase` from this entry is typed with. @group Schema types */
+export type Database = Database012;
+export type { Database012, WorkflowAnnotationsTable, OutboxEventsTable, IdempotencyKeysTable } from "./contracts/tables-0.12.js";
 export type {
   Status,
   WorkflowStatus,

@@ -23,8 +23,10 @@
  * @module kysely-workflow-persistence/v1
  */
 
+import type { Database10 } from "./contracts/tables-1.0.js";
+
+export { openDatabase10 as openDatabase } from "./database/typed-handles.js";
 export {
-  openDatabase,
   parseDatabaseUrl,
   migrateToLatest,
   createMigrator,
@@ -55,7 +57,6 @@ export {
   type MigrateResult,
   type KyselyAICallLoggerOptions,
   type DatabaseType,
-  type Database,
 } from "./index.js";
 export type {
   Status,
@@ -97,6 +98,8 @@ export type {
 export type { JobQueue } from "./interfaces/1.0/job-queue.js";
 export type { StepLedger, StepRecord, StepRecordPatch, StepRecordExpectation } from "./interfaces/1.0/step-ledger.js";
 export type { AICallLogger } from "./interfaces/1.0/ai-call-logger.js";
+/** The 1.0 schema: the type `openDatabase` from this entry is typed with. @group Schema types */
+export type Database = Database10;
 export type {
   Database10,
   AiCallCostColumns,

@@ -1,5 +1,7 @@
 import { Kysely } from "kysely";
 import type { Database } from "../database/database.js";
+import type { Database012 } from "../contracts/tables-0.12.js";
+import type { Database10 } from "../contracts/tables-1.0.js";
 import { registerDialectSupport } from "../database/dialect-overrides.js";
 import type { DatabaseType } from "../dialects/dialect-support.js";
 import { dialectSupportFor } from "../dialects/detect-database-type.js";
@@ -36,6 +38,16 @@ export function createPrismaKysely(prisma: PrismaClientLike, options: PrismaAdap
     byType.set(databaseType, db);
   }
   return db;
+}
+
+/** The Kysely instance the 0.12 Prisma factories use for `prisma`, typed with the 0.12 tables. */
+export function createPrismaKysely012(prisma: PrismaClientLike, options?: PrismaAdapterOptions): Kysely<Database012> {
+  return createPrismaKysely(prisma, options) as unknown as Kysely<Database012>;
+}
+
+/** The Kysely instance the 1.0 Prisma factories use for `prisma`, typed with the 1.0 tables. */
+export function createPrismaKysely10(prisma: PrismaClientLike, options?: PrismaAdapterOptions): Kysely<Database10> {
+  return createPrismaKysely(prisma, options) as unknown as Kysely<Database10>;
 }
 
 function resolvePrismaDatabaseType(prisma: PrismaClientLike, explicit: DatabaseType | undefined): DatabaseType {

@@ -29,6 +29,6 @@ export {
 export { StaleVersionError, type StaleVersionErrorClass } from "../contracts/stale-version-error.js";
 export { PrismaBlobStore, createPrismaBlobStore, type PrismaBlobStoreOptions } from "./prisma-blob-store.js";
 export { createEnumHelper, type PrismaEnumHelper } from "./enum-helper.js";
-export { createPrismaKysely, type PrismaAdapterOptions } from "./prisma-kysely.js";
+export { createPrismaKysely012 as createPrismaKysely, type PrismaAdapterOptions } from "./prisma-kysely.js";
 export type { PrismaClientLike, PrismaTransactionClientLike } from "./prisma-client-like.js";
 export type { DatabaseType } from "../dialects/dialect-support.js";

@@ -38,6 +38,6 @@ export {
 export { StaleVersionError, type StaleVersionErrorClass } from "../contracts/stale-version-error.js";
 export { LEASE_ABSOLUTE_CAP, LEASE_HEARTBEAT_LOST } from "../contracts/lease-tiers.js";
 export { createEnumHelper, type PrismaEnumHelper } from "./enum-helper.js";
-export { createPrismaKysely, type PrismaAdapterOptions } from "./prisma-kysely.js";
+export { createPrismaKysely10 as createPrismaKysely, type PrismaAdapterOptions } from "./prisma-kysely.js";
 export type { PrismaClientLike, PrismaTransactionClientLike } from "./prisma-client-like.js";
 export type { DatabaseType } from "../dialects/dialect-support.js";
