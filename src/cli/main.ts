@@ -10,6 +10,7 @@ import { jobsCommand, runCommand, runsCommand, statsCommand } from "./commands/i
 import { pruneCommand, releaseStaleCommand } from "./commands/maintenance-commands.js";
 import { migrateCommand, prismaMigrationCommand } from "./commands/migrate-command.js";
 import { uiCommand } from "./commands/ui-command.js";
+import { sqliteFileHint } from "./sqlite-file-hints.js";
 
 
 const positiveInteger = (name: string) => (value: string) => {
@@ -61,7 +62,7 @@ export function buildProgram(): Command {
       }
       await action(cli);
     } catch (error) {
-      const { message, code } = describeError(missingDriverByDefault(error, byDefault, url), cli.label);
+      const { message, code } = describeError(sqliteFileHint(error, cli) ?? missingDriverByDefault(error, byDefault, url), cli.label);
       if (cli.output.json) printJsonError(error, message, code);
       else process.stderr.write(`error: ${message}\n`);
       if (cli.verbose && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);

@@ -25,7 +25,8 @@ const PRISMA_PARAMETERS = ["schema", "connection_limit", "pool_timeout", "pgboun
  * - `sqlite:path`, `sqlite://path` (relative), `sqlite:///abs/path`, `sqlite::memory:`
  * - Prisma's SQLite form `file:./dev.db` / `file:dev.db` / `file:/abs/dev.db` (its
  *   parameters ignored: they configure Prisma's own connection)
- * - `:memory:` and a plain file path (`./workflow.db`, `/var/lib/app/workflow.db`)
+ * - `:memory:` and a plain file path (`./workflow.db`, `/var/lib/app/workflow.db`,
+ *   `workflow.db`); a bare word (`workflow`, `nc_b`) is refused, never a file
  *
  * A relative SQLite path is resolved against the process's working directory.
  * Any other `scheme:` is refused, so a typo never becomes a file name.
@@ -46,6 +47,14 @@ export function parseDatabaseUrl(url: string): ParsedDatabaseUrl {
     }
     if (path === "") throw new ConfigurationError(`The SQLite URL ${JSON.stringify(url)} names no file`);
     return { databaseType: "sqlite", target: path };
+  }
+  // A bare word (a database's name, an unset variable's name) would silently
+  // become a SQLite file in the working directory: refused, naming the forms.
+  if (/^[\w-]+$/.test(url)) {
+    throw new ConfigurationError(
+      `${JSON.stringify(url)} is neither a database URL nor a file path: use postgres://user@host/${url}, ` +
+        `sqlite:./${url}.db, or a path such as ./${url}.db or /var/lib/app/${url}.db`,
+    );
   }
   // Two or more letters before the colon: a scheme (a Windows drive letter has one).
   if (/^[a-z][a-z0-9+.-]+:/i.test(url)) {

@@ -17,6 +17,7 @@ describe("parseDatabaseUrl", () => {
     ["sqlite:///abs/w.db", "sqlite", "/abs/w.db"],
     ["sqlite::memory:", "sqlite", ":memory:"],
     [":memory:", "sqlite", ":memory:"],
+    ["workflow.db", "sqlite", "workflow.db"],
     ["./data/w.db", "sqlite", "./data/w.db"],
     ["/var/lib/w.db", "sqlite", "/var/lib/w.db"],
     // Prisma's SQLite URLs (its .env default is file:./dev.db); its parameters configure Prisma only.
@@ -49,7 +50,7 @@ describe("parseDatabaseUrl", () => {
     expect(() => parseDatabaseUrl(url)).toThrow(new RegExp(`invalid ${parameter}`));
   });
 
-  it.each(["", "   ", "mysql://root@localhost/db", "sqlite:", "sqlite3:typo.db", "file:", "postgress:x"])("refuses %j with a ConfigurationError", (url) => {
+  it.each(["", "   ", "mysql://root@localhost/db", "sqlite:", "sqlite3:typo.db", "file:", "postgress:x", "nc_b", "workflow", "app-db"])("refuses %j with a ConfigurationError", (url) => {
     expect(() => parseDatabaseUrl(url)).toThrow(ConfigurationError);
   });
 

@@ -14,7 +14,7 @@ import { isLoopback } from "../../ui/ui-auth.js";
 import { startUiServer } from "../../ui/ui-server.js";
 import type { CliContext } from "../cli-context.js";
 import { CliError, EXIT } from "../cli-errors.js";
-import { onInterrupt } from "../interrupt.js";
+import { INTERRUPTED_EXIT_CODE, onInterrupt } from "../interrupt.js";
 
 export interface UiOptions {
   port: number;
@@ -67,7 +67,12 @@ export async function uiCommand(cli: CliContext, options: UiOptions): Promise<vo
     if (contract !== "0.1") replayDeadLetters = (maxEvents) => persistence.replayDLQEvents(maxEvents);
   }
 
-  const server = await startUiServer({ reader, metrics, token, label: cli.label, liveMs: options.poll, host: options.host, port: options.port, ...(cancelRun ? { cancelRun } : {}), ...(replayDeadLetters ? { replayDeadLetters } : {}) });
+  const server = await startUiServer({ reader, metrics, token, label: cli.label, liveMs: options.poll, host: options.host, port: options.port, ...(cancelRun ? { cancelRun } : {}), ...(replayDeadLetters ? { replayDeadLetters } : {}) }).catch((error: unknown) => {
+    const code = (error as { code?: unknown } | null)?.code;
+    if (code === "EADDRINUSE") throw new CliError(`port ${options.port} on ${options.host} is in use: pass --port with another (--port 0 takes any free one)`, EXIT.usage);
+    if (code === "EADDRNOTAVAIL") throw new CliError(`cannot listen on ${options.host}: no such address on this machine (--host)`, EXIT.usage);
+    throw error;
+  });
   const mode = cancelRun ? `writes allowed: runs can be cancelled${replayDeadLetters ? ", dead letters replayed" : ""}` : "read-only";
   cli.output.result({ url: server.url, host: options.host, port: new URL(server.url).port, readOnly: !cancelRun }, () =>
     [
@@ -78,11 +83,14 @@ export async function uiCommand(cli: CliContext, options: UiOptions): Promise<vo
       "  Ctrl-C stops it",
     ].join("\n"),
   );
-  await new Promise<void>((resolve) => {
+  const signal = await new Promise<NodeJS.Signals | undefined>((resolve) => {
     const interruption = onInterrupt(() => {
       interruption.dispose();
-      resolve();
+      resolve(interruption.signal);
     });
   });
   await server.close();
+  // As the demo does: one line, and the shell's code for a command stopped by Ctrl-C.
+  process.stderr.write(`kwp ui stopped (${signal ?? "SIGINT"})\n`);
+  process.exitCode = INTERRUPTED_EXIT_CODE;
 }
