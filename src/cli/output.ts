@@ -38,4 +38,3 @@ export function table(head: string[], rows: Array<Array<string | number | null |
 }
 
 export const formatDate = (date: Date | null | undefined) => (date ? date.toISOString().replace("T", " ").slice(0, 19) : "");
-export const formatCost = (cost: number) => `$${cost.toFixed(4)}`;

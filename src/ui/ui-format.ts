@@ -1,3 +1,4 @@
+import { elapsedMs, formatCost, formatDuration } from "../format/readable-values.js";
 import { html, type SafeHtml } from "./html.js";
 
 // How values read: times in UTC (the database's), durations in their largest
@@ -6,19 +7,18 @@ import { html, type SafeHtml } from "./html.js";
 export const time = (value: Date | null | undefined): SafeHtml =>
   value ? html`<time datetime="${value.toISOString()}">${value.toISOString().replace("T", " ").slice(0, 19)}</time>` : html`<span class="muted">—</span>`;
 
-export function duration(ms: number | null | undefined): string {
-  if (ms === null || ms === undefined) return "—";
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  if (ms < 3_600_000) return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
-  return `${Math.floor(ms / 3_600_000)} h ${Math.round((ms % 3_600_000) / 60_000)} min`;
-}
+export const duration = (ms: number | null | undefined): string => (ms === null || ms === undefined ? "—" : formatDuration(ms));
+
+/** A run's or stage's duration: stored, else completed − started, else for a running one the time so far. */
+export const elapsed = (record: { status: string; duration: number | null; startedAt: Date | null; completedAt: Date | null }, now = Date.now()): string =>
+  duration(elapsedMs(record, record.status === "RUNNING" ? now : undefined));
 
 export const age = (since: Date | null, now = Date.now()): string => (since ? duration(now - since.getTime()) : "—");
 
 export const status = (value: string): SafeHtml => html`<span class="status status-${value}">${value}</span>`;
 
-export const money = (value: number): string => (value === 0 ? "0" : value < 0.01 ? value.toFixed(6) : value.toFixed(4));
+/** US dollars to the micro-dollar, as the CLI prints them. */
+export const money = (value: number): string => formatCost(value);
 
 export const count = (value: number): string => value.toLocaleString("en-US");
 

@@ -31,7 +31,7 @@ describe.each(DATABASE_TYPES)("kwp and the 1.0 contract (%s)", (databaseType) =>
       // A terminal that says no: nothing changed either.
       const declined = await kwpOnTerminal(url, "n\n", "migrate", "--target", "1.0");
       expect(declined.code).toBe(1);
-      expect(declined.stdout).toMatch(/1 of them are RUNNING/);
+      expect(declined.stdout).toMatch(/1 of them is RUNNING/);
       expect(declined.stdout).toMatch(/nothing migrated/);
       expect(json(await kwp(url, "--json", "migrate", "--status")).some((m: { name: string }) => m.name === "0003_contract_1_0")).toBe(false);
       await expect(jobRows(url)).resolves.toBe(4);
@@ -42,6 +42,14 @@ describe.each(DATABASE_TYPES)("kwp and the 1.0 contract (%s)", (databaseType) =>
       await expect(jobRows(url)).resolves.toBe(2);
       // At 1.0 there is nothing left to ask about.
       expect(json(await kwp(url, "--json", "migrate", "--target", "1.0")).applied).toEqual([]);
+      // An earlier target (or none) names the contract the database holds and the command that is right, every time.
+      for (const args of [["migrate"], ["migrate", "--target", "0.12"]]) {
+        const ahead = await kwp(url, ...args);
+        expect(ahead.code).toBe(2);
+        expect(ahead.stderr).toContain("holds the engine's 1.0 contract");
+        expect(ahead.stderr).toContain("`kwp migrate --target 1.0`");
+        expect(ahead.stderr).not.toContain("--target 0.12`");
+      }
     } finally {
       await database.dispose();
     }

@@ -80,7 +80,7 @@ describe.each(DATABASE_TYPES)("kwp on %s", (databaseType) => {
       // Not on a terminal and not confirmed: refused after showing the job; on a terminal, "n" keeps it.
       const unconfirmedRelease = await kwp(url, "release-stale", "--older-than", "5ms", "--force");
       expect(unconfirmedRelease.code).toBe(2);
-      expect(unconfirmedRelease.stderr).toMatch(/will return 1 stale job\(s\) back to PENDING and 0 out of attempts[\s\S]*crashed-worker[\s\S]*pass --yes/);
+      expect(unconfirmedRelease.stderr).toMatch(/will return 1 stale job back to PENDING and 0 out of attempts[\s\S]*crashed-worker[\s\S]*pass --yes/);
       const declinedRelease = await kwpOnTerminal(url, "n\n", "release-stale", "--older-than", "5ms", "--force");
       expect(declinedRelease.stdout).toContain("nothing released");
       expect(declinedRelease.code).toBe(1);
@@ -94,17 +94,17 @@ describe.each(DATABASE_TYPES)("kwp on %s", (databaseType) => {
       // Not on a terminal and not confirmed: refused, after saying what would go.
       const unconfirmed = await kwp(url, "prune", "--completed-before", "0s");
       expect(unconfirmed.code).toBe(2);
-      expect(unconfirmed.stderr).toContain("will delete 2 finished run(s)");
+      expect(unconfirmed.stderr).toContain("will delete 2 finished runs");
       expect(unconfirmed.stderr).toMatch(/pass --yes/);
       expect(json(await kwp(url, "--json", "runs"))).toHaveLength(2);
       // On a terminal it asks; anything but yes keeps everything.
       const declined = await kwpOnTerminal(url, "n\n", "prune", "--completed-before", "0s");
-      expect(declined.stdout).toContain("will delete 2 finished run(s)");
+      expect(declined.stdout).toContain("will delete 2 finished runs");
       expect(declined.stdout).toContain("nothing deleted");
       expect(declined.code).toBe(1);
       expect(json(await kwp(url, "--json", "runs"))).toHaveLength(2);
       const accepted = await kwpOnTerminal(url, "y\n", "prune", "--completed-before", "0s");
-      expect(accepted.stdout).toContain("deleted 2 finished run(s)");
+      expect(accepted.stdout).toContain("deleted 2 finished runs");
       expect(accepted.code).toBe(0);
       expect(json(await kwp(url, "--json", "runs"))).toEqual([]);
       expect(json(await kwp(url, "--json", "jobs")).counts).toMatchObject({ COMPLETED: 0, PENDING: 1 });
@@ -146,8 +146,8 @@ describe("kwp errors", () => {
       const missing = `${path}.missing`;
       for (const command of [["runs"], ["jobs"], ["stats", "x"], ["run", "id"], ["migrate", "--status"]]) {
         const result = await kwp(`sqlite:${missing}`, ...command);
-        expect(result.code, command.join(" ")).toBe(3);
-        expect(result.stderr).toMatch(/cannot open sqlite:.*unable to open database file/);
+        expect(result.code, command.join(" ")).toBe(4);
+        expect(result.stderr).toMatch(/no such file: sqlite:.*run `npx kwp --url '.*' migrate` to create it/);
       }
       const typo = await kwp(`sqlite3:${missing}`, "runs");
       expect(typo.code).toBe(2);

@@ -213,7 +213,7 @@ describe("kwp demo and commands, one database at a time", () => {
       const run = await createKyselyWorkflowPersistence(db).createRun({ workflowId: "w", workflowName: "W", workflowType: "t", input: {} });
       await db.destroy();
       const shown = await kwp(database.url, "--schema", "app", "run", run.id);
-      expect(shown.stdout).toMatch(/created [\d-]+ [\d:]+, not started, cost \$0\.0000, 0 tokens/);
+      expect(shown.stdout).toMatch(/created [\d-]+ [\d:]+, not started, cost \$0\.000000, 0 tokens/);
     } finally {
       await database.dispose();
     }

@@ -101,7 +101,7 @@ describe.skipIf(!existsSync(join(repositoryRoot, "dist/cli.js"))).each(DATABASE_
       expect((await get(ui.origin, "/dead-letters", cookie)).body).toContain("Replay dead letters");
       const replayed = await get(ui.origin, "/dead-letters/replay", { ...cookie, Origin: ui.origin }, "POST");
       expect(replayed.headers.location).toBe("/dead-letters?replayed=1");
-      expect((await get(ui.origin, "/dead-letters?replayed=1", cookie)).body).toContain("1 dead letter(s) moved back");
+      expect((await get(ui.origin, "/dead-letters?replayed=1", cookie)).body).toContain("1 dead letter moved back");
       expect((await persistence.getUnpublishedOutboxEvents()).map((e) => e.id)).toEqual([event!.id]);
     } finally {
       await ui.stop();

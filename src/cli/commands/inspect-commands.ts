@@ -12,7 +12,8 @@ import { fairnessGroups, stepsOfRun } from "../contract-1.0-queries.js";
 import { groupsTable, stepsTable } from "./contract-1.0-views.js";
 import { CliError, EXIT } from "../cli-errors.js";
 import type { CliContext } from "../cli-context.js";
-import { formatCost, formatDate, table } from "../output.js";
+import { elapsedMs, formatCost, formatDuration, roundCost } from "../../format/readable-values.js";
+import { formatDate, table } from "../output.js";
 
 export async function runsCommand(cli: CliContext, options: { status?: string; limit: number }): Promise<void> {
   const status = options.status?.toUpperCase();
@@ -24,24 +25,32 @@ export async function runsCommand(cli: CliContext, options: { status?: string; l
   const contract = await cli.contract();
   const versioned = contract !== "0.1";
   const pinned = contract === "1.0";
-  cli.output.result(runs, () =>
+  const now = Date.now();
+  cli.output.result(runs.map((r) => ({ ...r, totalCost: roundCost(r.totalCost) })), () =>
     runs.length === 0
       ? "no runs"
       : table(
           [
-            "id", "workflow", "status", "priority", "created", "duration", "cost", "tokens",
+            "id", "workflow", "name", "status", "priority", "created", "duration", "cost", "tokens",
             ...(versioned ? ["version"] : []), ...(pinned ? ["definition", "redrives"] : []),
           ],
           runs.map((r) => {
             const fields = r as { version?: number; definitionVersion?: string | null; redriveCount?: number };
             return [
-              r.id, r.workflowType, r.status, r.priority, formatDate(r.createdAt), r.duration == null ? "" : `${r.duration} ms`,
+              r.id, r.workflowId, r.workflowName, r.status, r.priority, formatDate(r.createdAt), readableDuration(r, now),
               formatCost(r.totalCost), r.totalTokens, ...(versioned ? [fields.version] : []),
               ...(pinned ? [fields.definitionVersion ?? "(unpinned)", fields.redriveCount] : []),
             ];
           }),
         ),
   );
+}
+
+/** A run's duration for people: stored, else completed − started, else the time so far (marked) for a running one. */
+function readableDuration(run: { status: string; duration: number | null; startedAt: Date | null; completedAt: Date | null }, now: number): string {
+  const ms = elapsedMs(run, run.status === "RUNNING" ? now : undefined);
+  if (ms === null) return "";
+  return run.duration === null && !run.completedAt ? `${formatDuration(ms)} so far` : formatDuration(ms);
 }
 
 export async function runCommand(cli: CliContext, id: string): Promise<void> {
@@ -62,7 +71,7 @@ export async function runCommand(cli: CliContext, id: string): Promise<void> {
   const steps = v10 ? await stepsOfRun(cli.queryContext(), id) : undefined;
   const stageIds = new Map(stages.map((stage) => [stage.id, stage.stageId]));
   const detail = {
-    run, stages, ...(steps ? { steps } : {}), artifacts: artifacts.map(({ data: _data, ...rest }) => rest), logs, ...(annotations ? { annotations } : {}),
+    run: { ...run, totalCost: roundCost(run.totalCost) }, stages, ...(steps ? { steps } : {}), artifacts: artifacts.map(({ data: _data, ...rest }) => rest), logs, ...(annotations ? { annotations } : {}),
   };
   const pinning = run as { version?: number; definitionVersion?: string | null; redriveCount?: number };
   cli.output.result(detail, () =>
@@ -74,6 +83,7 @@ export async function runCommand(cli: CliContext, id: string): Promise<void> {
         `created ${formatDate(run.createdAt)}`,
         run.startedAt ? `started ${formatDate(run.startedAt)}` : "not started",
         ...(run.completedAt ? [`completed ${formatDate(run.completedAt)}`] : []),
+        ...(readableDuration(run, Date.now()) ? [`took ${readableDuration(run, Date.now())}`] : []),
         `cost ${formatCost(run.totalCost)}`,
         `${run.totalTokens} tokens`,
       ].join(", "),
@@ -118,7 +128,12 @@ export async function statsCommand(cli: CliContext, topicPrefix: string): Promis
   const logger = createKyselyAICallLogger(cli.db);
   const stats = await logger.getStats(topicPrefix);
   await logger.close();
-  cli.output.result(stats, () =>
+  const rounded = {
+    ...stats,
+    totalCost: roundCost(stats.totalCost),
+    perModel: Object.fromEntries(Object.entries(stats.perModel).map(([model, m]) => [model, { ...m, cost: roundCost(m.cost) }])),
+  };
+  cli.output.result(rounded, () =>
     table(
       ["model", "calls", "input tokens", "output tokens", "cost"],
       [

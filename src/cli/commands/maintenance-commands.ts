@@ -4,6 +4,7 @@ import type { CliContext } from "../cli-context.js";
 import { CliError, EXIT } from "../cli-errors.js";
 import { confirm } from "../confirm.js";
 import { parseDuration } from "../duration.js";
+import { counted } from "../../format/readable-values.js";
 import { formatDate, table } from "../output.js";
 
 export interface ReleaseStaleOptions {
@@ -36,7 +37,7 @@ export async function releaseStaleCommand(cli: CliContext, options: ReleaseStale
   const toFail = stale.filter((job) => job.attempt >= job.maxAttempts);
   const plan = { toRelease: stale.length - toFail.length, toFail: toFail.length };
   const what =
-    `${plan.toRelease} stale job(s) back to PENDING and ${plan.toFail} out of attempts to FAILED ` +
+    `${counted(plan.toRelease, "stale job")} back to PENDING and ${plan.toFail} out of attempts to FAILED ` +
     `(with their stage and run, where still RUNNING), locked for more than ${options.olderThan}`;
   if (options.dryRun) {
     cli.output.result({ dryRun: true, ...plan, jobs: stale }, () => (stale.length ? `would return ${what}\n${staleTable(stale)}` : `nothing stale: ${what}`));
@@ -54,8 +55,8 @@ export async function releaseStaleCommand(cli: CliContext, options: ReleaseStale
   }
   const done = await releaseStale(ctx, thresholdMs);
   cli.output.result({ dryRun: false, ...done }, () =>
-    `released ${done.released} stale job(s) to PENDING; FAILED ${done.failed} job(s) out of attempts, ` +
-      `${done.stagesFailed} stage(s) and ${done.runsFailed} run(s) with them`,
+    `released ${counted(done.released, "stale job")} to PENDING; FAILED ${counted(done.failed, "job")} out of attempts, ` +
+      `${counted(done.stagesFailed, "stage")} and ${counted(done.runsFailed, "run")} with them`,
   );
 }
 
@@ -84,7 +85,7 @@ export async function pruneCommand(cli: CliContext, options: PruneOptions): Prom
   const ctx = await cli.verifiedQueryContext();
   const planned = await pruneFinished(ctx, cutoff, true);
   const what =
-    `${planned.runs} finished run(s) (with their stages, logs and artifacts) and ${planned.jobs} finished job(s) ` +
+    `${counted(planned.runs, "finished run")} (with their stages, logs and artifacts) and ${counted(planned.jobs, "finished job")} ` +
     `completed before ${cutoff.toISOString()}`;
   if (options.dryRun) {
     cli.output.result({ dryRun: true, deleted: false, cutoff, ...planned }, () => `would delete ${what}`);
@@ -102,7 +103,7 @@ export async function pruneCommand(cli: CliContext, options: PruneOptions): Prom
   }
   const counts = await pruneFinished(ctx, cutoff, false);
   cli.output.result({ dryRun: false, deleted: true, cutoff, ...counts }, () =>
-    `deleted ${counts.runs} finished run(s) (with their stages, logs and artifacts) and ${counts.jobs} finished job(s) ` +
+    `deleted ${counted(counts.runs, "finished run")} (with their stages, logs and artifacts) and ${counted(counts.jobs, "finished job")} ` +
       `completed before ${cutoff.toISOString()}`,
   );
 }

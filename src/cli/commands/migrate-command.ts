@@ -6,6 +6,7 @@ import { getMigrationStatus, type MigrationStatusEntry } from "../../database/mi
 import { dialectMigrationsFolder } from "../../database/migrations/migrations-folder.js";
 import { readSqlMigrationFiles } from "../../database/migrations/sql-migration-file.js";
 import { KWP_BLOB_PRISMA_MODEL } from "../../blobs/blobs-table.js";
+import { counted, isAre } from "../../format/readable-values.js";
 import { CliError, EXIT } from "../cli-errors.js";
 import {
   prismaBlobStoreMigration,
@@ -95,15 +96,15 @@ async function confirmSupersededJobs(cli: CliContext, target: ContractVersion, y
   if (superseded.length === 0) return true;
   const running = superseded.filter((job) => job.status === "RUNNING").length;
   process.stderr.write(
-    `The 1.0 schema has one job row per (run, stage). ${cli.label} has ${superseded.length} older row(s) of pairs ` +
+    `The 1.0 schema has one job row per (run, stage). ${cli.label} has ${counted(superseded.length, "older row")} of pairs ` +
       `enqueued again since (reruns); the upgrade deletes them and keeps the newest of each` +
-      (running > 0 ? `. ${running} of them are RUNNING: the worker holding one will see its acknowledgement fail` : "") +
+      (running > 0 ? `. ${running} of them ${isAre(running)} RUNNING: the worker holding ${running === 1 ? "it" : "one"} will see its acknowledgement fail` : "") +
       `:\n${table(
         ["job", "run", "stage", "status", "created"],
         superseded.slice(0, LISTED).map((job) => [job.id, job.workflowRunId, job.stageId, job.status, formatDate(job.createdAt)]),
       )}\n${superseded.length > LISTED ? `… and ${superseded.length - LISTED} more\n` : ""}`,
   );
-  return confirm(`Delete these ${superseded.length} job row(s) and upgrade?`, yes, "or kwp migrate --target 1.0 --sql to read the upgrade");
+  return confirm(`Delete ${superseded.length === 1 ? "this job row" : `these ${counted(superseded.length, "job row")}`} and upgrade?`, yes, "or kwp migrate --target 1.0 --sql to read the upgrade");
 }
 
 function migrationState(entry: MigrationStatusEntry): string {

@@ -1,5 +1,6 @@
 import type { AICallLogger, AIModelStats } from "../../types.js";
-import { emphasis, formatCost, table } from "../output.js";
+import { formatCost } from "../../format/readable-values.js";
+import { emphasis, table } from "../output.js";
 import type { DemoFigures } from "./demo-figures.js";
 
 /** The waits the demo simulates (no model is called, no person reviews): they set its pace, not the queue. */

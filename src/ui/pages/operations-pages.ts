@@ -1,4 +1,5 @@
 import { CONSOLE_STATUSES } from "../../console/console-types.js";
+import { counted } from "../../format/readable-values.js";
 import { html } from "../html.js";
 import { age, count, duration, time } from "../ui-format.js";
 import type { PageContext, PageResult } from "./page-result.js";
@@ -45,7 +46,7 @@ export async function deadLettersPage({ reader, liveMs, params, replays }: PageC
   const letters = await reader.listDeadLetters(200);
   const replayed = params.get("replayed");
   const main = html`<h1>Dead letters</h1>
-    ${replayed !== null ? html`<p role="status">${Number(replayed) || 0} dead letter(s) moved back to the outbox for the publisher.</p>` : ""}
+    ${replayed !== null ? html`<p role="status">${counted(Number(replayed) || 0, "dead letter")} moved back to the outbox for the publisher.</p>` : ""}
     ${replays && letters.length ? html`<form method="post" action="/dead-letters/replay"><button type="submit">Replay dead letters (up to 100)</button></form>` : ""}
     ${letters.length
       ? html`<table aria-label="Dead letters"><thead><tr><th scope="col">Run</th><th scope="col" class="num">Seq</th><th scope="col">Event</th><th scope="col" class="num">Retries</th><th scope="col">Occurred (UTC)</th><th scope="col">Dead since</th></tr></thead><tbody>

@@ -1,5 +1,6 @@
 import { html } from "../html.js";
-import { count, duration, json, money, status, time } from "../ui-format.js";
+import { count, duration, elapsed, json, money, status, time } from "../ui-format.js";
+import { counted } from "../../format/readable-values.js";
 import type { PageContext, PageResult } from "./page-result.js";
 import { stageTimeline } from "./stage-timeline.js";
 
@@ -18,9 +19,9 @@ export async function runPage({ reader, liveMs, writes }: PageContext, runId: st
       <div class="card"><div class="muted">Status</div><div class="value">${status(run.status)}</div></div>
       <div class="card"><div class="muted">Workflow</div><div class="value mono">${run.workflowId}</div><div class="muted">${run.workflowType}</div></div>
       <div class="card"><div class="muted">Created · started (UTC)</div><div>${time(run.createdAt)}</div><div>${time(run.startedAt)}</div></div>
-      <div class="card"><div class="muted">Duration</div><div class="value">${duration(run.duration)}</div></div>
+      <div class="card"><div class="muted">Duration</div><div class="value">${elapsed(run)}</div></div>
       <div class="card"><div class="muted">Cost · tokens</div><div class="value">${money(run.totalCost)}</div><div>${count(run.totalTokens)} tokens</div></div>
-      ${reader.capabilities.steps ? html`<div class="card"><div class="muted">Definition version</div><div class="value mono">${run.definitionVersion ?? "—"}</div><div>${run.redriveCount} redrive(s)</div></div>` : ""}
+      ${reader.capabilities.steps ? html`<div class="card"><div class="muted">Definition version</div><div class="value mono">${run.definitionVersion ?? "—"}</div><div>${counted(run.redriveCount, "redrive")}</div></div>` : ""}
     </div>
     ${writes && !TERMINAL.has(run.status) ? html`<form method="post" action="/runs/${encodeURIComponent(run.id)}/cancel"><button type="submit">Cancel this run</button></form>` : ""}
     <h2>Stages</h2>${stageTimeline(detail.stages, jobs, Date.now())}

@@ -1,7 +1,7 @@
 import { CONSOLE_STATUSES, type RunListFilters } from "../../console/console-types.js";
 import { ValidationError } from "../../errors.js";
 import { html } from "../html.js";
-import { count, duration, href, money, status, time } from "../ui-format.js";
+import { count, elapsed, href, money, status, time } from "../ui-format.js";
 import type { PageContext, PageResult } from "./page-result.js";
 
 const FILTERS = ["status", "workflowId", "workflowType", "definitionVersion", "createdAfter", "createdBefore"] as const;
@@ -43,7 +43,7 @@ export async function runsPage({ reader, params, liveMs }: PageContext): Promise
         <td>${run.workflowName}<div class="muted mono">${run.workflowId}</div></td>
         <td>${status(run.status)}</td>
         <td>${time(run.createdAt)}</td>
-        <td class="num">${duration(run.duration)}</td>
+        <td class="num">${elapsed(run)}</td>
         <td class="num">${money(run.totalCost)}</td>
         <td class="num">${count(run.totalTokens)}</td>
         ${reader.capabilities.steps ? html`<td class="mono">${run.definitionVersion ?? "—"}${run.redriveCount ? html` <span class="badge">+${run.redriveCount}</span>` : ""}</td>` : ""}
