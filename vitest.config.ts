@@ -17,6 +17,7 @@ export const SLOW_SUITE = [
   "test/prisma/prisma-blob-store.test.ts",
   "test/package/consumer-types.test.ts",
   "test/package/examples.test.ts",
+  "test/package/kysely-versions.test.ts",
   "test/cli/kwp-0.12.test.ts",
   "test/cli/kwp-1.0.test.ts",
   "test/ui/kwp-ui-browser.test.ts",

@@ -1,14 +1,16 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { consumerProject, repositoryRoot as root, type ConsumerProject } from "../support/consumer-project.js";
-import { runNode } from "../support/spawn-child.js";
+import { repositoryRoot as root } from "../support/consumer-project.js";
+import { nodeRuntime, packedTarball, type NodeRuntime } from "../support/node-runtimes.js";
 import { createTestDatabase, DATABASE_TYPES, type TestDatabase } from "../support/test-databases.js";
 
 // kysely is a peer dependency: the application's copy is used. The suite runs
-// on the repository's own (0.28); here the built package runs on 0.29 in an
-// application that has only it, through both module systems: migrations, a
-// run's life, the kernel's queue call inside withTransaction, and a rollback.
+// on the repository's own (0.28); here the packed package runs on kysely 0.29
+// in an application that has only it, on Node 22 (kysely 0.29's own
+// `engines`), through both module systems: migrations, a run's life, the
+// kernel's queue call inside withTransaction, and a rollback.
 
 const SCENARIO = `
   const url = process.argv[process.argv.length - 1];
@@ -35,14 +37,19 @@ const SCENARIO = `
     await db.destroy();
   }`;
 
-describe.skipIf(!existsSync(join(root, "dist/index.js")))("the built package on kysely 0.29", () => {
-  let consumer: ConsumerProject;
-  const version = JSON.parse(readFileSync(join(root, "node_modules/kysely-0.29/package.json"), "utf8")).version as string;
-  beforeAll(() => {
-    const drivers = ["pg", "better-sqlite3", "zod", "uuid"];
-    consumer = consumerProject("kysely-0.29", ["kysely", ...drivers], { kysely: "kysely-0.29" });
-  });
-  afterAll(() => consumer.remove());
+describe.skipIf(!existsSync(join(root, "dist/index.js")))("the packed package on kysely 0.29 (Node 22)", () => {
+  let node: NodeRuntime;
+  let app: string;
+  let version: string;
+  beforeAll(async () => {
+    node = await nodeRuntime(22);
+    app = mkdtempSync(join(tmpdir(), "kwp-kysely-0.29-"));
+    const install = await node.run("npm", ["install", packedTarball(), "kysely@^0.29", "pg", "better-sqlite3", "--no-audit", "--no-fund", "--prefer-offline"], { cwd: app });
+    expect(install.code, install.stderr).toBe(0);
+    version = JSON.parse(readFileSync(join(app, "node_modules/kysely/package.json"), "utf8")).version;
+    expect(version.startsWith("0.29.")).toBe(true);
+  }, 300_000);
+  afterAll(() => rmSync(app, { recursive: true, force: true }));
 
   describe.each(DATABASE_TYPES)("on %s", (databaseType) => {
     let database: TestDatabase;
@@ -59,7 +66,7 @@ describe.skipIf(!existsSync(join(root, "dist/index.js")))("the built package on 
         const kyselyVersion = JSON.parse(require("node:fs").readFileSync("node_modules/kysely/package.json", "utf8")).version;
         ${SCENARIO}`;
       const script = inputType === "--input-type=commonjs" ? `(async () => { ${body} })()` : `import { createRequire } from "node:module"; const require = createRequire(process.cwd() + "/"); ${body}`;
-      const result = await runNode([inputType, "-e", script, "--", database.url], { cwd: consumer.folder });
+      const result = await node.run("node", [inputType, "-e", script, "--", database.url], { cwd: app });
       expect(result.stderr, how).toBe("");
       const outcome = JSON.parse(result.stdout.trim().split("\n").pop()!);
       expect(outcome.kysely).toBe(version);
