@@ -21,6 +21,7 @@ export const SLOW_SUITE = [
   "test/cli/kwp-0.12.test.ts",
   "test/cli/kwp-1.0.test.ts",
   "test/ui/kwp-ui-browser.test.ts",
+  "test/ui/demo-in-browser.test.ts",
 ];
 
 const suite = process.env.KWP_SUITE;

@@ -100,7 +100,8 @@ export function buildProgram(): Command {
     .description("the main job: run realistic multi-stage workflows through the library and summarise")
     .option("--workers <n>", "concurrent worker loops", positiveInteger("--workers"), 4)
     .option("--runs <n>", "workflows to run", positiveInteger("--runs"), 10)
-    .addHelpText("after", examples("kwp demo", "kwp demo --runs 50 --workers 8", "kwp demo --url postgres://postgres@127.0.0.1:5432/postgres"))
+    .option("--contract <version>", "the engine contract it speaks: 1.0 (durable steps, fairness, fenced acknowledgements, …), 0.12 or 0.1", "1.0")
+    .addHelpText("after", examples("kwp demo", "kwp demo --runs 50 --workers 8", "kwp demo --contract 0.1", "kwp demo --url postgres://postgres@127.0.0.1:5432/postgres"))
     .action((options) => run((cli) => demoCommand(cli, options), "create", DEMO_URL)());
 
   program

@@ -19,13 +19,13 @@ describe.each(DATABASE_TYPES)("kwp on %s", (databaseType) => {
       const status = await kwp(url, "migrate", "--status");
       expect(status.stdout).toMatch(/0001_init\s.*applied/);
 
-      const human = await kwp(url, "demo", "--runs", "2", "--workers", "2");
+      const human = await kwp(url, "demo", "--contract", "0.1", "--runs", "2", "--workers", "2");
       expect(human.stderr).toBe("");
       expect(human.code).toBe(0);
       expect(human.stdout).toContain("runs completed");
       expect(human.stdout).toContain("AI cost per model");
 
-      const summary = json(await kwp(url, "--json", "demo", "--runs", "3", "--workers", "3"));
+      const summary = json(await kwp(url, "--json", "demo", "--contract", "0.1", "--runs", "3", "--workers", "3"));
       expect(summary).toMatchObject({ runsCompleted: 3, jobsCompleted: 21, retries: 3, suspendedAndResumed: 3, aiCalls: 18 });
       expect(Object.keys(summary.aiCost.perModel).sort()).toEqual(["fast-model", "smart-model"]);
       expect(summary.aiCost.total).toBeGreaterThan(0);
@@ -61,7 +61,7 @@ describe.each(DATABASE_TYPES)("kwp on %s", (databaseType) => {
     const database = await createTestDatabase[databaseType]("cli-maintenance");
     try {
       const url = database.url;
-      json(await kwp(url, "--json", "demo", "--runs", "2", "--workers", "1"));
+      json(await kwp(url, "--json", "demo", "--contract", "0.1", "--runs", "2", "--workers", "1"));
       const db = openDatabase(url);
       try {
         const queue = createKyselyJobQueue(db, { workerId: "crashed-worker", listen: false });
@@ -200,7 +200,7 @@ describe("kwp errors", () => {
     const database = await createTestDatabase.postgresql("cli-schema");
     try {
       expect(json(await kwp(database.url, "--schema", "tenant_a", "--json", "migrate")).applied).toEqual(["0001_init"]);
-      expect(json(await kwp(database.url, "--schema", "tenant_a", "--json", "demo", "--runs", "1", "--workers", "1")).runsCompleted).toBe(1);
+      expect(json(await kwp(database.url, "--schema", "tenant_a", "--json", "demo", "--contract", "0.1", "--runs", "1", "--workers", "1")).runsCompleted).toBe(1);
       expect(json(await kwp(database.url, "--schema", "tenant_a", "--json", "runs"))).toHaveLength(1);
       // public holds nothing of it
       expect((await kwp(database.url, "runs")).code).toBe(4);

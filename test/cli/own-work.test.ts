@@ -3,6 +3,7 @@ import { chmodSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import * as v1 from "../../src/v1.js";
 import { migrateToLatest } from "../../src/database/migrations/migrate.js";
 import { openDatabase } from "../../src/database/open-database.js";
 import { createKyselyJobQueue } from "../../src/queue/kysely-job-queue.js";
@@ -17,27 +18,29 @@ import { createTestDatabase, DATABASE_TYPES } from "../support/test-databases.js
 const OPEN = ["PENDING", "RUNNING", "SUSPENDED"];
 
 describe.each(DATABASE_TYPES)("kwp touches only its own work on %s", (databaseType) => {
-  it("the demo leaves an application's runs, stages and jobs as they were", { timeout: 120_000 }, async () => {
+  it.each(["0.1", "1.0"] as const)("the %s demo leaves an application's runs, stages and jobs as they were", { timeout: 120_000 }, async (contract) => {
     const database = await createTestDatabase[databaseType]("cli-foreign-work");
     const db = database.open();
     try {
-      await migrateToLatest(db);
-      const persistence = createKyselyWorkflowPersistence(db);
-      const app = createKyselyJobQueue(db, { workerId: "app-worker", listen: false });
+      await migrateToLatest(db, { target: contract });
+      const v10 = contract === "1.0";
+      const persistence: any = v10 ? v1.createKyselyWorkflowPersistence(db) : createKyselyWorkflowPersistence(db);
+      const app: any = v10 ? v1.createKyselyJobQueue(db, { workerId: "app-worker", listen: false }) : createKyselyJobQueue(db, { workerId: "app-worker", listen: false });
+      const workflow = v10 ? { workflowId: "app" } : {};
       // The application's work: a suspended stage whose poll time has come, a job of the same
       // priority as the demo's, and a suspended job ready to poll.
       const run = await persistence.createRun({ workflowId: "app", workflowName: "App", workflowType: "app", input: {} });
       await persistence.createStage({
         workflowRunId: run.id, stageId: "charge", stageName: "Charge", stageNumber: 1, executionGroup: 1, status: "SUSPENDED",
       });
-      await app.enqueue({ workflowRunId: run.id, stageId: "charge", priority: 9 });
-      await app.enqueue({ workflowRunId: run.id, stageId: "ship", priority: 9 });
+      if (v10) await persistence.updateStage((await persistence.getStage(run.id, "charge")).id, { nextPollAt: new Date(Date.now() - 1_000) });
+      await app.enqueueParallel([{ workflowRunId: run.id, stageId: "charge", priority: 9, ...workflow }, { workflowRunId: run.id, stageId: "ship", priority: 9, ...workflow }]);
       const held = (await app.dequeue())!;
       await app.suspend(held.jobId, new Date(Date.now() - 1_000));
       const before = await db.selectFrom("job_queue").selectAll().orderBy("id").execute();
 
-      const summary = json(await kwp(database.url, "--json", "demo", "--runs", "2", "--workers", "2"));
-      expect(summary).toMatchObject({ runsCompleted: 2, jobsCompleted: 14 });
+      const summary = json(await kwp(database.url, "--json", "demo", "--contract", contract, "--runs", "2", "--workers", "2"));
+      expect(summary).toMatchObject({ contract, runsCompleted: 2, jobsCompleted: 14 });
       expect(summary.runIds.every((id: string) => id.startsWith("demo-"))).toBe(true);
       expect(await db.selectFrom("job_queue").selectAll().where("workflowRunId", "=", run.id).orderBy("id").execute()).toEqual(before);
       expect(await persistence.getStage(run.id, "charge")).toMatchObject({ status: "SUSPENDED", resumeData: null });
@@ -126,14 +129,15 @@ describe("kwp demo and commands, one database at a time", () => {
     }
   });
 
-  it("on a 0.12 database, says it runs the 0.1 contract only and changes nothing", async () => {
+  it("on a database of another contract, says which --contract runs there and changes nothing", async () => {
     const database = await createTestDatabase.sqlite("cli-demo-012");
     try {
       await kwp(database.url, "migrate", "--target", "0.12");
       const result = await kwp(database.url, "demo", "--runs", "1");
       expect(result.code).toBe(2);
-      expect(result.stderr).toMatch(/runs the engine's 0\.1 contract only.*holds the 0\.12 schema; nothing was changed/);
+      expect(result.stderr).toMatch(/kwp demo --contract 1\.0 needs a database at the engine's 1\.0 contract.*holds the 0\.12 schema; nothing was changed\. Run `kwp demo --contract 0\.12` there/);
       expect(result.stderr).not.toMatch(/migrate it/);
+      expect(json(await kwp(database.url, "--json", "demo", "--contract", "0.12", "--runs", "1"))).toMatchObject({ contract: "0.12", runsCompleted: 1 });
       // migrate --status shows the chain the database holds without --target.
       expect((await kwp(database.url, "migrate", "--status")).stdout).toMatch(/0002_contract_0_12\s.*applied/);
     } finally {
@@ -145,17 +149,17 @@ describe("kwp demo and commands, one database at a time", () => {
     const database = await createTestDatabase.sqlite("cli-demo-error");
     const db = database.open();
     try {
-      await migrateToLatest(db);
+      await migrateToLatest(db, { target: "1.0" });
       // A real failure from the database the first time a stage suspends for review.
       await sql`create trigger refuse_review before update of status on workflow_stages
         when new.status = 'SUSPENDED' begin select raise(abort, 'review service unreachable'); end`.execute(db);
       const result = await kwp(database.url, "demo", "--runs", "4", "--workers", "2");
       expect(result.code).toBe(1);
-      expect(result.stderr).toMatch(/the demo failed; cancelled its \d+ unfinished run\(s\)/);
+      expect(result.stderr).toMatch(/the demo failed; cancelled its \d+ unfinished runs?\n/);
       expect(result.stderr).toMatch(/review service unreachable/);
       const runs = await db.selectFrom("workflow_runs").select("status").execute();
       const jobs = await db.selectFrom("job_queue").select("status").execute();
-      expect(runs).toHaveLength(4);
+      expect(runs).toHaveLength(5); // and the one it would have left waiting for review
       expect(runs.filter((run) => OPEN.includes(String(run.status)))).toEqual([]);
       expect(jobs.filter((job) => OPEN.includes(String(job.status)))).toEqual([]);
     } finally {
@@ -175,7 +179,7 @@ describe("kwp demo and commands, one database at a time", () => {
       const result = await kwpOnTerminal(
         database.url,
         {
-          after: "running 40 workflow(s)",
+          after: "running 40 workflows",
           delayMs: 500,
           input: async (type) => {
             let taken!: () => void;
@@ -198,7 +202,7 @@ describe("kwp demo and commands, one database at a time", () => {
       );
       await holding;
       expect(result.code).toBe(130);
-      expect(result.stdout).toMatch(/stopped at once: \d+ of this demo's 40 run\(s\) left unfinished \(ids start with demo-[0-9a-f]+-\)/);
+      expect(result.stdout).toMatch(/stopped at once: \d+ of this demo's 40 runs left unfinished \(ids start with demo-[0-9a-f]+-\)/);
       expect(result.stdout.lastIndexOf("\x1b[?25h")).toBeGreaterThan(result.stdout.lastIndexOf("\x1b[?25l"));
     } finally {
       await database.dispose();
@@ -256,7 +260,7 @@ describe("kwp demo and commands, one database at a time", () => {
       const runs = await run("--readonly", "--json", "runs");
       expect(runs.stderr).toBe("");
       expect(runs.code).toBe(0);
-      expect(JSON.parse(runs.stdout)).toHaveLength(1);
+      expect(JSON.parse(runs.stdout)).toHaveLength(2); // the demo's run, and the one it leaves waiting for review
       expect((await run("--readonly", "jobs")).code).toBe(0);
       const write = await run("--readonly", "prune", "--completed-before", "1d", "--yes");
       expect(write.code).toBe(2);

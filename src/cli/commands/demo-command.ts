@@ -1,21 +1,21 @@
 import { SingleBar } from "cli-progress";
 import { setTimeout as sleep } from "node:timers/promises";
-import { createKyselyAICallLogger } from "../../ai-calls/kysely-ai-call-logger.js";
 import { contractOfTables } from "../../database/database-contract.js";
+import { checkContractVersion, type ContractVersion } from "../../database/migrations/contract-versions.js";
 import { migrateToLatest, type MigrateResult } from "../../database/migrations/migrate.js";
 import { openDatabase } from "../../database/open-database.js";
 import { createQueryContext, type QueryContext } from "../../database/query-context.js";
-import { createKyselyWorkflowPersistence } from "../../persistence/kysely-workflow-persistence.js";
-import { createKyselyJobQueue } from "../../queue/kysely-job-queue.js";
 import { CliError, EXIT } from "../cli-errors.js";
 import type { CliContext } from "../cli-context.js";
 import { INTERRUPTED_EXIT_CODE, onInterrupt } from "../interrupt.js";
 import { colourEnabled } from "../output.js";
-import { DEMO_PIPELINE, DEMO_WORKFLOW } from "../demo/demo-pipeline.js";
+import { counted } from "../../format/readable-values.js";
+import { DEMO_PIPELINE } from "../demo/demo-pipeline.js";
 import { cancelUnfinishedDemoRuns, demoFigures, type DemoFigures } from "../demo/demo-figures.js";
+import { demoFigures10 } from "../demo/demo-figures-1.0.js";
 import { demoAiCost, renderDemoSummary, type DemoSummary, type SimulatedWaits } from "../demo/demo-summary.js";
-import { runDemoWorker } from "../demo/demo-worker.js";
-import { demoJobClaimer, demoRunPrefix } from "../demo/demo-claims.js";
+import { demoRunPrefix } from "../demo/demo-claims.js";
+import { demoSession } from "../demo/demo-session.js";
 
 /** What the demo simulates (see SimulatedWaits). */
 const SIMULATED: SimulatedWaits = { workMsPerStage: 5, reviewDelayMs: 300 };
@@ -26,6 +26,8 @@ export const DEMO_URL = "sqlite:./kwp-demo.db";
 export interface DemoOptions {
   workers: number;
   runs: number;
+  /** The engine contract it speaks: "1.0" (the default), "0.12" or "0.1". */
+  contract?: string;
   /** Give up when none of this demo's runs finishes for this long. */
   stallTimeoutMs?: number;
 }
@@ -41,15 +43,14 @@ export interface DemoOptions {
  * the same way; a second Ctrl-C stops at once, saying what it left.
  */
 export async function demoCommand(cli: CliContext, options: DemoOptions): Promise<void> {
+  const contract = demoContract(options.contract);
   // Enough connections for every worker loop at once on PostgreSQL.
   const db = openDatabase(cli.url, { postgres: { max: options.workers + 2 }, ...cli.schemaOption() });
   const ctx = createQueryContext(db);
   const started = Date.now();
-  const persistence = createKyselyWorkflowPersistence(db);
-  const aiCalls = createKyselyAICallLogger(db, { flushIntervalMs: 200 });
   const runPrefix = demoRunPrefix();
-  const workerIds = Array.from({ length: options.workers }, (_, i) => `demo-worker-${i + 1}`);
-  const queues = workerIds.map((workerId) => createKyselyJobQueue(db, { workerId }));
+  const session = demoSession(db, contract, { workers: options.workers, runPrefix, workMs: SIMULATED.workMsPerStage, reviewDelayMs: SIMULATED.reviewDelayMs });
+  const { aiCalls } = session;
   const colour = colourEnabled(cli.output.json);
   const bar = !cli.output.json && process.stdout.isTTY
     ? new SingleBar({ format: " runs {bar} {value}/{total} | jobs {jobs} | {rate} jobs/s | retries {retries} | resumed {resumed}", hideCursor: true })
@@ -64,24 +65,24 @@ export async function demoCommand(cli: CliContext, options: DemoOptions): Promis
       bar?.stop();
       const left = runIds.length - figures.runsFinished;
       process.stderr.write(
-        `\nstopped at once: ${left} of this demo's ${runIds.length} run(s) left unfinished (ids start with ${runPrefix}); ` +
+        `\nstopped at once: ${left} of this demo's ${counted(runIds.length, "run")} left unfinished (ids start with ${runPrefix}); ` +
           `\`${cli.commandPrefix()} runs\` lists them, and \`${cli.commandPrefix()} release-stale\` returns their jobs once their locks are stale\n`,
       );
     },
   );
   try {
-    await refuseOtherContracts(cli, ctx);
-    const migration = await migrateToLatest(db);
+    await refuseOtherContracts(cli, ctx, contract);
+    const migration = await migrateToLatest(db, { target: contract });
     const applied = appliedMigrations(migration);
     cli.output.note(`migrated ${cli.label}${applied.length ? ` (applied ${applied.join(", ")})` : ""}`);
     for (const notice of migration.notices) cli.output.note(`note: ${notice}`);
 
     for (let i = 0; i < options.runs && !controller.signal.aborted; i++) {
       const id = `${runPrefix}${String(i + 1).padStart(String(options.runs).length, "0")}`;
-      const run = await persistence.createRun({ ...DEMO_WORKFLOW, id, input: { document: `report-${i + 1}.pdf` }, priority: 5 });
-      runIds.push(run.id);
+      await session.createRun(id, i);
+      runIds.push(id);
     }
-    cli.output.note(`running ${options.runs} workflow(s) of ${DEMO_PIPELINE.length} stages with ${options.workers} worker(s)…`);
+    cli.output.note(`running ${counted(options.runs, "workflow")} of ${DEMO_PIPELINE.length} stages with ${counted(options.workers, "worker")}, engine contract ${contract}…`);
 
     bar?.start(options.runs, 0, { jobs: 0, rate: "0", retries: 0, resumed: 0 });
     let stopPolling = false;
@@ -103,12 +104,7 @@ export async function demoCommand(cli: CliContext, options: DemoOptions): Promis
       }
     })();
     try {
-      const unclaimed = [...runIds];
-      const isDone = () => figures.runsFinished >= runIds.length;
-      const deps = { persistence, aiCalls, unclaimed, isDone, runPrefix, reviewDelayMs: SIMULATED.reviewDelayMs, workMs: SIMULATED.workMsPerStage };
-      await Promise.all(
-        queues.map((queue, i) => runDemoWorker({ ...deps, queue, claim: demoJobClaimer(db, runPrefix, workerIds[i]!) }, controller.signal)),
-      );
+      await session.work({ unclaimed: [...runIds], isDone: () => figures.runsFinished >= runIds.length }, controller.signal);
     } finally {
       stopPolling = true;
       await progress;
@@ -116,7 +112,9 @@ export async function demoCommand(cli: CliContext, options: DemoOptions): Promis
     }
 
     const interrupted = interruption.signal !== undefined;
+    // The run left waiting on purpose goes too, but is not one of the demo's `runs`.
     const runsCancelled = interrupted ? await cancelUnfinishedDemoRuns(ctx, runIds) : 0;
+    if (interrupted) await cancelUnfinishedDemoRuns(ctx, session.waitingRunIds);
     figures = await demoFigures(ctx, runIds);
     if (stalled && !interrupted) {
       throw new CliError(`demo stalled: ${figures.runsCompleted} of ${runIds.length} runs completed, no progress for a minute`);
@@ -125,6 +123,8 @@ export async function demoCommand(cli: CliContext, options: DemoOptions): Promis
     const aiCost = await demoAiCost(aiCalls, runIds);
     const summary: DemoSummary = {
       database: cli.label,
+      contract,
+      ...(contract === "1.0" ? { contract10: { ...(await demoFigures10(ctx, runIds)), fairnessCap: session.fairnessCap! } } : {}),
       simulated: SIMULATED,
       runs: options.runs,
       interrupted,
@@ -136,32 +136,45 @@ export async function demoCommand(cli: CliContext, options: DemoOptions): Promis
       aiCalls: Object.values(aiCost.perModel).reduce((sum, model) => sum + model.calls, 0),
       aiCost,
       runIds,
+      ...(!interrupted && session.waitingRunIds.length ? { waitingForReview: [...session.waitingRunIds] } : {}),
     };
     cli.output.result(summary, () => renderDemoSummary(summary, cli.commandPrefix(), colour));
     if (interrupted) process.exitCode = INTERRUPTED_EXIT_CODE;
   } catch (error) {
     // As Ctrl-C does: nothing of this demo stays PENDING or RUNNING.
     const cancelled = runIds.length ? await cancelUnfinishedDemoRuns(ctx, runIds).catch(() => undefined) : 0;
+    await cancelUnfinishedDemoRuns(ctx, session.waitingRunIds).catch(() => undefined);
     bar?.stop();
-    if (cancelled) process.stderr.write(`the demo failed; cancelled its ${cancelled} unfinished run(s)\n`);
+    if (cancelled) process.stderr.write(`the demo failed; cancelled its ${counted(cancelled, "unfinished run")}\n`);
     throw error;
   } finally {
     interruption.dispose();
     bar?.stop();
     controller.abort();
-    await aiCalls.close();
-    await Promise.all(queues.map((queue) => queue.close()));
+    await session.close();
     await db.destroy();
   }
 }
 
-/** The demo speaks the engine's 0.1 contract: on a database of another, it says so instead of offering to migrate it. */
-async function refuseOtherContracts(cli: CliContext, ctx: QueryContext): Promise<void> {
-  const contract = contractOfTables(await ctx.dialect.listTables(ctx.db));
-  if (contract !== undefined && contract !== "0.1") {
+function demoContract(option: string | undefined): ContractVersion {
+  try {
+    return checkContractVersion(option ?? "1.0");
+  } catch {
+    throw new CliError(`--contract: "${option}" is not one of 1.0, 0.12, 0.1`, EXIT.usage);
+  }
+}
+
+/**
+ * The demo speaks one contract; on a database that holds another it says so
+ * (and which --contract would run there) instead of migrating someone's
+ * database to another contract.
+ */
+async function refuseOtherContracts(cli: CliContext, ctx: QueryContext, wanted: ContractVersion): Promise<void> {
+  const held = contractOfTables(await ctx.dialect.listTables(ctx.db));
+  if (held !== undefined && held !== wanted) {
     throw new CliError(
-      `kwp demo runs the engine's 0.1 contract only, and ${cli.label} holds the ${contract} schema; nothing was changed. ` +
-        `Run the demo on a database of its own (without --url it uses ${DEMO_URL})`,
+      `kwp demo --contract ${wanted} needs a database at the engine's ${wanted} contract (or an empty one), and ${cli.label} holds the ${held} schema; nothing was changed. ` +
+        `Run \`kwp demo --contract ${held}\` there, or the demo on a database of its own (without --url it uses ${DEMO_URL})`,
       EXIT.usage,
     );
   }

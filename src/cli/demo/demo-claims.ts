@@ -5,6 +5,8 @@ import { createQueryContext } from "../../database/query-context.js";
 import { claimQuery, claimValues, toClaimedJobs } from "../../queue/claim-jobs.js";
 import type { QueueContext } from "../../queue/queue-context.js";
 import type { DequeueResult } from "../../types.js";
+import type { ContractVersion } from "../../database/migrations/contract-versions.js";
+import { contractSupportFor } from "../../contracts/contract-for-version.js";
 
 /**
  * The demo's runs are named `demo-<random>-<n>`: one prefix per demo, so its
@@ -21,8 +23,8 @@ export function demoRunPrefix(): string {
  * that is not its own (an engine worker would claim any job; the demo cannot
  * run another application's stages).
  */
-export function demoJobClaimer(db: Kysely<any>, prefix: string, workerId: string): () => Promise<DequeueResult | null> {
-  const ctx: QueueContext = Object.assign(createQueryContext(db), { workerId });
+export function demoJobClaimer(db: Kysely<any>, prefix: string, workerId: string, contract: ContractVersion): () => Promise<DequeueResult | null> {
+  const ctx: QueueContext = Object.assign(createQueryContext(db, {}, contractSupportFor(contract)), { workerId });
   const claim = new PreparedQuery<Record<string, unknown>>((view, dialect) =>
     claimQuery(view, dialect, 1, dialect.startsWith("workflowRunId", prefix)),
   );
@@ -30,4 +32,21 @@ export function demoJobClaimer(db: Kysely<any>, prefix: string, workerId: string
     const { rows } = await claim.execute(ctx, claimValues(ctx));
     return toClaimedJobs(ctx, rows)[0] ?? null;
   };
+}
+
+/**
+ * This demo's SUSPENDED jobs whose poll time has come (the 0.1 queue's
+ * getSuspendedJobsReadyToPoll, limited to its runs; 0.12 has no such call).
+ */
+export async function readySuspendedDemoJobs(db: Kysely<any>, prefix: string): Promise<Array<{ jobId: string; workflowRunId: string; stageId: string }>> {
+  const ctx = createQueryContext(db); // its view names the --schema's tables
+  const { dialect } = ctx;
+  const rows = await ctx.db
+    .selectFrom("job_queue")
+    .select(["id", "workflowRunId", "stageId"])
+    .where("status", "=", dialect.enumValue("Status", "SUSPENDED"))
+    .where("nextPollAt", "<=", dialect.now())
+    .where(dialect.startsWith("workflowRunId", prefix))
+    .execute();
+  return rows.map((row) => ({ jobId: String(row.id), workflowRunId: String(row.workflowRunId), stageId: String(row.stageId) }));
 }

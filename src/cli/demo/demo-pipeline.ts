@@ -43,3 +43,19 @@ export function demoStage(stageId: string): DemoStage {
   if (!stage) throw new Error(`demo: unknown stage ${stageId}`);
   return stage;
 }
+
+/**
+ * The 1.0 demo's workflow: the same pipeline, under a workflow id of its own
+ * so its workers can claim their jobs through the contract's own `serves`
+ * filter (`dequeue({ serves })`) and never an application's.
+ */
+export const DEMO_WORKFLOW_10 = { workflowId: "kwp-demo.document-pipeline", workflowName: "Document pipeline", workflowType: "document-pipeline" };
+
+/** Two registered definition versions: most runs are pinned to v2, every fifth to v1; a demo host serves both. */
+export const DEMO_DEFINITIONS = [
+  { version: "v1", stages: DEMO_PIPELINE.filter((stage) => stage.stageId !== "classify").map((stage) => stage.stageId) },
+  { version: "v2", stages: DEMO_PIPELINE.map((stage) => stage.stageId) },
+] as const;
+
+/** Fairness groups (tenants): runs take turns; a group holds at most `cap` RUNNING jobs. */
+export const DEMO_TENANTS = ["tenant-acme", "tenant-globex", "tenant-initech"] as const;

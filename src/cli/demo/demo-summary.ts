@@ -2,6 +2,9 @@ import type { AICallLogger, AIModelStats } from "../../types.js";
 import { formatCost } from "../../format/readable-values.js";
 import { emphasis, table } from "../output.js";
 import type { DemoFigures } from "./demo-figures.js";
+import type { DemoFigures10 } from "./demo-figures-1.0.js";
+import type { ContractVersion } from "../../database/migrations/contract-versions.js";
+import { counted } from "../../format/readable-values.js";
 
 /** The waits the demo simulates (no model is called, no person reviews): they set its pace, not the queue. */
 export interface SimulatedWaits {
@@ -14,6 +17,10 @@ export interface SimulatedWaits {
 export interface DemoSummary extends DemoFigures {
   simulated: SimulatedWaits;
   database: string;
+  /** The engine contract the demo spoke. */
+  contract: ContractVersion;
+  /** What the 1.0 contract adds, counted over the demo's runs. */
+  contract10?: DemoFigures10 & { fairnessCap: number };
   runs: number;
   /** True when Ctrl-C (or SIGTERM) stopped the demo before its runs finished. */
   interrupted: boolean;
@@ -25,10 +32,12 @@ export interface DemoSummary extends DemoFigures {
   aiCalls: number;
   aiCost: { total: number; inputTokens: number; outputTokens: number; perModel: Record<string, AIModelStats> };
   runIds: string[];
+  /** Runs left waiting for a reviewer on purpose (1.0), apart from `runIds`. */
+  waitingForReview?: string[];
 }
 
 /** AI-call totals over the demo's own runs, from getStats (per run: the topic prefix is the run's). */
-export async function demoAiCost(aiCalls: AICallLogger, runIds: readonly string[]): Promise<DemoSummary["aiCost"]> {
+export async function demoAiCost(aiCalls: Pick<AICallLogger, "getStats">, runIds: readonly string[]): Promise<DemoSummary["aiCost"]> {
   const cost: DemoSummary["aiCost"] = { total: 0, inputTokens: 0, outputTokens: 0, perModel: {} };
   for (const runId of runIds) {
     const stats = await aiCalls.getStats(`workflow.${runId}.`);
@@ -74,11 +83,31 @@ export function renderDemoSummary(summary: DemoSummary, lookAround: string, colo
       ],
       colour,
     ),
+    ...(summary.contract10 ? contract10Lines(summary.contract10) : []),
+    ...(summary.waitingForReview?.length
+      ? [`  and run ${summary.waitingForReview.join(", ")} waits for its reviewer (a day) on purpose: a suspended stage to look at`]
+      : []),
     ...(summary.runIds.length > 0
       ? [
           `look around with \`${lookAround} <command>\`: runs · run ${summary.runIds[0]} · jobs · stats workflow.`,
-          `or in a browser: \`${lookAround} ui\` (a local inspector on 127.0.0.1; Ctrl-C stops it)`,
+          `or in a browser: \`${lookAround} ui\` (a local inspector on 127.0.0.1; Ctrl-C stops it)` +
+            (summary.contract10
+              ? `: in it, run ${summary.runIds[0]} (its timeline, durable steps with the replayed draft, annotations, the superseded acknowledgement in its logs, its events and a dead letter), ` +
+                "Suspended (the waiting run), Dead letters, Costs (by workflow, day and model)"
+              : ""),
         ]
       : []),
   ].join("\n");
+}
+
+/** The 1.0 contract's part of the summary: what the demo exercised, as counted. */
+function contract10Lines(figures: DemoFigures10 & { fairnessCap: number }): string[] {
+  const versions = Object.entries(figures.runsByVersion).sort(([a], [b]) => a.localeCompare(b)).map(([version, runs]) => `${version}: ${counted(runs, "run")}`);
+  return [
+    "what the engine's 1.0 contract added:",
+    `  ${counted(figures.steps, "durable step")}, ${figures.stepsReplayed} replayed from the ledger by a retried stage (no second model call)`,
+    `  ${counted(figures.acknowledgementsSuperseded, "fenced acknowledgement")} superseded by a rerun (its writes rolled back)`,
+    `  definition versions served: ${versions.join(", ")}; tenants capped at ${figures.fairnessCap} RUNNING job${figures.fairnessCap === 1 ? "" : "s"} each`,
+    `  ${counted(figures.annotations, "annotation")}; ${counted(figures.outboxPublished, "outbox event")} published, ${counted(figures.deadLetters, "dead letter")}; ${counted(figures.aiCallsReported, "AI call")} with a provider-reported cost`,
+  ];
 }

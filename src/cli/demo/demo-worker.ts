@@ -19,6 +19,10 @@ export interface DemoWorkerDeps {
   reviewDelayMs: number;
   /** Simulated work per stage. */
   workMs: number;
+  /** This demo's SUSPENDED jobs whose poll time has come. */
+  readySuspended: () => Promise<Array<{ jobId: string; workflowRunId: string; stageId: string }>>;
+  /** 0.12 jobs name their workflow; 0.1 jobs have no such field. */
+  workflowId?: string;
 }
 
 /**
@@ -40,8 +44,7 @@ export async function runDemoWorker(deps: DemoWorkerDeps, signal: AbortSignal): 
       }
       continue;
     }
-    for (const ready of await queue.getSuspendedJobsReadyToPoll()) {
-      if (!ready.workflowRunId.startsWith(deps.runPrefix)) continue;
+    for (const ready of await deps.readySuspended()) {
       if (await queue.resume(ready.jobId)) {
         await persistence.updateStageByRunAndStageId(ready.workflowRunId, ready.stageId, { resumeData: { approved: true, by: "demo-reviewer" } });
       }
@@ -76,7 +79,9 @@ async function enqueueGroup(deps: DemoWorkerDeps, runId: string, group: number):
     throw error;
   }
   await deps.queue.enqueueParallel(
-    stages.map((stage) => ({ workflowRunId: runId, stageId: stage.stageId, priority: 10 - group, payload: { group } })),
+    stages.map((stage) => ({
+      workflowRunId: runId, stageId: stage.stageId, priority: 10 - group, payload: { group }, ...(deps.workflowId ? { workflowId: deps.workflowId } : {}),
+    })),
   );
 }
 
