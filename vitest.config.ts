@@ -35,7 +35,12 @@ export default defineConfig({
     // two workers match the two cores of the machines this runs on.
     pool: "forks",
     maxWorkers: 2,
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // Timeouts catch a hang, they measure nothing: a busy machine (CI on a
+    // developer's laptop, two cores, load 20) may take many times longer.
+    // Tests wait for the event itself, never for a clock (CONTRIBUTING.md).
+    testTimeout: 180_000,
+    hookTimeout: 240_000,
+    // expect.poll retries until the event; vitest's default gives up after 1 s.
+    expect: { poll: { timeout: 60_000, interval: 50 } },
   },
 });

@@ -93,7 +93,7 @@ export function createKyselyConsoleReadPort(db: Kysely<any>, options: KyselyCons
   const read = async <T>(operation: string, work: (reader: ConsoleReader) => Promise<T>): Promise<T> => {
     await (checked ??= check());
     try {
-      if (ctx.inTransaction || statementTimeoutMs === 0) return await work({ db: ctx.db, dialect, features, now });
+      if (ctx.inTransaction || statementTimeoutMs <= 0) return await work({ db: ctx.db, dialect, features, now });
       return await dialect.readWithTimeout(ctx.db, statementTimeoutMs, (tx) => work({ db: tx, dialect, features, now }));
     } catch (error) {
       if (dialect.isStatementTimeout(error)) throw new ConsoleQueryTimeoutError(operation, statementTimeoutMs, error);

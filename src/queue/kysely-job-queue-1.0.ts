@@ -5,7 +5,7 @@ import { publicApi } from "../database/public-api.js";
 import type { JobQueue } from "../interfaces/1.0/job-queue.js";
 import type { DequeueOptions, DequeueResult, EnqueueJobInput, JobAckFence, JobQueueFairness, JobRecord } from "../interfaces/1.0/types.js";
 import { parseOptions, queue10Options } from "../validation/factory-options.js";
-import { batchSizeSchema, idSchema, nonEmptyTextSchema } from "../validation/input-schemas.js";
+import { batchSizeSchema, idSchema, textSchema } from "../validation/input-schemas.js";
 import { dequeueOptionsSchema } from "../validation/input-schemas-1.0.js";
 import { parseInput } from "../validation/parse-input.js";
 import { completeIds } from "./acknowledge-jobs.js";
@@ -97,12 +97,13 @@ export function createKyselyJobQueue10(db: Kysely<any>, options: KyselyJobQueue1
 
 /**
  * The engine's host offers its worker id: taken unless the queue was made
- * with one of its own (an empty one means "generate", as at construction).
- * Returns the id in use either way.
+ * with one of its own. An empty offer names no worker and is not taken, as an
+ * empty option is not at construction (the contract types it as any string).
+ * Returns the id in use either way, so the host can see which.
  */
 function adoptWorkerId(ctx: QueueContext, offered: string, configured: string | undefined): string {
-  parseInput("adoptWorkerId", "workerId", nonEmptyTextSchema, offered);
-  if (!configured) (ctx as { workerId: string }).workerId = offered;
+  parseInput("adoptWorkerId", "workerId", textSchema, offered);
+  if (!configured && offered !== "") (ctx as { workerId: string }).workerId = offered;
   return ctx.workerId;
 }
 

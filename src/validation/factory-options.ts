@@ -72,7 +72,8 @@ export const prismaLoggerOptions = { ...prismaAdapterOptions, ...loggerBufferOpt
 
 const maxBlobBytes = positiveInt(MAX_JSON_BYTES).optional();
 const contractVersion = z.enum(["0.1", "0.12", "1.0"]);
-const statementTimeoutMs = z.number().int().min(0).max(2_147_483_647);
+/** The engine's console option: "0 disables"; a negative one disables it too (its reader sets a timeout only above 0). */
+const statementTimeoutMs = z.number().int().min(-2_147_483_648).max(2_147_483_647);
 const consoleFields = { statementTimeoutMs: statementTimeoutMs.optional(), contract: contractVersion.optional(), now: aFunction.optional() };
 export const consoleOptions = { ...queryContextOptions, ...consoleFields };
 export const prismaConsoleOptions = { ...prismaAdapterOptions, ...consoleFields, statusEnumName: prismaPersistence10Options.statusEnumName };

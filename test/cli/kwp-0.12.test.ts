@@ -5,7 +5,7 @@ import { json, kwp } from "../support/kwp.js";
 import { createTestDatabase, DATABASE_TYPES } from "../support/test-databases.js";
 
 describe.each(DATABASE_TYPES)("kwp on a 0.12 database (%s)", (databaseType) => {
-  it("shows versions, attempts, annotations, the outbox backlog and idempotency keys", { timeout: 60_000 }, async () => {
+  it("shows versions, attempts, annotations, the outbox backlog and idempotency keys", { timeout: 180_000 }, async () => {
     const database = await createTestDatabase[databaseType]("cli-012");
     try {
       const url = database.url;
@@ -60,7 +60,7 @@ describe.each(DATABASE_TYPES)("kwp on a 0.12 database (%s)", (databaseType) => {
     }
   });
 
-  it("creates the blob store table on request and writes it as a Prisma migration", { timeout: 60_000 }, async () => {
+  it("creates the blob store table on request and writes it as a Prisma migration", { timeout: 180_000 }, async () => {
     const database = await createTestDatabase[databaseType]("cli-blobs");
     try {
       expect(json(await kwp(database.url, "--json", "migrate", "--blob-store"))).toMatchObject({

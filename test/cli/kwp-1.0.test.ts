@@ -7,7 +7,7 @@ import { json, kwp, kwpOnTerminal } from "../support/kwp.js";
 import { createTestDatabase, DATABASE_TYPES } from "../support/test-databases.js";
 
 describe.each(DATABASE_TYPES)("kwp and the 1.0 contract (%s)", (databaseType) => {
-  it("migrate --target 1.0 shows the job rows the upgrade deletes and asks first", { timeout: 90_000 }, async () => {
+  it("migrate --target 1.0 shows the job rows the upgrade deletes and asks first", { timeout: 180_000 }, async () => {
     const database = await createTestDatabase[databaseType]("cli-1-0");
     try {
       const url = database.url;
@@ -55,7 +55,7 @@ describe.each(DATABASE_TYPES)("kwp and the 1.0 contract (%s)", (databaseType) =>
     }
   });
 
-  it("runs, run and jobs show definition versions, redrives, steps and fairness groups", { timeout: 90_000 }, async () => {
+  it("runs, run and jobs show definition versions, redrives, steps and fairness groups", { timeout: 180_000 }, async () => {
     const database = await createTestDatabase[databaseType]("cli-1-0-views");
     try {
       const url = database.url;

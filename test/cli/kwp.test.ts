@@ -10,7 +10,7 @@ import { createTestDatabase, DATABASE_TYPES } from "../support/test-databases.js
 import { testRole } from "../support/test-roles.js";
 
 describe.each(DATABASE_TYPES)("kwp on %s", (databaseType) => {
-  it("migrates, runs the demo to completion, and shows what is stored", { timeout: 120_000 }, async () => {
+  it("migrates, runs the demo to completion, and shows what is stored", { timeout: 180_000 }, async () => {
     const database = await createTestDatabase[databaseType]("cli");
     try {
       const url = database.url;
@@ -57,7 +57,7 @@ describe.each(DATABASE_TYPES)("kwp on %s", (databaseType) => {
     }
   });
 
-  it("releases stale jobs and prunes finished work, with a dry run first", { timeout: 60_000 }, async () => {
+  it("releases stale jobs and prunes finished work, with a dry run first", { timeout: 180_000 }, async () => {
     const database = await createTestDatabase[databaseType]("cli-maintenance");
     try {
       const url = database.url;
@@ -196,7 +196,7 @@ describe("kwp errors", () => {
     }
   });
 
-  it("works in the PostgreSQL schema --schema names", { timeout: 120_000 }, async () => {
+  it("works in the PostgreSQL schema --schema names", { timeout: 180_000 }, async () => {
     const database = await createTestDatabase.postgresql("cli-schema");
     try {
       expect(json(await kwp(database.url, "--schema", "tenant_a", "--json", "migrate")).applied).toEqual(["0001_init"]);

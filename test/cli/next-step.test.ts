@@ -70,7 +70,7 @@ describe("kwp says the next step", () => {
     }
   });
 
-  it("kwp ui on a port in use suggests --port; on Ctrl-C it exits 130 with one line", { timeout: 60_000 }, async () => {
+  it("kwp ui on a port in use suggests --port; on Ctrl-C it exits 130 with one line", { timeout: 180_000 }, async () => {
     const folder = mkdtempSync(join(tmpdir(), "kwp-ui-port-"));
     const taken = createServer();
     try {

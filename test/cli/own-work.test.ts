@@ -18,7 +18,7 @@ import { createTestDatabase, DATABASE_TYPES } from "../support/test-databases.js
 const OPEN = ["PENDING", "RUNNING", "SUSPENDED"];
 
 describe.each(DATABASE_TYPES)("kwp touches only its own work on %s", (databaseType) => {
-  it.each(["0.1", "1.0"] as const)("the %s demo leaves an application's runs, stages and jobs as they were", { timeout: 120_000 }, async (contract) => {
+  it.each(["0.1", "1.0"] as const)("the %s demo leaves an application's runs, stages and jobs as they were", { timeout: 180_000 }, async (contract) => {
     const database = await createTestDatabase[databaseType]("cli-foreign-work");
     const db = database.open();
     try {
@@ -114,7 +114,7 @@ describe("kwp demo and commands, one database at a time", () => {
     }
   });
 
-  it("runs on its own file by default, never the one apps and examples use, and says which", { timeout: 120_000 }, async () => {
+  it("runs on its own file by default, never the one apps and examples use, and says which", { timeout: 180_000 }, async () => {
     const folder = mkdtempSync(join(tmpdir(), "kwp-demo-default-"));
     try {
       const result = await runNode([KWP_BIN, "demo", "--runs", "1", "--workers", "1"], { cwd: folder, env: { DATABASE_URL: "", NO_COLOR: "1" } });
@@ -145,7 +145,7 @@ describe("kwp demo and commands, one database at a time", () => {
     }
   });
 
-  it("an error mid-demo cancels its unfinished runs as Ctrl-C does", { timeout: 120_000 }, async () => {
+  it("an error mid-demo cancels its unfinished runs as Ctrl-C does", { timeout: 180_000 }, async () => {
     const database = await createTestDatabase.sqlite("cli-demo-error");
     const db = database.open();
     try {

@@ -31,7 +31,7 @@ describe("readable values", () => {
 });
 
 describe.each(DATABASE_TYPES)("kwp and kwp ui show the same figures (%s)", (databaseType) => {
-  it("a completed run without a stored duration, its workflow, its cost: one way everywhere", { timeout: 90_000 }, async () => {
+  it("a completed run without a stored duration, its workflow, its cost: one way everywhere", { timeout: 180_000 }, async () => {
     const database = await createTestDatabase[databaseType]("cli-readable");
     try {
       const db = v1.openDatabase(database.url);

@@ -2,6 +2,7 @@ import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
 import { LEASE_ABSOLUTE_CAP, LEASE_HEARTBEAT_LOST, JobLeaseLostError, ValidationError, type EnqueueJobInput } from "../../src/v1.js";
 import { BACKENDS, sleep, useBackend10 } from "./fixture.js";
+import { ageRow } from "../conformance/backends.js";
 
 // The engine's 1.0 JobQueue contract, case by case as CONTRACT-DELTA.md §5
 // names them, and the rest of what the 1.0 port says, on every backend.
@@ -18,10 +19,7 @@ describe.each(BACKENDS)("1.0 JobQueue on $name", (backend) => {
     (await sql<{ status: string; attempt: number; lastError: string | null; workerId: string | null }>`
       select status, attempt, "lastError", "workerId" from job_queue where id = ${id}`.execute(fixture.db)).rows[0];
   /** Makes the job's lease (or claim) look `ms` old. */
-  const ageJob = (id: string, column: "lockedAt" | "startedAt", ms: number) =>
-    backend.databaseType === "postgresql"
-      ? sql`update job_queue set ${sql.ref(column)} = ${sql.ref(column)} - make_interval(secs => ${ms / 1000}) where id = ${id}`.execute(fixture.db)
-      : sql`update job_queue set ${sql.ref(column)} = strftime('%Y-%m-%dT%H:%M:%f+00:00', ${sql.ref(column)}, ${`-${ms / 1000} seconds`}) where id = ${id}`.execute(fixture.db);
+  const ageJob = (id: string, column: "lockedAt" | "startedAt", ms: number) => ageRow(fixture.db, backend.databaseType, "job_queue", column, id, ms);
 
   describe("enqueue operation", () => {
     it("dequeues only jobs whose definition version the caller serves", async () => {

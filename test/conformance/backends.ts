@@ -1,5 +1,5 @@
 import { sql, type Kysely } from "kysely";
-import { afterAll, beforeAll, beforeEach, inject } from "vitest";
+import { afterAll, beforeAll, beforeEach, expect, inject } from "vitest";
 import type { Database } from "../../src/database/database.js";
 import { migrateToLatest } from "../../src/database/migrations/migrate.js";
 import type { DatabaseType } from "../../src/dialects/dialect-support.js";
@@ -302,6 +302,29 @@ export function useBackend(backend: Backend, contract: ContractVersion = "0.1", 
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * `date` was stamped "now" during the call that started at `before`: between
+ * `before` and this check, give or take a second of skew between the
+ * database's clock and this process's (one machine). However slow the call
+ * was, the window is the call itself, never a fixed number of seconds.
+ */
+export function expectStampedSince(date: Date, before: number): void {
+  const after = Date.now();
+  expect(date.getTime()).toBeGreaterThanOrEqual(before - 1_000);
+  expect(date.getTime()).toBeLessThanOrEqual(after + 1_000);
+}
+
+/**
+ * Moves a timestamp column of one row `ms` into the past, so a test about
+ * age (stale leases, runaway claims) needs no clock to pass: it ages the row
+ * instead of sleeping, and passes the same on a loaded machine.
+ */
+export function ageRow(db: Kysely<any>, databaseType: DatabaseType, table: string, column: string, id: string, ms: number) {
+  return databaseType === "postgresql"
+    ? sql`update ${sql.table(table)} set ${sql.ref(column)} = ${sql.ref(column)} - make_interval(secs => ${ms / 1000}) where id = ${id}`.execute(db)
+    : sql`update ${sql.table(table)} set ${sql.ref(column)} = strftime('%Y-%m-%dT%H:%M:%f+00:00', ${sql.ref(column)}, ${`-${ms / 1000} seconds`}) where id = ${id}`.execute(db);
+}
 
 /** A minimal valid CreateRunInput. */
 export function runInput(overrides: Record<string, unknown> = {}) {

@@ -85,7 +85,7 @@ describe.each(BACKENDS)("completeAndDequeue on $name", (backend) => {
     await q.dequeue();
     const waiting = await q.enqueue(job({ stageId: "waiting" }));
     const cases: Array<[string, () => Promise<unknown>]> = [
-      ["jobId", () => q.completeAndDequeue("")],
+      ["jobId", () => q.completeAndDequeue("i".repeat(1_001))],
       ["jobId", () => q.completeAndDequeue(7 as never)],
       ["jobId", () => q.completeAndDequeue("x".repeat(1_001))],
     ];

@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
 import { ConflictError, NotFoundError, ValidationError } from "../../src/errors.js";
-import { BACKENDS, runInput, sleep, stageInput, useBackend } from "./backends.js";
+import { BACKENDS, runInput, sleep, stageInput, useBackend, expectStampedSince } from "./backends.js";
 
 describe.each(BACKENDS)("WorkflowPersistence runs on $name", (backend) => {
   const fixture = useBackend(backend);
@@ -29,7 +29,7 @@ describe.each(BACKENDS)("WorkflowPersistence runs on $name", (backend) => {
       expect(run.createdAt).toBeInstanceOf(Date);
       expect(run.updatedAt.getTime()).toBe(run.createdAt.getTime());
       // PostgreSQL stamps with its own clock: allow a little skew against ours.
-      expect(Math.abs(run.createdAt.getTime() - before)).toBeLessThan(5_000);
+      expectStampedSince(run.createdAt, before);
       expect(await fixture.persistence.getRun(run.id)).toEqual(run);
     });
 

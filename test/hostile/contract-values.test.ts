@@ -240,6 +240,19 @@ describe.each(BACKENDS)("the contract's values on $name", (backend) => {
       expect(await reader.listRunEvents(run.id, -5)).toHaveLength(1);
     });
 
+    it('adoptWorkerId?(workerId: string): "returns the id the queue will stamp" — an empty offer is accepted and not taken', async () => {
+      const queue = fixture.jobQueue();
+      const before = queue.workerId;
+      expect(queue.adoptWorkerId!("")).toBe(before);
+      expect(queue.adoptWorkerId!("host-7")).toBe("host-7");
+      expect(fixture.jobQueue({ workerId: "configured" }).adoptWorkerId!("host-7")).toBe("configured");
+    });
+
+    it('the console read port\'s statementTimeoutMs: "0 disables"; a negative value disables it too', async () => {
+      const reader = fixture.consoleReader({ statementTimeoutMs: -1 });
+      expect((await reader.listRuns({})).runs).toEqual([]);
+    });
+
     it("kept: dates outside years 1 to 9999 (the databases order them differently), refused by field", async () => {
       const run = await p().createRun(runInput());
       await refused(p().updateRun(run.id, { completedAt: new Date("+010000-01-01T00:00:00Z") }), "data.completedAt");

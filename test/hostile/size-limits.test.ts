@@ -6,7 +6,7 @@ import { BACKENDS, isVolumeBackend, runInput, useBackend } from "../conformance/
 describe.each(BACKENDS)("artifact sizes on $name", (backend) => {
   const fixture = useBackend(backend);
 
-  it.runIf(isVolumeBackend(backend))("round-trips a 10 MB artifact", { timeout: 60_000 }, async () => {
+  it.runIf(isVolumeBackend(backend))("round-trips a 10 MB artifact", { timeout: 180_000 }, async () => {
     const run = await fixture.persistence.createRun(runInput());
     const data = { rows: Array.from({ length: 100_000 }, (_, i) => ({ i, text: `row ${i} `.padEnd(90, "x") })) };
     const bytes = Buffer.byteLength(JSON.stringify(data));

@@ -30,7 +30,7 @@ describe.skipIf(!existsSync(join(root, "dist/index.d.ts")))("the published types
     ["nodenext (ESM)", { module: "nodenext", moduleResolution: "nodenext" }, "module"],
     ["node10 (CommonJS)", { module: "commonjs", moduleResolution: "node10" }, "commonjs"],
     ["bundler", { module: "esnext", moduleResolution: "bundler" }, "module"],
-  ])("compiles under %s with skipLibCheck off and no @types/pg", { timeout: 120_000 }, async (_name, resolution, type) => {
+  ])("compiles under %s with skipLibCheck off and no @types/pg", { timeout: 180_000 }, async (_name, resolution, type) => {
     writeFileSync(join(project, "package.json"), JSON.stringify({ name: "consumer", private: true, type }));
     const config = {
       compilerOptions: { ...resolution, target: "es2022", module: resolution.module, strict: true, skipLibCheck: false, noEmit: true, types: ["node"] },

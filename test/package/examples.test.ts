@@ -122,13 +122,13 @@ describe.skipIf(!existsSync(join(root, "dist/index.js"))).each([20, 22, 24])("th
   }
 
   describe.each(Object.entries(EXPECTED))("%s", (file, expected) => {
-    it("runs on SQLite", { timeout: 60_000 }, async () => {
+    it("runs on SQLite", { timeout: 180_000 }, async () => {
       const result = await run(file, `sqlite:${join(app, `${file}.db`)}`);
       expect(result.stderr).toBe("");
       expect(result.stdout).toMatch(expected);
     });
 
-    it("runs on PostgreSQL", { timeout: 60_000 }, async () => {
+    it("runs on PostgreSQL", { timeout: 180_000 }, async () => {
       const database = await createPostgresDatabase("example");
       try {
         const result = await run(file, database.url);

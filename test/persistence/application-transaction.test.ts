@@ -40,7 +40,7 @@ describe.each(DATABASE_TYPES)("factories on the application's transaction (%s)",
     }
   });
 
-  it("a commit makes the run and its job visible, and wakes a waiting worker only then", { timeout: 60_000 }, async () => {
+  it("a commit makes the run and its job visible, and wakes a waiting worker only then", { timeout: 180_000 }, async () => {
     const db = await migrated();
     const waiter = createKyselyJobQueue(database!.open(), { workerId: "waiter" });
     await waiter.waitForJobs(1); // connects the listener (PostgreSQL)

@@ -12,7 +12,7 @@ describe("SQLite in one process: workers of both kinds share the connection fair
   let database: TestDatabase | undefined;
   afterEach(async () => database?.dispose());
 
-  it("a completeAndDequeue worker beside two complete + dequeue workers gets its share", { timeout: 60_000 }, async () => {
+  it("a completeAndDequeue worker beside two complete + dequeue workers gets its share", { timeout: 180_000 }, async () => {
     database = await createSqliteDatabase("fairness");
     const db = database.open();
     await migrateToLatest(db);

@@ -16,7 +16,7 @@ const CALLERS = 20;
 describe.each(KYSELY_BACKENDS)("concurrent claimNextPendingRun on $name", (backend) => {
   const fixture = useBackend(backend);
 
-  it(`${CALLERS} callers claim ${RUNS} runs, each exactly once`, { timeout: 120_000 }, async () => {
+  it(`${CALLERS} callers claim ${RUNS} runs, each exactly once`, { timeout: 180_000 }, async () => {
     const created = new Set<string>();
     for (let i = 0; i < RUNS; i++) created.add((await fixture.persistence.createRun(runInput({ priority: i % 7 }))).id);
 

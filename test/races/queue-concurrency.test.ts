@@ -112,7 +112,7 @@ describe.each(KYSELY_BACKENDS)("JobQueue under concurrency on $name", (backend) 
     },
   );
 
-  it("a worker killed with SIGKILL while holding jobs loses none of them", { timeout: 120_000 }, async () => {
+  it("a worker killed with SIGKILL while holding jobs loses none of them", { timeout: 180_000 }, async () => {
     const queue = createKyselyJobQueue(fixture.db, { workerId: "survivor", listen: false });
     const enqueued = await enqueueMany(queue, 50);
 

@@ -35,7 +35,7 @@ describe.skipIf(!existsSync(CHROMIUM) || !existsSync(join(repositoryRoot, "dist/
     rmSync(folder, { recursive: true, force: true });
   });
 
-  it.each([[1440, 900], [390, 844]])("every page is populated, clicked through at %i px", { timeout: 120_000 }, async (width, height) => {
+  it.each([[1440, 900], [390, 844]])("every page is populated, clicked through at %i px", { timeout: 180_000 }, async (width, height) => {
     const context = await browser.newContext({ viewport: { width, height } });
     const page = await context.newPage();
     const shot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `demo-${name}-${width}.png`), fullPage: true });

@@ -94,7 +94,7 @@ describe.skipIf(!existsSync(CHROMIUM) || !existsSync(join(repositoryRoot, "dist/
       await database?.dispose();
     });
 
-    it("pages through runs, opens the retried run, sees a new run appear live, and renders hostile values as text", { timeout: 120_000 }, async () => {
+    it("pages through runs, opens the retried run, sees a new run appear live, and renders hostile values as text", { timeout: 180_000 }, async () => {
       const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
       const page = await context.newPage();
       const dialogs: string[] = [];
@@ -128,7 +128,7 @@ describe.skipIf(!existsSync(CHROMIUM) || !existsSync(join(repositoryRoot, "dist/
       // Live: a run created now shows up on the first page without a reload.
       await page.goto(`${ui.origin}/runs`);
       const live = await data.persistence.createRun({ workflowId: "orders", workflowName: "Arrived live", workflowType: "order", input: {} });
-      await expect.poll(() => page.locator(`a[href="/runs/${live.id}"]`).count(), { timeout: 15_000 }).toBe(1);
+      await expect.poll(() => page.locator(`a[href="/runs/${live.id}"]`).count(), { timeout: 60_000 }).toBe(1);
 
       for (const [path, name] of [["/queue", "queue"], ["/suspended", "suspended"], ["/dead-letters", "dead-letters"], ["/costs", "costs"]] as const) {
         const response = await page.goto(`${ui.origin}${path}`);
@@ -140,7 +140,7 @@ describe.skipIf(!existsSync(CHROMIUM) || !existsSync(join(repositoryRoot, "dist/
       await context.close();
     });
 
-    it("follows a shared link (filters in the URL) in a fresh browser once the token is given, and refuses it without", { timeout: 60_000 }, async () => {
+    it("follows a shared link (filters in the URL) in a fresh browser once the token is given, and refuses it without", { timeout: 180_000 }, async () => {
       const context = await browser.newContext();
       const page = await context.newPage();
       const shared = `${ui.origin}/runs?status=FAILED&workflowId=refunds`;
@@ -155,7 +155,7 @@ describe.skipIf(!existsSync(CHROMIUM) || !existsSync(join(repositoryRoot, "dist/
       await context.close();
     });
 
-    it("works from the keyboard: skip link, then a run link opened with Enter", { timeout: 60_000 }, async () => {
+    it("works from the keyboard: skip link, then a run link opened with Enter", { timeout: 180_000 }, async () => {
       const context = await browser.newContext();
       const page = await context.newPage();
       await page.goto(ui.url);
@@ -172,7 +172,7 @@ describe.skipIf(!existsSync(CHROMIUM) || !existsSync(join(repositoryRoot, "dist/
       await context.close();
     });
 
-    it("has no serious accessibility violations on any page (axe-core)", { timeout: 90_000 }, async () => {
+    it("has no serious accessibility violations on any page (axe-core)", { timeout: 180_000 }, async () => {
       // axe is injected by the test, past the page's CSP (which allows no such script).
       const context = await browser.newContext({ bypassCSP: true });
       const page = await context.newPage();

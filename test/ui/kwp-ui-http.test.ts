@@ -42,7 +42,7 @@ describe.skipIf(!existsSync(join(repositoryRoot, "dist/cli.js"))).each(DATABASE_
     await database?.dispose();
   });
 
-  it("listens on loopback only, asks for the token, and sends a strict policy", { timeout: 60_000 }, async () => {
+  it("listens on loopback only, asks for the token, and sends a strict policy", { timeout: 180_000 }, async () => {
     const ui = await startKwpUi(database.url);
     try {
       expect(new URL(ui.url).hostname).toBe("127.0.0.1");
@@ -79,7 +79,7 @@ describe.skipIf(!existsSync(join(repositoryRoot, "dist/cli.js"))).each(DATABASE_
     }
   });
 
-  it("with --allow-writes cancels a run and its jobs in one transaction and replays dead letters, from its own origin only", { timeout: 60_000 }, async () => {
+  it("with --allow-writes cancels a run and its jobs in one transaction and replays dead letters, from its own origin only", { timeout: 180_000 }, async () => {
     const ui = await startKwpUi(database.url, ["--allow-writes"]);
     try {
       const cookie = { Cookie: `kwp_ui_token=${ui.token}` };
