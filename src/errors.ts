@@ -75,11 +75,67 @@ export class DatabaseError extends WorkflowPersistenceError {
   readonly operation: string;
   /** PostgreSQL's SQLSTATE, SQLite's result code or the system error code, when the driver gave one. */
   readonly databaseCode: string | undefined;
+  /**
+   * Whether calling the method again (or, for withTransaction, running the
+   * transaction again) is safe and may succeed: nothing of the failed call
+   * was written, or writing it twice changes nothing. The table is in
+   * docs/guarantees.md ("Connection failures").
+   */
+  readonly retryable: boolean;
 
-  constructor(operation: string, databaseCode: string | undefined, message: string, options: { cause: unknown }, code = "DATABASE_ERROR") {
-    super(code, `${operation}: ${message}`, options);
+  constructor(
+    operation: string,
+    databaseCode: string | undefined,
+    message: string,
+    options: { cause: unknown; retryable?: boolean },
+    code = "DATABASE_ERROR",
+  ) {
+    super(code, `${operation}: ${message}`, { cause: options.cause });
     this.operation = operation;
     this.databaseCode = databaseCode;
+    this.retryable = options.retryable ?? false;
+  }
+}
+
+/**
+ * The connection failed: before the call reached the server (`phase`
+ * "connect": refused, unreachable, starting up, no server of the URL's host
+ * list of the role asked for; nothing was done) or during it ("in-flight": the
+ * connection was lost, the backend ended; the call may or may not have been
+ * done). `retryable` is true when nothing was done, or when the method is
+ * safe to repeat (reads, heartbeats, fenced acknowledgements, claims, whose
+ * lost replies the queue takes back); false for a write that may have landed.
+ */
+export class ConnectionError extends DatabaseError {
+  readonly phase: "connect" | "in-flight";
+  constructor(
+    operation: string,
+    databaseCode: string | undefined,
+    message: string,
+    options: { cause: unknown; retryable: boolean; phase: "connect" | "in-flight" },
+    code = "CONNECTION_ERROR",
+  ) {
+    super(operation, databaseCode, message, options, code);
+    this.phase = options.phase;
+  }
+}
+
+/**
+ * COMMIT was sent and its answer never came (the connection was lost): the
+ * transaction may have committed or not. It is never reported as the
+ * ROLLBACK's error that follows. Not retryable blindly: find out first (read
+ * what the transaction wrote), or make its writes fenced or idempotent so a
+ * second run changes nothing (docs/guarantees.md, "Exactly once").
+ */
+export class CommitOutcomeUnknownError extends ConnectionError {
+  constructor(operation: string, cause: unknown) {
+    super(
+      operation,
+      (cause as { code?: unknown } | null)?.code as string | undefined,
+      `the connection was lost while COMMIT was in flight, so the transaction may or may not have committed (${(cause as Error)?.message ?? String(cause)})`,
+      { cause, retryable: false, phase: "in-flight" },
+      "COMMIT_OUTCOME_UNKNOWN",
+    );
   }
 }
 

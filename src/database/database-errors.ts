@@ -1,4 +1,9 @@
-import { DatabaseError, TransactionAbortedError, WorkflowPersistenceError } from "../errors.js";
+import { ConnectionError, DatabaseError, TransactionAbortedError, WorkflowPersistenceError } from "../errors.js";
+import { connectionFailureOf, type ConnectionFailure } from "./connection-failures.js";
+import { databaseCodeOf } from "./driver-error-code.js";
+import { failedConnecting } from "../dialects/postgres/session-failures.js";
+
+export { databaseCodeOf } from "./driver-error-code.js";
 
 // The one place a driver's error becomes one of ours. Every public method's
 // result passes through `asTypedError`: errors this library raised itself
@@ -14,18 +19,6 @@ export function isAbortedTransaction(error: unknown): boolean {
   return typeof error === "object" && error !== null && (KYSELY_ABORTED_TRANSACTION in error || databaseCodeOf(error) === "25P02");
 }
 
-/** The SQLSTATE / SQLite code / system code a driver's error carries, also inside Prisma's wrapping. */
-export function databaseCodeOf(error: unknown): string | undefined {
-  const candidate = error as {
-    code?: unknown;
-    meta?: { code?: unknown; driverAdapterError?: { cause?: { originalCode?: unknown } } };
-  } | null;
-  if (candidate === null || typeof candidate !== "object") return undefined;
-  const prisma = candidate.meta?.driverAdapterError?.cause?.originalCode ?? candidate.meta?.code;
-  if (typeof prisma === "string") return prisma;
-  return typeof candidate.code === "string" ? candidate.code : undefined;
-}
-
 /** Whether a driver threw `error` (rather than the caller's code or this library). */
 function fromDriver(error: unknown): boolean {
   if (typeof error !== "object" || error === null || error instanceof WorkflowPersistenceError) return false;
@@ -36,10 +29,47 @@ function fromDriver(error: unknown): boolean {
   return typeof code === "string" && (typeof severity === "string" || typeof syscall === "string" || /^(SQLITE_|E[A-Z]+$)/.test(code));
 }
 
-export function asTypedError(operation: string, error: unknown): unknown {
+/** What decides whether a failed call may be repeated: inside a caller's transaction it never may on its own. */
+export interface CallSituation {
+  inTransaction?: boolean;
+  /** The call changes nothing more when repeated (repeatable-calls.ts). */
+  repeatable?: boolean;
+}
+
+export function asTypedError(operation: string, error: unknown, situation: CallSituation = {}): unknown {
+  if (error instanceof WorkflowPersistenceError) return error;
   if (isAbortedTransaction(error)) return new TransactionAbortedError(operation, error);
-  if (!fromDriver(error)) return error;
+  const failure = connectionFailureOf(error);
+  if (failure !== undefined) return connectionError(operation, error, failure, situation);
+  // Whatever failed while a connection was being opened (TLS refused, a bad password) is the driver's.
+  if (!fromDriver(error) && !failedConnecting(error)) return error;
   return new DatabaseError(operation, databaseCodeOf(error), conciseMessage(error), { cause: error });
+}
+
+/**
+ * A connection failure, typed, with whether to retry (the table in
+ * docs/guarantees.md): a call that never reached the server may always be
+ * repeated; one lost in flight only when repeating it changes nothing; a
+ * read-only server or a serialization conflict wrote nothing, so the call may
+ * be repeated; inside a caller's transaction only the whole transaction may.
+ */
+function connectionError(operation: string, error: unknown, failure: ConnectionFailure, situation: CallSituation): DatabaseError {
+  const code = databaseCodeOf(error) ?? (error as { code?: unknown }).code;
+  const databaseCode = typeof code === "string" ? code : undefined;
+  const alone = situation.inTransaction !== true;
+  const message = conciseMessage(error);
+  switch (failure) {
+    case "unavailable":
+      return new ConnectionError(operation, databaseCode, `the database could not be reached: ${message}`, { cause: error, retryable: alone, phase: "connect" });
+    case "lost":
+      return new ConnectionError(operation, databaseCode, `the connection was lost during the call, which may or may not have been done: ${message}`, {
+        cause: error, retryable: alone && situation.repeatable === true, phase: "in-flight",
+      });
+    case "read-only":
+      return new DatabaseError(operation, databaseCode, `the server refused to write (a standby, or a primary being demoted): ${message}`, { cause: error, retryable: alone }, "READ_ONLY_SERVER");
+    case "conflict":
+      return new DatabaseError(operation, databaseCode, `the database rolled the call back (serialization failure or deadlock): ${message}`, { cause: error, retryable: alone }, "TRANSACTION_CONFLICT");
+  }
 }
 
 /**

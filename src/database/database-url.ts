@@ -1,5 +1,13 @@
 import { ConfigurationError } from "../errors.js";
 import type { DatabaseType } from "../dialects/dialect-support.js";
+import {
+  parsePostgresUri,
+  sslModeOf,
+  targetSessionAttrsOf,
+  type PostgresEndpoint,
+  type SslMode,
+  type TargetSessionAttrs,
+} from "../dialects/postgres/postgres-uri.js";
 
 export interface ParsedDatabaseUrl {
   databaseType: DatabaseType;
@@ -13,6 +21,12 @@ export interface ParsedDatabaseUrl {
   poolTimeoutMs?: number;
   /** PostgreSQL: `?pgbouncer=true`: the URL reaches a transaction-mode pooler. */
   transactionPooler?: boolean;
+  /** PostgreSQL: the servers to try, in order (a libpq host list: `postgres://h1:5432,h2:5432/db`). */
+  endpoints?: PostgresEndpoint[];
+  /** PostgreSQL: libpq's `target_session_attrs` (default "any"): which of them a connection must reach. */
+  targetSessionAttrs?: TargetSessionAttrs;
+  /** PostgreSQL: libpq's `sslmode`, with libpq's meanings, when the URL names one. */
+  sslmode?: SslMode;
 }
 
 /** Prisma's parameters in a PostgreSQL URL, which pg does not know and must not receive. */
@@ -21,7 +35,9 @@ const PRISMA_PARAMETERS = ["schema", "connection_limit", "pool_timeout", "pgboun
 /**
  * Accepted forms:
  * - `postgres://…` and `postgresql://…`, with Prisma's `schema`, `connection_limit`,
- *   `pool_timeout` and `pgbouncer` parameters honoured (and not passed on to pg)
+ *   `pool_timeout` and `pgbouncer` parameters honoured (and not passed on to pg);
+ *   libpq's host lists (`postgres://h1:5432,h2:5432/db`), `target_session_attrs`
+ *   and `sslmode` with libpq's meanings
  * - `sqlite:path`, `sqlite://path` (relative), `sqlite:///abs/path`, `sqlite::memory:`
  * - Prisma's SQLite form `file:./dev.db` / `file:dev.db` / `file:/abs/dev.db` (its
  *   parameters ignored: they configure Prisma's own connection)
@@ -67,37 +83,59 @@ export function parseDatabaseUrl(url: string): ParsedDatabaseUrl {
 }
 
 function parsePostgresUrl(url: string): ParsedDatabaseUrl {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return { databaseType: "postgresql", target: url }; // pg reports what it cannot read
-  }
-  const present = PRISMA_PARAMETERS.filter((name) => parsed.searchParams.has(name));
-  if (present.length === 0) return { databaseType: "postgresql", target: url };
-  const value = (name: string) => parsed.searchParams.get(name)!;
-  const result: ParsedDatabaseUrl = { databaseType: "postgresql", target: "" };
-  if (parsed.searchParams.has("schema")) {
+  // libpq's URI form, host lists included (what HA tools print; Node's URL
+  // parser refuses them): anything unreadable is named here, at openDatabase.
+  const uri = parsePostgresUri(url, JSON.stringify(redactPassword(url)));
+  const label = JSON.stringify(redactPassword(url));
+  const result: ParsedDatabaseUrl = {
+    databaseType: "postgresql",
+    target: url,
+    endpoints: uri.endpoints,
+    targetSessionAttrs: targetSessionAttrsOf(uri.params, label),
+  };
+  const sslmode = sslModeOf(uri.params, label);
+  if (sslmode !== undefined) result.sslmode = sslmode;
+  const present = PRISMA_PARAMETERS.filter((name) => uri.params.has(name));
+  if (present.length === 0) return result;
+  const value = (name: string) => uri.params.get(name)!;
+  if (uri.params.has("schema")) {
     if (value("schema") === "") throw invalidParameter(url, "schema", "must name a schema");
     result.schema = value("schema");
   }
-  if (parsed.searchParams.has("connection_limit")) {
+  if (uri.params.has("connection_limit")) {
     const size = Number(value("connection_limit"));
     if (!Number.isInteger(size) || size < 1) throw invalidParameter(url, "connection_limit", "must be a whole number of at least 1");
     result.poolSize = size;
   }
-  if (parsed.searchParams.has("pool_timeout")) {
+  if (uri.params.has("pool_timeout")) {
     const seconds = Number(value("pool_timeout"));
     if (!Number.isFinite(seconds) || seconds < 0) throw invalidParameter(url, "pool_timeout", "must be a number of seconds (0: no limit)");
     result.poolTimeoutMs = Math.round(seconds * 1000);
   }
-  if (parsed.searchParams.has("pgbouncer")) {
+  if (uri.params.has("pgbouncer")) {
     if (!["true", "false"].includes(value("pgbouncer"))) throw invalidParameter(url, "pgbouncer", 'must be "true" or "false"');
     result.transactionPooler = value("pgbouncer") === "true";
   }
-  for (const name of present) parsed.searchParams.delete(name);
-  result.target = parsed.toString();
+  result.target = withoutParameters(url, present);
   return result;
+}
+
+/** The URL with the named query parameters left out (the rest of it as written). */
+function withoutParameters(url: string, names: readonly string[]): string {
+  const question = url.indexOf("?");
+  const hash = url.indexOf("#", question);
+  const query = url.slice(question + 1, hash >= 0 ? hash : undefined);
+  const kept = query.split("&").filter((pair) => {
+    const key = pair.split("=")[0]!;
+    let name = key;
+    try {
+      name = decodeURIComponent(key);
+    } catch {
+      // parsePostgresUri has refused bad encoding already
+    }
+    return pair !== "" && !names.includes(name);
+  });
+  return url.slice(0, question) + (kept.length ? `?${kept.join("&")}` : "");
 }
 
 function invalidParameter(url: string, name: string, reason: string): ConfigurationError {

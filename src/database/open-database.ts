@@ -3,7 +3,7 @@ import { DirectPostgresDialect } from "../dialects/postgres/direct-postgres-dial
 import { FairSqliteDialect } from "../dialects/sqlite/fair-sqlite-dialect.js";
 import { DatabaseHandle } from "./database-handle.js";
 import { ConfigurationError } from "../errors.js";
-import { createPostgresPool, rememberListenSettings } from "../dialects/postgres/postgres-pool.js";
+import { createPostgresPool, listenTargetFrom, listenTargetOf, rememberListenTarget, type ListenTarget } from "../dialects/postgres/postgres-pool.js";
 import type { PostgresPoolOptions } from "../dialects/postgres/postgres-settings.js";
 import {
   openSqliteConnection,
@@ -17,6 +17,8 @@ import { parseDatabaseUrl, type ParsedDatabaseUrl } from "./database-url.js";
 import { registerDialectSupport } from "./dialect-overrides.js";
 import { registerDirectStatements } from "./direct-statements.js";
 import { registerSqliteFile } from "./ambient-transaction.js";
+import { registerRetryPolicy, type RetryPolicy } from "./retry-policy.js";
+import { parseOptions, retryOption } from "../validation/factory-options.js";
 import { resolve } from "node:path";
 
 export { parseDatabaseUrl, redactPassword, type ParsedDatabaseUrl } from "./database-url.js";
@@ -32,6 +34,14 @@ export interface OpenDatabaseOptions {
   schema?: string;
   /** Passed to Kysely (query logging). */
   log?: KyselyConfig["log"];
+  /**
+   * Retry the calls that are safe to repeat (reads, heartbeats, fenced
+   * acknowledgements, idempotent writes) when they fail for a reason worth
+   * retrying (a failover under way): `true` for the defaults (4 tries, 100 ms
+   * doubling up to 5 s, jittered), or your own. Off by default. Claims and
+   * unfenced writes are never retried (docs/guarantees.md).
+   */
+  retry?: boolean | RetryPolicy;
 }
 
 /**
@@ -49,6 +59,13 @@ export interface OpenDatabaseOptions {
  * ```
  */
 export function openDatabase(url: string, options: OpenDatabaseOptions = {}): Kysely<Database> {
+  const retry = parseOptions("openDatabase", { retry: retryOption }, { retry: options.retry }).retry;
+  const db = openHandle(url, options);
+  registerRetryPolicy(db, retry);
+  return db;
+}
+
+function openHandle(url: string, options: OpenDatabaseOptions): Kysely<Database> {
   const parsed = parseDatabaseUrl(url);
   const log = options.log ? { log: options.log } : {};
   if (parsed.databaseType === "postgresql") return openPostgres(parsed, options, log);
@@ -90,16 +107,16 @@ function openPostgres(parsed: ParsedDatabaseUrl, options: OpenDatabaseOptions, l
   const db = new DatabaseHandle<Database>({ dialect, ...log });
   if (!options.log) registerDirectStatements(db, dialect);
   registerDialectSupport(db, dialectSupportFor("postgresql", schema));
-  rememberListenSettings(db, listenSettings(pool.options, transactionPooler, settings.directUrl));
+  rememberListenTarget(db, listenTarget(pool, transactionPooler, settings.directUrl));
   return db;
 }
 
-/** LISTEN keeps a session: on the pool's server directly, never through a transaction pooler. */
-function listenSettings(poolOptions: object, transactionPooler: boolean, directUrl: string | undefined) {
+/** LISTEN keeps a session: on the pool's server directly (followed as the pool follows it), never through a transaction pooler. */
+function listenTarget(pool: ReturnType<typeof createPostgresPool>, transactionPooler: boolean, directUrl: string | undefined): ListenTarget | false {
   if (directUrl !== undefined) {
     const direct = parseDatabaseUrl(directUrl);
     if (direct.databaseType !== "postgresql") throw new ConfigurationError("directUrl must be a postgres:// URL");
-    return { connectionString: direct.target };
+    return listenTargetFrom({ connectionString: direct.target });
   }
-  return transactionPooler ? false : poolOptions;
+  return transactionPooler ? false : listenTargetOf(pool);
 }

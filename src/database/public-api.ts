@@ -1,4 +1,6 @@
 import { asTypedError } from "./database-errors.js";
+import { isRepeatable } from "./repeatable-calls.js";
+import { retriesAutomatically, retryPolicyOf, withRetries } from "./retry-policy.js";
 import type { QueryContext } from "./query-context.js";
 import { checkSchema, type SchemaExpectation } from "./schema-check.js";
 
@@ -27,8 +29,8 @@ export function publicApi<T extends object>(api: T, ctx: QueryContext, options: 
   const wrapped = { ...api } as Record<string, unknown>;
   for (const [name, method] of Object.entries(api)) {
     if (typeof method !== "function" || except.includes(name)) continue;
-    const typed = (error: unknown) => {
-      throw asTypedError(name, error);
+    const typed = (args: unknown[]) => (error: unknown) => {
+      throw asTypedError(name, error, { inTransaction: ctx.inTransaction, repeatable: isRepeatable(name, args) });
     };
     // A method that throws before its first await still answers with a rejected promise.
     const call = (args: unknown[]): Promise<unknown> => {
@@ -38,9 +40,16 @@ export function publicApi<T extends object>(api: T, ctx: QueryContext, options: 
         return Promise.reject(error);
       }
     };
+    const once = (args: unknown[]) => (ready ? call(args) : ensure().then(() => call(args))).then(undefined, typed(args));
     wrapped[name] = callbacks.includes(name)
       ? (...args: unknown[]) => (ready ? call(args) : ensure().then(() => call(args)))
-      : (...args: unknown[]) => (ready ? call(args) : ensure().then(() => call(args))).then(undefined, typed);
+      : (...args: unknown[]) => {
+          const policy = retryPolicyOf(ctx.handle);
+          // Each failure says whether repeating is safe (retryable): a call that
+          // never reached the server, or one that changes nothing the second time.
+          if (!policy || ctx.inTransaction || !retriesAutomatically(name)) return once(args);
+          return withRetries(policy, () => once(args));
+        };
   }
   return wrapped as T;
 }

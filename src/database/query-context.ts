@@ -5,8 +5,9 @@ import type { Database } from "./database.js";
 import { registeredDialectSupport } from "./dialect-overrides.js";
 import { directStatementsOf, type DirectStatements } from "./direct-statements.js";
 import { newId } from "./ids.js";
-import { ConfigurationError, TransactionAbortedError } from "../errors.js";
-import { isAbortedTransaction } from "./database-errors.js";
+import { CommitOutcomeUnknownError, ConfigurationError, TransactionAbortedError } from "../errors.js";
+import { asTypedError, isAbortedTransaction } from "./database-errors.js";
+import { connectionFailureOf } from "./connection-failures.js";
 import { openTransactionOf, runAsTransactionOf } from "./ambient-transaction.js";
 import { withSavepoint } from "./savepoint.js";
 import { CONTRACT_0_1 } from "../contracts/contract-0.1.js";
@@ -115,9 +116,11 @@ export async function inWriteTransaction<T>(ctx: QueryContext, work: (tx: QueryC
     const tx: QueryContext = { ...ctx };
     return withSavepoint(tx.db, () => work(tx));
   }
+  let workStarted = false;
   let workFailed = false;
   try {
     return await ctx.dialect.writeTransaction(ctx.db, (db) => {
+      workStarted = true;
       const tx: QueryContext = { ...ctx, db: db as Kysely<Database>, inTransaction: true, direct: undefined };
       return runAsTransactionOf(ctx.handle, tx.db, () =>
         Promise.resolve().then(() => work(tx)).catch((error: unknown) => {
@@ -127,10 +130,14 @@ export async function inWriteTransaction<T>(ctx: QueryContext, work: (tx: QueryC
       );
     });
   } catch (error) {
+    if (workFailed) throw error; // the body's own error, as it threw it
     // The body succeeded but the database rolled back instead of committing:
     // a statement in it had failed and was caught (PostgreSQL).
-    if (!workFailed && isAbortedTransaction(error)) throw new TransactionAbortedError("withTransaction", error);
-    throw error;
+    if (isAbortedTransaction(error)) throw new TransactionAbortedError("withTransaction", error);
+    // The body succeeded and COMMIT got no answer: it may have committed.
+    if (workStarted && connectionFailureOf(error) === "lost") throw new CommitOutcomeUnknownError("withTransaction", error);
+    // BEGIN could not run (no connection), or COMMIT was refused outright: nothing was committed.
+    throw asTypedError("withTransaction", error, { repeatable: true });
   }
 }
 

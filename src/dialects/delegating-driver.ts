@@ -1,4 +1,5 @@
 import type { DatabaseConnection, Driver, QueryCompiler, TransactionSettings } from "kysely";
+import { connectionFailureOf } from "../database/connection-failures.js";
 
 /**
  * A Kysely driver that hands everything to the dialect's own driver and
@@ -12,6 +13,7 @@ import type { DatabaseConnection, Driver, QueryCompiler, TransactionSettings } f
 export class DelegatingDriver implements Driver {
   #initialized = false;
   #destroyed = false;
+  readonly #commitFailed = new WeakSet<DatabaseConnection>();
 
   constructor(protected readonly inner: Driver) {}
 
@@ -33,15 +35,39 @@ export class DelegatingDriver implements Driver {
   }
 
   beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
+    this.#commitFailed.delete(connection);
     return this.inner.beginTransaction(connection, settings);
   }
 
-  commitTransaction(connection: DatabaseConnection): Promise<void> {
-    return this.inner.commitTransaction(connection);
+  /**
+   * A COMMIT that failed ends the transaction on the server (or the
+   * connection is gone): Kysely's ROLLBACK after it is skipped, so the error
+   * the caller sees is the COMMIT's own (a lost connection then reads "outcome
+   * unknown", never the ROLLBACK's "not queryable").
+   */
+  async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    try {
+      await this.inner.commitTransaction(connection);
+    } catch (error) {
+      this.#commitFailed.add(connection);
+      throw error;
+    }
   }
 
-  rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-    return this.inner.rollbackTransaction(connection);
+  /**
+   * A ROLLBACK on a connection that is gone fails too, and Kysely would throw
+   * that instead of the error that made it roll back: the server has already
+   * rolled back a transaction whose connection ended, so that failure is
+   * dropped and the caller sees the first error.
+   */
+  async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    if (this.#commitFailed.delete(connection)) return;
+    try {
+      await this.inner.rollbackTransaction(connection);
+    } catch (error) {
+      const failure = connectionFailureOf(error);
+      if (failure !== "lost" && failure !== "unavailable") throw error;
+    }
   }
 
   savepoint(connection: DatabaseConnection, name: string, compile: QueryCompiler["compileQuery"]): Promise<void> {

@@ -8,12 +8,15 @@ import { dialectSupportFor } from "../dialects/detect-database-type.js";
 import { ConfigurationError } from "../errors.js";
 import { prismaProvider, type PrismaClientLike } from "./prisma-client-like.js";
 import { throughPrisma } from "./prisma-dialect-support.js";
+import { registerRetryPolicy, type RetryPolicy } from "../database/retry-policy.js";
 import { PrismaDialect } from "./prisma-dialect.js";
 import type { PrismaDriverOptions } from "./prisma-driver.js";
 
 export interface PrismaAdapterOptions extends PrismaDriverOptions {
   /** "postgresql" (the default when the client cannot tell) or "sqlite"; checked against the client. */
   databaseType?: DatabaseType;
+  /** Retry the calls that are safe to repeat, as openDatabase's `retry` (set per client: the last one given applies). */
+  retry?: boolean | RetryPolicy;
 }
 
 const kyselyByClient = new WeakMap<object, Map<DatabaseType, Kysely<Database>>>();
@@ -37,6 +40,7 @@ export function createPrismaKysely(prisma: PrismaClientLike, options: PrismaAdap
     registerDialectSupport(db, throughPrisma(dialectSupportFor(databaseType)));
     byType.set(databaseType, db);
   }
+  registerRetryPolicy(db, options.retry);
   return db;
 }
 

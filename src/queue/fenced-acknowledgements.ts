@@ -28,15 +28,40 @@ function fencedUpdate(ctx: QueueContext, jobId: string, fence: Fence, set: Recor
     .executeTakeFirst();
 }
 
-async function outcome(result: Promise<{ numUpdatedRows: bigint }>): Promise<JobAckOutcome> {
-  return (await result).numUpdatedRows > 0n ? "acknowledged" : "superseded";
+/** What the row reads once this acknowledgement has landed (with the same fence's startedAt). */
+interface Landed {
+  statuses: readonly string[];
+  attempt: number;
+  lastError?: string;
+}
+
+/**
+ * "acknowledged" when the fenced UPDATE wrote; otherwise one read tells a
+ * repeat of this very acknowledgement (it landed before, and its reply was
+ * lost in a failover: the row shows what it wrote, under the same claim) from
+ * a superseded one. So a fenced acknowledgement may be repeated safely.
+ */
+async function outcome(ctx: QueueContext, jobId: string, fence: Fence, landed: Landed, result: Promise<{ numUpdatedRows: bigint }>): Promise<JobAckOutcome> {
+  if ((await result).numUpdatedRows > 0n) return "acknowledged";
+  const row = await ctx.db
+    .selectFrom("job_queue")
+    .select(["status", "attempt", "lastError"])
+    .where("id", "=", jobId)
+    .where("startedAt", "=", ctx.dialect.date(fence.startedAt))
+    .executeTakeFirst();
+  const repeat =
+    row !== undefined &&
+    landed.statuses.includes(String(row.status)) &&
+    Number(row.attempt) === landed.attempt &&
+    (landed.lastError === undefined || row.lastError === landed.lastError);
+  return repeat ? "acknowledged" : "superseded";
 }
 
 export async function completeFenced(ctx: QueueContext, jobId: string, fence?: JobAckFence): Promise<JobAckOutcome> {
   parseInput("complete", "jobId", idSchema, jobId);
   const checked = parseInput("complete", "fence", jobAckFenceSchema, fence);
   if (!checked) return complete(ctx, jobId).then(() => "acknowledged");
-  return outcome(fencedUpdate(ctx, jobId, checked, completedSet(ctx.dialect)));
+  return outcome(ctx, jobId, checked, { statuses: ["COMPLETED"], attempt: checked.attempt }, fencedUpdate(ctx, jobId, checked, completedSet(ctx.dialect)));
 }
 
 export async function suspendFenced(ctx: QueueContext, jobId: string, nextPollAt: Date, fence?: JobAckFence): Promise<JobAckOutcome> {
@@ -44,7 +69,7 @@ export async function suspendFenced(ctx: QueueContext, jobId: string, nextPollAt
   parseInput("suspend", "nextPollAt", dateSchema, nextPollAt);
   const checked = parseInput("suspend", "fence", jobAckFenceSchema, fence);
   if (!checked) return suspend(ctx, jobId, nextPollAt).then(() => "acknowledged");
-  return outcome(fencedUpdate(ctx, jobId, checked, suspendedSet(ctx.dialect, nextPollAt)));
+  return outcome(ctx, jobId, checked, { statuses: ["SUSPENDED"], attempt: checked.attempt }, fencedUpdate(ctx, jobId, checked, suspendedSet(ctx.dialect, nextPollAt)));
 }
 
 /** `shouldRetry` defaults to false, as the 1.0 contract says (no retry unless asked). */
@@ -60,7 +85,8 @@ export async function failFenced(
   parseInput("fail", "shouldRetry", shouldRetrySchema, shouldRetry);
   const checked = parseInput("fail", "fence", jobAckFenceSchema, fence);
   if (!checked) return fail(ctx, jobId, error, shouldRetry).then(() => "acknowledged");
-  return outcome(fencedUpdate(ctx, jobId, checked, failedSet(ctx.dialect, error, shouldRetry)));
+  const landed = { statuses: ["FAILED", "PENDING"], attempt: checked.attempt, lastError: error };
+  return outcome(ctx, jobId, checked, landed, fencedUpdate(ctx, jobId, checked, failedSet(ctx.dialect, error, shouldRetry)));
 }
 
 /**
@@ -85,7 +111,10 @@ export async function defer(ctx: QueueContext, jobId: string, nextPollAt: Date, 
     lockedAt: null,
     updatedAt: dialect.now(),
   };
-  if (checked) return outcome(fencedUpdate(ctx, jobId, checked, set));
+  if (checked) {
+    const landed = { statuses: ["PENDING"], attempt: Math.max(checked.attempt - 1, 0), lastError: reason };
+    return outcome(ctx, jobId, checked, landed, fencedUpdate(ctx, jobId, checked, set));
+  }
   const result = await ctx.db
     .updateTable("job_queue")
     .set(set)

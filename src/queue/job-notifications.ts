@@ -1,5 +1,5 @@
 import type pg from "pg";
-import { loadPg } from "../dialects/postgres/postgres-pool.js";
+import type { ListenTarget } from "../dialects/postgres/listen-target.js";
 
 /** The channel the optional trigger (migrations/postgresql/optional/0002_…) notifies on each enqueue. */
 export const JOB_QUEUE_CHANNEL = "kwp_job_queue";
@@ -18,16 +18,30 @@ export const pollingOnly: JobNotifications = {
 };
 
 /**
- * LISTEN on a dedicated connection, opened on first use with the pool's own
- * settings (so it does not take a connection from the pool for good). When the
+ * Told when LISTEN cannot be set up or its connection is lost (waiting then
+ * falls back to the timeout, and the next wait tries again), and once when it
+ * works again. Default: one line on stderr per outage, so it is never silent.
+ */
+export type ListenErrorHandler = (error: unknown, recovered: boolean) => void;
+
+export const warnOnListenError: ListenErrorHandler = (error, recovered) => {
+  if (recovered) process.stderr.write("kysely-workflow-persistence: waitForJobs is listening again\n");
+  else process.stderr.write(`kysely-workflow-persistence: waitForJobs cannot LISTEN (${(error as Error)?.message ?? String(error)}); it polls until it can\n`);
+};
+
+/**
+ * LISTEN on a dedicated connection, opened on first use on the pool's server,
+ * found as the pool finds it (so after a failover it listens on the new
+ * primary), without taking a connection from the pool for good. When the
  * connection drops, waiting degrades to the timeout and the next wait
- * reconnects; a missed notification only costs one poll interval.
+ * reconnects; a missed notification only costs one poll interval. Each
+ * outage is reported to `onError` once, and its end too.
  *
  * The channel is database-wide; the trigger names the schema of the table in
  * its payload (optional/0004), so a queue working in a named schema wakes only
  * for that schema (or for an empty payload, sent by the older trigger of 0002).
  */
-export function postgresNotifications(poolOptions: pg.PoolConfig, schema?: string): JobNotifications {
+export function postgresNotifications(target: ListenTarget, schema?: string, onError: ListenErrorHandler = warnOnListenError): JobNotifications {
   let client: pg.Client | undefined;
   let connecting: Promise<pg.Client | undefined> | undefined;
   let closed = false;
@@ -37,30 +51,45 @@ export function postgresNotifications(poolOptions: pg.PoolConfig, schema?: strin
     for (const wake of waiters.splice(0)) wake();
   };
 
+  let failing = false;
+  const failed = (error: unknown) => {
+    if (closed || failing) return;
+    failing = true;
+    onError(error, false);
+  };
+
   const connect = (): Promise<pg.Client | undefined> => {
     if (client || closed) return Promise.resolve(client);
     connecting ??= (async () => {
-      const next = new (loadPg().Client)({ ...poolOptions });
-      const drop = () => {
-        if (client === next) client = undefined;
-        next.end().catch(() => {});
+      let next: pg.Client | undefined;
+      const drop = (error?: unknown) => {
+        if (next && client === next) {
+          client = undefined;
+          failed(error ?? new Error("the LISTEN connection ended"));
+        }
+        next?.end().catch(() => {});
       };
-      next.on("error", drop);
-      next.on("end", drop);
-      next.on("notification", (message) => {
-        if (schema === undefined || !message.payload || message.payload === schema) wakeAll();
-      });
       try {
-        await next.connect();
+        next = await target.connect();
+        next.on("error", drop);
+        next.on("end", () => drop());
+        next.on("notification", (message) => {
+          if (schema === undefined || !message.payload || message.payload === schema) wakeAll();
+        });
         await next.query(`LISTEN "${JOB_QUEUE_CHANNEL}"`);
         if (closed) {
           await next.end();
           return undefined;
         }
         client = next;
+        if (failing) {
+          failing = false;
+          onError(undefined, true);
+        }
         return next;
-      } catch {
-        drop();
+      } catch (error) {
+        next?.end().catch(() => {});
+        failed(error);
         return undefined;
       } finally {
         connecting = undefined;
@@ -99,16 +128,17 @@ const listenersByHandle = new WeakMap<object, Map<string, SharedListener>>();
  */
 export function sharedPostgresNotifications(
   handle: object,
-  settings: pg.PoolConfig,
+  target: ListenTarget,
   schema: string | undefined,
   onHandleDestroy: (close: () => Promise<void>) => () => void,
+  onError?: ListenErrorHandler,
 ): JobNotifications {
   let byKey = listenersByHandle.get(handle);
   if (!byKey) listenersByHandle.set(handle, (byKey = new Map()));
   const key = schema ?? "";
   let shared = byKey.get(key);
   if (!shared) {
-    const created: SharedListener = { notifications: postgresNotifications(settings, schema), users: 0 };
+    const created: SharedListener = { notifications: postgresNotifications(target, schema, onError), users: 0 };
     const unregister = onHandleDestroy(async () => {
       byKey!.delete(key);
       await created.notifications.close();

@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import { contract10 } from "../contracts/contract-1.0.js";
 import { GROUP_KEY_PAYLOAD_KEY } from "../contracts/job-payload.js";
+import { claimRecoveringLostReplies } from "./lost-claims.js";
 import { publicApi } from "../database/public-api.js";
 import type { JobQueue } from "../interfaces/1.0/job-queue.js";
 import type { DequeueOptions, DequeueResult, EnqueueJobInput, JobAckFence, JobQueueFairness, JobRecord } from "../interfaces/1.0/types.js";
@@ -57,7 +58,7 @@ export function createKyselyJobQueue10(db: Kysely<any>, options: KyselyJobQueue1
   const claim = (operation: string, limit: number, options: DequeueOptions | undefined) => {
     const parsed = parseInput(operation, "options", dequeueOptionsSchema, options) ?? {};
     const request: ClaimRequest = parsed.serves !== undefined ? { serves: parsed.serves } : {};
-    return claimJobs10(ctx, limit, request, fairness);
+    return claimRecoveringLostReplies(ctx, () => claimJobs10(ctx, limit, request, fairness), (jobs) => jobs.map((job) => job.jobId));
   };
   const queue: JobQueue = {
     ...(shared as unknown as Pick<JobQueue, "completeMany" | "resume" | "heartbeat" | "releaseStaleJobs" | "getQueueStats" | "waitForJobs" | "close">),
@@ -75,10 +76,14 @@ export function createKyselyJobQueue10(db: Kysely<any>, options: KyselyJobQueue1
     },
     completeAndDequeue: async (jobId: string, options?: DequeueOptions): Promise<DequeueResult | null> => {
       const parsed = parseInput("completeAndDequeue", "options", dequeueOptionsSchema, options) ?? {};
-      if (parsed.serves === undefined && !fairness) return completeAndDequeue(ctx, jobId) as Promise<DequeueResult | null>;
+      const handedOut = (job: DequeueResult | null) => (job ? [job.jobId] : []);
+      if (parsed.serves === undefined && !fairness) {
+        return claimRecoveringLostReplies(ctx, () => completeAndDequeue(ctx, jobId) as Promise<DequeueResult | null>, handedOut);
+      }
       parseInput("completeAndDequeue", "jobId", idSchema, jobId);
       await completeIds(ctx, [jobId], "completeAndDequeue");
-      return (await claimJobs10(ctx, 1, parsed.serves !== undefined ? { serves: parsed.serves } : {}, fairness))[0] ?? null;
+      const request = parsed.serves !== undefined ? { serves: parsed.serves } : {};
+      return claimRecoveringLostReplies(ctx, async () => (await claimJobs10(ctx, 1, request, fairness))[0] ?? null, handedOut);
     },
 
     complete: (jobId: string, fence?: JobAckFence) => completeFenced(ctx, jobId, fence),

@@ -4,7 +4,7 @@ import { hostname } from "node:os";
 import type pg from "pg";
 import type { PostgresConnectionSettings } from "../dialects/postgres/postgres-settings.js";
 import { createQueryContext, type QueryContextOptions } from "../database/query-context.js";
-import { listenSettingsOf } from "../dialects/postgres/postgres-pool.js";
+import { listenTargetFrom, listenTargetOfDatabase } from "../dialects/postgres/postgres-pool.js";
 import type { EnqueueJobInput, JobQueue } from "../types.js";
 import { nonEmptyTextSchema } from "../validation/input-schemas.js";
 import { abortSignalSchema, waitMsSchema } from "../validation/primitives.js";
@@ -13,7 +13,8 @@ import { complete, completeMany, fail, heartbeat, resume, suspend } from "./ackn
 import { dequeue, dequeueBatch } from "./claim-jobs.js";
 import { completeAndDequeue } from "./complete-and-claim.js";
 import { enqueue, enqueueParallel } from "./enqueue.js";
-import { pollingOnly, sharedPostgresNotifications, type JobNotifications } from "./job-notifications.js";
+import { claimRecoveringLostReplies } from "./lost-claims.js";
+import { pollingOnly, sharedPostgresNotifications, type JobNotifications, type ListenErrorHandler } from "./job-notifications.js";
 import { beforeDestroy } from "../database/database-handle.js";
 import { publicApi } from "../database/public-api.js";
 import { checkKysely, parseOptions, queueOptions } from "../validation/factory-options.js";
@@ -32,6 +33,12 @@ export interface KyselyJobQueueOptions extends QueryContextOptions {
    * for a Kysely instance you built yourself. `false` turns listening off (polling only).
    */
   listen?: PostgresConnectionSettings | false;
+  /**
+   * PostgreSQL: told when waitForJobs cannot LISTEN (it then waits out its
+   * timeout, polling), once per outage, and when it listens again. Default:
+   * a line on stderr for each, so a failed LISTEN is never silent.
+   */
+  onListenError?: (error: unknown, recovered: boolean) => void;
 }
 
 /** A worker id unique enough across machines and restarts: `host:pid:random`. */
@@ -70,16 +77,16 @@ export function queueContext(db: Kysely<any>, options: KyselyJobQueueOptions, co
 /** The methods of both contracts' queues, on `ctx` (the 0.12 factory adds its own). */
 export function queueOn(db: Kysely<any>, ctx: QueueContext, options: KyselyJobQueueOptions): JobQueue {
   const { workerId } = ctx;
-  const notifications = notificationsFor(db, ctx, options.listen);
+  const notifications = notificationsFor(db, ctx, options.listen, options.onListenError);
   return {
     workerId,
     enqueue: (input: EnqueueJobInput) => enqueue(ctx, input),
     enqueueParallel: (jobs: EnqueueJobInput[]) => enqueueParallel(ctx, jobs),
-    dequeue: () => dequeue(ctx),
-    dequeueBatch: (limit: number) => dequeueBatch(ctx, limit),
+    dequeue: () => claimRecoveringLostReplies(ctx, () => dequeue(ctx), (job) => (job ? [job.jobId] : [])),
+    dequeueBatch: (limit: number) => claimRecoveringLostReplies(ctx, () => dequeueBatch(ctx, limit), (jobs) => jobs.map((job) => job.jobId)),
     complete: (jobId: string) => complete(ctx, jobId),
     completeMany: (jobIds: string[]) => completeMany(ctx, jobIds),
-    completeAndDequeue: (jobId: string) => completeAndDequeue(ctx, jobId),
+    completeAndDequeue: (jobId: string) => claimRecoveringLostReplies(ctx, () => completeAndDequeue(ctx, jobId), (job) => (job ? [job.jobId] : [])),
     suspend: (jobId: string, nextPollAt: Date) => suspend(ctx, jobId, nextPollAt),
     resume: (jobId: string) => resume(ctx, jobId),
     fail: (jobId: string, error: string, shouldRetry?: boolean) => fail(ctx, jobId, error, shouldRetry),
@@ -110,9 +117,9 @@ export function queueOn(db: Kysely<any>, ctx: QueueContext, options: KyselyJobQu
   };
 }
 
-function notificationsFor(db: Kysely<any>, ctx: QueueContext, listen: PostgresConnectionSettings | false | undefined): JobNotifications {
+function notificationsFor(db: Kysely<any>, ctx: QueueContext, listen: PostgresConnectionSettings | false | undefined, onListenError?: ListenErrorHandler): JobNotifications {
   if (ctx.dialect.databaseType !== "postgresql" || listen === false) return pollingOnly;
-  const settings = listen ?? listenSettingsOf(db);
-  if (!settings) return pollingOnly;
-  return sharedPostgresNotifications(db, settings as pg.PoolConfig, ctx.dialect.schema, (close) => beforeDestroy(db, close));
+  const target = listen !== undefined ? listenTargetFrom(listen as pg.PoolConfig) : listenTargetOfDatabase(db);
+  if (!target) return pollingOnly;
+  return sharedPostgresNotifications(db, target, ctx.dialect.schema, (close) => beforeDestroy(db, close), onListenError);
 }

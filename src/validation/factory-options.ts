@@ -18,9 +18,22 @@ export const queryContextOptions = {
   schema: z.string().min(1).optional(),
 };
 
+/** `retry` (retry-policy.ts): true for the defaults, or the policy's numbers. */
+export const retryOption = z
+  .union([
+    z.boolean(),
+    z.strictObject({
+      attempts: z.number().int().min(1).max(100).optional(),
+      baseDelayMs: z.number().int().min(0).max(INT32_MAX).optional(),
+      maxDelayMs: z.number().int().min(0).max(INT32_MAX).optional(),
+    }),
+  ])
+  .optional();
+
 /** What the Prisma adapter's Kysely reads (every Prisma factory takes these). */
 export const prismaAdapterOptions = {
   databaseType: databaseType.optional(),
+  retry: retryOption,
   transactionMaxWaitMs: positiveInt(INT32_MAX).optional(),
   transactionTimeoutMs: positiveInt(INT32_MAX).optional(),
 };
@@ -46,7 +59,7 @@ export const prismaPersistence10Options = {
 };
 
 const listen = z.union([z.literal(false), z.custom<object>((value) => typeof value === "object" && value !== null, "must be pg pool settings or false")]);
-export const queueOptions = { ...queryContextOptions, workerId: z.string().optional(), listen: listen.optional() };
+export const queueOptions = { ...queryContextOptions, workerId: z.string().optional(), listen: listen.optional(), onListenError: aFunction.optional() };
 export const prismaQueueOptions = { ...prismaAdapterOptions, workerId: z.string().optional() };
 /** A dotted payload path: non-empty segments without NUL. */
 const payloadPath = z

@@ -1,5 +1,7 @@
 import type { PostgresPool, PostgresPoolClient } from "kysely";
 import type pg from "pg";
+import type { FollowingPool } from "./following-pool.js";
+import { markedAsConnecting, sessionUnusable } from "./session-failures.js";
 
 /** How many distinct statements get a server-side name; further ones run unnamed. */
 const MAX_NAMED_STATEMENTS = 512;
@@ -30,24 +32,50 @@ export function withPreparedStatements(pool: pg.Pool): PostgresPool {
   };
   const wrapped = new WeakMap<pg.PoolClient, PostgresPoolClient>();
 
-  const wrap = (client: pg.PoolClient): PostgresPoolClient => ({
-    async query(text: string, values: readonly unknown[]) {
-      const name = values.length > 0 ? nameFor(text) : undefined;
-      if (name === undefined) return client.query(text, values as unknown[]);
+  const wrap = (client: pg.PoolClient): PostgresPoolClient => {
+    // A connection that failed in use (lost, or its server found read-only
+    // after a failover) is not given back to the pool but closed, and a pool
+    // that follows the primary moves on (following-pool.ts).
+    let broken: Error | undefined;
+    const watched = async <R>(query: () => Promise<R>): Promise<R> => {
       try {
-        return await client.query({ name, text, values: values as unknown[] });
+        return await query();
       } catch (error) {
-        if ((error as { code?: string }).code !== FEATURE_NOT_SUPPORTED || names.get(text) !== name) throw error;
-        names.delete(text);
-        return client.query({ name: nameFor(text), text, values: values as unknown[] });
+        if (sessionUnusable(error)) {
+          broken = error as Error;
+          (pool as Partial<FollowingPool>).sessionFailed?.(client);
+        }
+        throw error;
       }
-    },
-    release: () => client.release(),
-  }) as unknown as PostgresPoolClient;
+    };
+    return {
+      query(text: string, values: readonly unknown[]) {
+        return watched(async () => {
+          const name = values.length > 0 ? nameFor(text) : undefined;
+          if (name === undefined) return client.query(text, values as unknown[]);
+          try {
+            return await client.query({ name, text, values: values as unknown[] });
+          } catch (error) {
+            if ((error as { code?: string }).code !== FEATURE_NOT_SUPPORTED || names.get(text) !== name) throw error;
+            names.delete(text);
+            return client.query({ name: nameFor(text), text, values: values as unknown[] });
+          }
+        });
+      },
+      release: () => {
+        const error = broken;
+        broken = undefined;
+        if (error) wrapped.delete(client);
+        client.release(error);
+      },
+    } as unknown as PostgresPoolClient;
+  };
 
   return {
     async connect() {
-      const client = await pool.connect();
+      const client = await pool.connect().catch((error: unknown) => {
+        throw markedAsConnecting(error);
+      });
       let wrapper = wrapped.get(client);
       if (!wrapper) {
         // A connection that dies while checked out (server restart, a killed

@@ -1,0 +1,101 @@
+import { sql } from "kysely";
+import { connectionFailureOf } from "../database/connection-failures.js";
+import type { QueueContext } from "./queue-context.js";
+
+// A claim is one statement. When the connection is lost while it runs (a
+// failover, a killed backend), its COMMIT may have landed with no reply: the
+// job is RUNNING under this worker, and no one knows it, until a stale-lease
+// sweep minutes later. So a queue remembers when a claim of its own failed
+// that way, and its next claim first takes such jobs back: RUNNING under its
+// worker id, claimed (startedAt, stamped by the claim and never renewed)
+// within that failed call's time, and not among the jobs its claims did hand
+// out. They go back to PENDING with the attempt the lost claim counted given
+// back, and the next claim (this one, or another worker's) takes them again.
+//
+// The window is measured against the database's clock (its `now` minus the
+// time this process saw pass since), so clock skew between machines does not
+// widen it. A worker id is unique per process by default; two processes that
+// share one configured id could each take back a job the other claimed in the
+// same second: docs/queue.md says to keep worker ids unique.
+
+/** Prefix of the lastError a taken-back job carries. */
+export const CLAIM_REPLY_LOST = "CLAIM_REPLY_LOST";
+
+/** How much wider than the failed call the window is, either side (network latency, a statement's own time). */
+const MARGIN_MS = 1_000;
+/** How long ids a claim handed out are remembered (kept out of a later take-back). */
+const RECEIVED_FOR_MS = 10 * 60_000;
+
+interface LostWindow {
+  workerId: string;
+  startedMs: number;
+  endedMs: number;
+}
+
+interface ClaimState {
+  lost: LostWindow[];
+  received: Map<string, number>;
+}
+
+const states = new WeakMap<QueueContext, ClaimState>();
+
+function stateOf(ctx: QueueContext): ClaimState {
+  let state = states.get(ctx);
+  if (!state) states.set(ctx, (state = { lost: [], received: new Map() }));
+  return state;
+}
+
+/**
+ * Runs a claim of this queue: takes back what an earlier claim lost first
+ * (outside a caller's transaction), remembers the ids it hands out, and
+ * remembers its own window when its connection is lost mid-way.
+ */
+export async function claimRecoveringLostReplies<T>(ctx: QueueContext, claim: () => Promise<T>, claimedIds: (result: T) => readonly string[]): Promise<T> {
+  const state = stateOf(ctx);
+  if (state.lost.length > 0 && !ctx.inTransaction) await takeBackLostClaims(ctx, state);
+  const startedMs = Date.now();
+  const workerId = ctx.workerId;
+  try {
+    const result = await claim();
+    const now = Date.now();
+    for (const id of claimedIds(result)) state.received.set(id, now);
+    return result;
+  } catch (error) {
+    if (connectionFailureOf(error) === "lost") state.lost.push({ workerId, startedMs, endedMs: Date.now() });
+    throw error;
+  }
+}
+
+/** The jobs claimed in the lost calls' windows and never handed out, back to PENDING; returns how many. */
+export async function takeBackLostClaims(ctx: QueueContext, state: ClaimState = stateOf(ctx)): Promise<number> {
+  const now = Date.now();
+  for (const [id, at] of state.received) if (now - at > RECEIVED_FOR_MS) state.received.delete(id);
+  const windows = state.lost.splice(0);
+  const { dialect } = ctx;
+  let taken = 0;
+  try {
+    for (const window of windows) {
+      const secondsAgo = (ms: number) => (now - ms) / 1000;
+      let statement = ctx.db
+        .updateTable("job_queue")
+        .set({
+          status: dialect.enumValue("Status", "PENDING"),
+          workerId: null,
+          lockedAt: null,
+          attempt: sql<number>`case when ${sql.ref("attempt")} > 0 then ${sql.ref("attempt")} - 1 else 0 end`,
+          lastError: `${CLAIM_REPLY_LOST}: claimed by ${window.workerId}, whose connection was lost before the claim's reply arrived; back to PENDING`,
+          updatedAt: dialect.now(),
+        })
+        .where("status", "=", dialect.enumValue("Status", "RUNNING"))
+        .where("workerId", "=", window.workerId)
+        .where("startedAt", ">=", dialect.plusSeconds(dialect.now(), -(secondsAgo(window.startedMs) + MARGIN_MS / 1000)))
+        .where("startedAt", "<=", dialect.plusSeconds(dialect.now(), -(secondsAgo(window.endedMs) - MARGIN_MS / 1000)));
+      if (state.received.size > 0) statement = statement.where("id", "not in", dialect.valueList([...state.received.keys()]));
+      taken += Number((await statement.executeTakeFirst()).numUpdatedRows);
+    }
+  } catch (error) {
+    state.lost.unshift(...windows); // still unreachable: the next claim tries again
+    throw error;
+  }
+  return taken;
+}
