@@ -24,12 +24,23 @@ export const SLOW_SUITE = [
   "test/ui/demo-in-browser.test.ts",
 ];
 
+/**
+ * The failover suite (`npm run test:failover`): real pg_auto_failover
+ * formations, failed over under load. Apart from both other suites; CI runs it.
+ */
+export const FAILOVER_SUITE = ["test/failover/**/*.test.ts"];
+
 const suite = process.env.KWP_SUITE;
 
 export default defineConfig({
   test: {
-    include: suite === "slow" ? SLOW_SUITE : suite === "all" ? ["test/**/*.test.ts"] : ["test/**/*.test.ts"],
-    exclude: suite === "slow" || suite === "all" ? ["**/node_modules/**"] : ["**/node_modules/**", ...SLOW_SUITE],
+    include: suite === "slow" ? SLOW_SUITE : suite === "failover" ? FAILOVER_SUITE : ["test/**/*.test.ts"],
+    exclude:
+      suite === "all" || suite === "failover"
+        ? ["**/node_modules/**"]
+        : suite === "slow"
+          ? ["**/node_modules/**", ...FAILOVER_SUITE]
+          : ["**/node_modules/**", ...SLOW_SUITE, ...FAILOVER_SUITE],
     globalSetup: ["test/support/global-setup.ts"],
     // Test files share one PostgreSQL server, each in databases of its own;
     // two workers match the two cores of the machines this runs on.

@@ -22,6 +22,8 @@
 export { openDatabase, parseDatabaseUrl, type OpenDatabaseOptions, type ParsedDatabaseUrl } from "./database/open-database.js";
 export type { PostgresPoolOptions } from "./dialects/postgres/postgres-settings.js";
 export type { PostgresConnectionSettings } from "./dialects/postgres/postgres-settings.js";
+export type { PostgresHost } from "./dialects/postgres/host-options.js";
+export type { TargetSessionAttrs } from "./dialects/postgres/postgres-uri.js";
 export type { SqliteConnectionOptions } from "./dialects/sqlite/sqlite-connection.js";
 export type { Database } from "./database/database.js";
 export type {
@@ -93,7 +95,10 @@ export {
   SchemaMismatchError,
   DatabaseError,
   TransactionAbortedError,
+  ConnectionError,
+  CommitOutcomeUnknownError,
 } from "./errors.js";
+export type { RetryPolicy } from "./database/retry-policy.js";
 
 export {
   createKyselyConsoleReadPort,

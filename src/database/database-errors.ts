@@ -1,4 +1,4 @@
-import { ConnectionError, DatabaseError, TransactionAbortedError, WorkflowPersistenceError } from "../errors.js";
+import { CommitOutcomeUnknownError, ConnectionError, DatabaseError, TransactionAbortedError, WorkflowPersistenceError } from "../errors.js";
 import { connectionFailureOf, type ConnectionFailure } from "./connection-failures.js";
 import { databaseCodeOf } from "./driver-error-code.js";
 import { failedConnecting } from "../dialects/postgres/session-failures.js";
@@ -85,4 +85,26 @@ function conciseMessage(error: unknown): string {
   if (!/invocation:/.test(message)) return message;
   const lines = message.split("\n").map((line) => line.trim()).filter((line) => line.length > 0);
   return lines[lines.length - 1] ?? message;
+}
+
+/**
+ * What withTransaction rejects with when its body failed on a statement's
+ * connection failure, read-only server or conflict: the statement's error
+ * says it may not be repeated on its own (it ran in a transaction), but the
+ * transaction as a whole never committed (the server rolled it back or lost
+ * it with the connection), so running the whole transaction again is safe:
+ * the same kind of error, for "withTransaction", retryable, the statement's
+ * error as its cause. Any other error passes as the body threw it.
+ */
+export function asWholeTransactionFailure(error: unknown): unknown {
+  // A COMMIT of another transaction (the body's own call elsewhere) may have landed.
+  if (!(error instanceof DatabaseError) || error.retryable || error instanceof CommitOutcomeUnknownError) return error;
+  const text = `a statement of the transaction failed and nothing was committed, so the transaction may be run again: ${error.message}`;
+  if (error instanceof ConnectionError) {
+    return new ConnectionError("withTransaction", error.databaseCode, text, { cause: error, retryable: true, phase: error.phase });
+  }
+  if (error.code === "READ_ONLY_SERVER" || error.code === "TRANSACTION_CONFLICT") {
+    return new DatabaseError("withTransaction", error.databaseCode, text, { cause: error, retryable: true }, error.code);
+  }
+  return error;
 }

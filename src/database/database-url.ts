@@ -19,6 +19,11 @@ export interface ParsedDatabaseUrl {
   poolSize?: number;
   /** PostgreSQL: `?pool_timeout=` (Prisma's, in seconds) in ms: the longest wait for a pooled connection. */
   poolTimeoutMs?: number;
+  /**
+   * PostgreSQL: `?connect_timeout=` (libpq's and Prisma's, in seconds) in ms:
+   * the longest wait for one server to accept a connection, per host of a list.
+   */
+  connectTimeoutMs?: number;
   /** PostgreSQL: `?pgbouncer=true`: the URL reaches a transaction-mode pooler. */
   transactionPooler?: boolean;
   /** PostgreSQL: the servers to try, in order (a libpq host list: `postgres://h1:5432,h2:5432/db`). */
@@ -95,6 +100,12 @@ function parsePostgresUrl(url: string): ParsedDatabaseUrl {
   };
   const sslmode = sslModeOf(uri.params, label);
   if (sslmode !== undefined) result.sslmode = sslmode;
+  // Read here and where a connection is opened (connection-plan.ts); kept in the URL.
+  if (uri.params.has("connect_timeout")) {
+    const seconds = Number(uri.params.get("connect_timeout"));
+    if (uri.params.get("connect_timeout") === "" || !Number.isFinite(seconds) || seconds < 0) throw invalidParameter(url, "connect_timeout", "must be a number of seconds (0: no limit)");
+    result.connectTimeoutMs = Math.round(seconds * 1000);
+  }
   const present = PRISMA_PARAMETERS.filter((name) => uri.params.has(name));
   if (present.length === 0) return result;
   const value = (name: string) => uri.params.get(name)!;

@@ -19,6 +19,7 @@ import { registerDirectStatements } from "./direct-statements.js";
 import { registerSqliteFile } from "./ambient-transaction.js";
 import { registerRetryPolicy, type RetryPolicy } from "./retry-policy.js";
 import { parseOptions, retryOption } from "../validation/factory-options.js";
+import { withHostOptions } from "../dialects/postgres/host-options.js";
 import { resolve } from "node:path";
 
 export { parseDatabaseUrl, redactPassword, type ParsedDatabaseUrl } from "./database-url.js";
@@ -100,7 +101,7 @@ function openPostgres(parsed: ParsedDatabaseUrl, options: OpenDatabaseOptions, l
     max: settings.max ?? parsed.poolSize,
     pool: { ...(parsed.poolTimeoutMs !== undefined ? { connectionTimeoutMillis: parsed.poolTimeoutMs } : {}), ...settings.pool },
   };
-  const pool = createPostgresPool(parsed.target, poolSettings);
+  const pool = createPostgresPool(withHostOptions(parsed.target, settings), poolSettings);
   // Named prepared statements live on a server session; a transaction pooler
   // hands each transaction another one ("prepared statement … does not exist").
   const dialect = new DirectPostgresDialect({ pool: transactionPooler ? pool : withPreparedStatements(pool) });

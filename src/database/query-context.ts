@@ -6,7 +6,7 @@ import { registeredDialectSupport } from "./dialect-overrides.js";
 import { directStatementsOf, type DirectStatements } from "./direct-statements.js";
 import { newId } from "./ids.js";
 import { CommitOutcomeUnknownError, ConfigurationError, TransactionAbortedError } from "../errors.js";
-import { asTypedError, isAbortedTransaction } from "./database-errors.js";
+import { asTypedError, asWholeTransactionFailure, isAbortedTransaction } from "./database-errors.js";
 import { connectionFailureOf } from "./connection-failures.js";
 import { openTransactionOf, runAsTransactionOf } from "./ambient-transaction.js";
 import { withSavepoint } from "./savepoint.js";
@@ -130,7 +130,9 @@ export async function inWriteTransaction<T>(ctx: QueryContext, work: (tx: QueryC
       );
     });
   } catch (error) {
-    if (workFailed) throw error; // the body's own error, as it threw it
+    // The body's own error, as it threw it; a statement's connection failure or
+    // conflict says the whole transaction may be run again (it never committed).
+    if (workFailed) throw asWholeTransactionFailure(error);
     // The body succeeded but the database rolled back instead of committing:
     // a statement in it had failed and was caught (PostgreSQL).
     if (isAbortedTransaction(error)) throw new TransactionAbortedError("withTransaction", error);

@@ -36,13 +36,18 @@ interface Landed {
 }
 
 /**
- * "acknowledged" when the fenced UPDATE wrote; otherwise one read tells a
- * repeat of this very acknowledgement (it landed before, and its reply was
- * lost in a failover: the row shows what it wrote, under the same claim) from
- * a superseded one. So a fenced acknowledgement may be repeated safely.
+ * "acknowledged" when the fenced UPDATE wrote. Otherwise, called on its own,
+ * one read tells a repeat of this very acknowledgement (it landed before and
+ * its reply was lost in a failover: the row shows what it wrote, under the
+ * same claim) from a superseded one, so it may be repeated safely. Inside a
+ * transaction "superseded" keeps meaning "this wrote nothing": the
+ * exactly-once pattern (side effect and acknowledgement in one transaction,
+ * rolled back unless acknowledged) re-run after CommitOutcomeUnknownError must
+ * roll back when the first run did commit (docs/guarantees.md).
  */
 async function outcome(ctx: QueueContext, jobId: string, fence: Fence, landed: Landed, result: Promise<{ numUpdatedRows: bigint }>): Promise<JobAckOutcome> {
   if ((await result).numUpdatedRows > 0n) return "acknowledged";
+  if (ctx.inTransaction) return "superseded";
   const row = await ctx.db
     .selectFrom("job_queue")
     .select(["status", "attempt", "lastError"])

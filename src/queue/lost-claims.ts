@@ -68,14 +68,18 @@ export async function claimRecoveringLostReplies<T>(ctx: QueueContext, claim: ()
 
 /** The jobs claimed in the lost calls' windows and never handed out, back to PENDING; returns how many. */
 export async function takeBackLostClaims(ctx: QueueContext, state: ClaimState = stateOf(ctx)): Promise<number> {
-  const now = Date.now();
-  for (const [id, at] of state.received) if (now - at > RECEIVED_FOR_MS) state.received.delete(id);
+  for (const [id, at] of state.received) if (Date.now() - at > RECEIVED_FOR_MS) state.received.delete(id);
   const windows = state.lost.splice(0);
   const { dialect } = ctx;
   let taken = 0;
   try {
+    // The database's clock against this process's, read in one round trip: the
+    // windows become the database's own times, however long the statements
+    // below then wait for a connection (a failover still settling).
+    const offsetMs = await clockOffsetMs(ctx);
     for (const window of windows) {
-      const secondsAgo = (ms: number) => (now - ms) / 1000;
+      const from = new Date(window.startedMs + offsetMs - MARGIN_MS);
+      const to = new Date(window.endedMs + offsetMs + MARGIN_MS);
       let statement = ctx.db
         .updateTable("job_queue")
         .set({
@@ -88,8 +92,8 @@ export async function takeBackLostClaims(ctx: QueueContext, state: ClaimState = 
         })
         .where("status", "=", dialect.enumValue("Status", "RUNNING"))
         .where("workerId", "=", window.workerId)
-        .where("startedAt", ">=", dialect.plusSeconds(dialect.now(), -(secondsAgo(window.startedMs) + MARGIN_MS / 1000)))
-        .where("startedAt", "<=", dialect.plusSeconds(dialect.now(), -(secondsAgo(window.endedMs) - MARGIN_MS / 1000)));
+        .where("startedAt", ">=", dialect.date(from))
+        .where("startedAt", "<=", dialect.date(to));
       if (state.received.size > 0) statement = statement.where("id", "not in", dialect.valueList([...state.received.keys()]));
       taken += Number((await statement.executeTakeFirst()).numUpdatedRows);
     }
@@ -98,4 +102,12 @@ export async function takeBackLostClaims(ctx: QueueContext, state: ClaimState = 
     throw error;
   }
   return taken;
+}
+
+/** The database's clock minus this process's, in ms (within the reply's latency, which the margin covers). */
+async function clockOffsetMs(ctx: QueueContext): Promise<number> {
+  const row = await ctx.db.selectNoFrom(sql<unknown>`${ctx.dialect.now()}`.as("now")).executeTakeFirstOrThrow();
+  const received = Date.now();
+  // now() is read as the statement starts, after any wait for a connection: close to `received`.
+  return ctx.dialect.readDate(row.now).getTime() - received;
 }

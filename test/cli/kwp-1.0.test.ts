@@ -26,7 +26,7 @@ describe.each(DATABASE_TYPES)("kwp and the 1.0 contract (%s)", (databaseType) =>
       // Nobody to ask: refused, nothing changed.
       const refused = await kwp(url, "migrate", "--target", "1.0");
       expect(refused.code).not.toBe(0);
-      expect(refused.stderr).toMatch(/2 older row\(s\)/);
+      expect(refused.stderr).toMatch(/2 older rows/);
       expect(refused.stderr).toMatch(/pass --yes/);
       // A terminal that says no: nothing changed either.
       const declined = await kwpOnTerminal(url, "n\n", "migrate", "--target", "1.0");

@@ -8,6 +8,7 @@ import { openDatabase } from "../../src/database/open-database.js";
 import { createPrismaClient } from "../support/prisma-clients.js";
 import { createPrismaWorkflowPersistence } from "../../src/prisma/index.js";
 import { closedPort, startTcpProxy, type TcpProxy } from "../support/tcp-proxy.js";
+import { findPgBouncer, startPgBouncer } from "../support/pgbouncer.js";
 import { createPostgresDatabase, type TestDatabase } from "../support/test-databases.js";
 import { runInput } from "../conformance/backends.js";
 
@@ -107,7 +108,7 @@ describe("connection failures on PostgreSQL, typed, with whether to retry", () =
     await expect.poll(async () => (await v1.createKyselyWorkflowPersistence(admin).getRun("landed"))?.id).toBe("landed");
   });
 
-  it("a backend the server ended (57P01) inside a transaction, then 'not queryable': typed, not retryable on their own", async () => {
+  it("a backend the server ended (57P01) inside a transaction, then 'not queryable': typed, not retryable on their own; the whole transaction is", async () => {
     const victim = open(`${database.url}${database.url.includes("?") ? "&" : "?"}application_name=kwp-victim`);
     const p = v1.createKyselyWorkflowPersistence(victim);
     const run = await p.createRun(runInput());
@@ -125,7 +126,9 @@ describe("connection failures on PostgreSQL, typed, with whether to retry", () =
     expect(errors[0]).toMatchObject({ phase: "in-flight", retryable: false });
     expect(errors[1]).toBeInstanceOf(ConnectionError);
     expect((errors[1] as Error).message).toMatch(/not queryable|Connection terminated|terminating connection|ECONNRESET/i);
-    expect(outcome).toBe(errors[1]);
+    // withTransaction rejects with the statement's error as the cause: the transaction never committed, so it may be run again.
+    expect(outcome).toBeInstanceOf(ConnectionError);
+    expect(outcome).toMatchObject({ operation: "withTransaction", phase: "in-flight", retryable: true, cause: errors[1] });
     expect((await p.getRun(run.id))!.status).toBe("PENDING");
   });
 
@@ -137,7 +140,7 @@ describe("connection failures on PostgreSQL, typed, with whether to retry", () =
     expect(await v1.createKyselyWorkflowPersistence(admin).getRun("refused")).toBeNull();
   });
 
-  it("a deadlock between two transactions (40P01): TRANSACTION_CONFLICT; not retryable on its own inside the transaction", async () => {
+  it("a deadlock between two transactions (40P01): TRANSACTION_CONFLICT; the statement not retryable on its own, the whole transaction is", async () => {
     const p = v1.createKyselyWorkflowPersistence(open(database.url));
     const q = v1.createKyselyWorkflowPersistence(open(database.url));
     const [a, b] = [await p.createRun(runInput()), await p.createRun(runInput())];
@@ -155,7 +158,8 @@ describe("connection failures on PostgreSQL, typed, with whether to retry", () =
     const conflict = outcomes.find((outcome) => outcome !== undefined);
     expect(outcomes.filter((outcome) => outcome === undefined)).toHaveLength(1);
     expect(conflict).toBeInstanceOf(DatabaseError);
-    expect(conflict).toMatchObject({ code: "TRANSACTION_CONFLICT", databaseCode: "40P01", retryable: false });
+    expect(conflict).toMatchObject({ code: "TRANSACTION_CONFLICT", databaseCode: "40P01", retryable: true, operation: "withTransaction" });
+    expect((conflict as Error).cause).toMatchObject({ code: "TRANSACTION_CONFLICT", databaseCode: "40P01", retryable: false, operation: "updateRun" });
   });
 
   it("a serialization failure at COMMIT (40001): withTransaction rejects with TRANSACTION_CONFLICT, retryable (nothing committed)", async () => {
@@ -224,6 +228,22 @@ describe("connection failures on PostgreSQL, typed, with whether to retry", () =
     await own?.dispose();
   });
 
+  it("a lost claim is taken back when the next claim first waits seconds for a connection (a failover still settling)", async () => {
+    const db = open(proxy.through(database.url));
+    const queue = v1.createKyselyJobQueue(db, { workerId: "w-slow", listen: false });
+    await v1.createKyselyJobQueue(adminOf10, { listen: false }).enqueueParallel([{ workflowRunId: "r", workflowId: "wf", stageId: "slow-reconnect" }]);
+    const cut = proxy.cutAfter(/update "job_queue"/i);
+    expect(await failure(queue.dequeue())).toMatchObject({ phase: "in-flight" });
+    await cut;
+    await expect.poll(async () => (await sql<{ status: string }>`select status from job_queue`.execute(admin)).rows[0]?.status).toBe("RUNNING");
+    proxy.delayConnections(4_000); // the next connection reaches the server 4 s later
+    try {
+      expect(await queue.dequeue()).toMatchObject({ stageId: "slow-reconnect", attempt: 1 });
+    } finally {
+      proxy.delayConnections(0);
+    }
+  });
+
   it("a fenced acknowledgement repeated after its reply was lost answers acknowledged, and the job completed once", async () => {
     await v1.createKyselyJobQueue(admin, { listen: false }).enqueueParallel([{ workflowRunId: "r", workflowId: "wf", stageId: "s" }]);
     const queue = v1.createKyselyJobQueue(open(proxy.through(database.url)), { workerId: "w1", listen: false });
@@ -265,6 +285,74 @@ describe("connection failures on PostgreSQL, typed, with whether to retry", () =
     expect(reports).toHaveLength(1);
     expect(reports[0]![1]).toBe(false);
     expect(String((reports[0]![0] as Error).message)).toMatch(/ECONNREFUSED|connect/);
+  });
+});
+
+describe.skipIf(!findPgBouncer())("connection failures through PgBouncer (transaction mode), typed", () => {
+  // PgBouncer in front of a TCP proxy in front of the server: the proxy breaks
+  // the pooler's server connections the way a failover or a network does.
+  let database: TestDatabase;
+  let proxy: TcpProxy;
+  let pooler: Awaited<ReturnType<typeof startPgBouncer>>;
+  let db: Kysely<any>;
+  beforeAll(async () => {
+    database = await createPostgresDatabase("connection-failures-pooler");
+    await migrateToLatest(database.open(), { target: "1.0" });
+    proxy = await startTcpProxy({ host: "127.0.0.1", port: Number(new URL(database.url).port || 5432) });
+    // query_wait_timeout: how long PgBouncer holds a query while it cannot reach the server (default 120 s).
+    pooler = await startPgBouncer(findPgBouncer()!, proxy.through(database.url), { settings: { query_wait_timeout: 5 } });
+    db = openDatabase(`${pooler.url}${pooler.url.includes("?") ? "&" : "?"}pgbouncer=true`);
+  });
+  afterAll(async () => {
+    await db?.destroy();
+    await pooler?.stop();
+    await proxy?.close();
+    await database?.dispose();
+  });
+
+  it("the pooler's server connection is cut during a write ('server conn crashed?', 08P01): ConnectionError, in-flight, not retryable; the next call works", { timeout: 120_000 }, async () => {
+    const persistence = v1.createKyselyWorkflowPersistence(db);
+    const run = await persistence.createRun(runInput());
+    const cut = proxy.cutAfter(/update "workflow_runs"/i);
+    const error = await failure(persistence.updateRun(run.id, { totalTokens: 7 }));
+    await cut;
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect(error).toMatchObject({ phase: "in-flight", retryable: false, databaseCode: "08P01" });
+    expect((error as Error).message).toMatch(/server conn crashed/);
+    await expect.poll(async () => (await persistence.getRun(run.id))!.totalTokens).toBe(7); // it landed; the pooler opens a new server connection
+  });
+
+  it("a claim whose reply was lost behind the pooler is taken back by the worker's next claim", { timeout: 120_000 }, async () => {
+    const queue = v1.createKyselyJobQueue(db, { workerId: "pooled-w1", listen: false });
+    const admin = database.open();
+    try {
+      await v1.createKyselyJobQueue(admin, { listen: false }).enqueueParallel([{ workflowRunId: "r", workflowId: "wf", stageId: "behind-the-pooler" }]);
+      const cut = proxy.cutAfter(/update "job_queue"/i);
+      const error = await failure(queue.dequeue());
+      await cut;
+      expect(error).toBeInstanceOf(ConnectionError);
+      expect(error).toMatchObject({ phase: "in-flight", retryable: true });
+      await expect.poll(async () => (await sql<{ status: string }>`select status from job_queue where "stageId" = 'behind-the-pooler'`.execute(admin)).rows[0]?.status).toBe("RUNNING");
+      expect(await queue.dequeue()).toMatchObject({ stageId: "behind-the-pooler", attempt: 1 });
+    } finally {
+      await admin.destroy();
+    }
+  });
+
+  it("the pooler cannot reach its server (query_wait_timeout, 08P01): ConnectionError, connect, retryable (nothing was done)", { timeout: 120_000 }, async () => {
+    const persistence = v1.createKyselyWorkflowPersistence(db);
+    await persistence.getRun("warm"); // the pooler has met the server
+    proxy.cutAll();
+    proxy.dropConnections(1_000_000);
+    try {
+      const error = await failure(persistence.createRun(runInput({ id: "never-sent" })));
+      expect(error, String(error)).toBeInstanceOf(ConnectionError);
+      expect(error).toMatchObject({ phase: "connect", retryable: true });
+      expect((error as Error).message).toMatch(/query_wait_timeout|pgbouncer cannot connect to server|server login has been failing/);
+    } finally {
+      proxy.dropConnections(0);
+    }
+    await expect.poll(async () => (await failure(persistence.getRun("never-sent").then((run) => { throw run; })))).toBeNull();
   });
 });
 

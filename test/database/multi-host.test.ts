@@ -1,10 +1,11 @@
+import { createServer, type AddressInfo } from "node:net";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigurationError, ConnectionError, DatabaseError } from "../../src/errors.js";
 import { openDatabase, parseDatabaseUrl } from "../../src/database/open-database.js";
 import { migrateToLatest } from "../../src/database/migrations/migrate.js";
 import * as v1 from "../../src/v1.js";
-import { closedPort } from "../support/tcp-proxy.js";
+import { closedPort, startTcpProxy } from "../support/tcp-proxy.js";
 import { createPostgresDatabase, type TestDatabase } from "../support/test-databases.js";
 import { runInput } from "../conformance/backends.js";
 
@@ -123,5 +124,78 @@ describe("a host list on PostgreSQL", () => {
     } finally {
       await required.destroy();
     }
+  });
+
+  it("postgres.hosts and targetSessionAttrs say the same as the URL, and win over it (as libpq's keywords)", async () => {
+    const [host, port] = [real.slice(0, real.lastIndexOf(":")), Number(real.slice(real.lastIndexOf(":") + 1))];
+    // The URL names only the closed port; the options name both servers and ask for the primary.
+    const db = openDatabase(withHosts([down]), { postgres: { hosts: [down, { host, port }], targetSessionAttrs: "read-write" } });
+    try {
+      expect(await v1.createKyselyWorkflowPersistence(db).getRun("x")).toBeNull();
+    } finally {
+      await db.destroy();
+    }
+    // The option's role replaces the URL's: no read-only server here.
+    const standbyOnly = openDatabase(withHosts([real], "target_session_attrs=read-write"), { postgres: { targetSessionAttrs: "standby" } });
+    try {
+      expect(await failure(v1.createKyselyWorkflowPersistence(standbyOnly).getRun("x"))).toMatchObject({ phase: "connect", message: expect.stringContaining(`${real} (a read-write primary)`) });
+    } finally {
+      await standbyOnly.destroy();
+    }
+  });
+
+  it("a host that never answers (packets dropped) is skipped after connect_timeout, 10 s a host in a list by default", { timeout: 120_000 }, async () => {
+    const blackhole = await startTcpProxy({ host: "127.0.0.1", port: await closedPort() });
+    blackhole.stall(true);
+    const silent = `127.0.0.1:${blackhole.port}`;
+    try {
+      for (const [params, atMostMs] of [["connect_timeout=1", 8_000], ["", 30_000]] as const) {
+        const db = openDatabase(withHosts([silent, real], params));
+        const started = Date.now();
+        try {
+          expect(await v1.createKyselyWorkflowPersistence(db).getRun("x")).toBeNull();
+          // Not a speed target: without a timeout the call never returns (pg waits forever).
+          expect(Date.now() - started, params).toBeLessThan(atMostMs);
+        } finally {
+          await db.destroy();
+        }
+      }
+      expect(() => openDatabase(withHosts([real], "connect_timeout=soon"))).toThrow(/invalid connect_timeout: it must be a number of seconds/);
+    } finally {
+      await blackhole.close();
+    }
+  });
+
+  it("no host of the list answers, one of them cutting the TLS handshake (a server going down): ConnectionError, connect, retryable", async () => {
+    // A server that agrees to TLS and then drops the connection mid-handshake, as a postgres being killed does.
+    const cutter = createServer((socket) => {
+      socket.on("error", () => {});
+      socket.once("data", () => {
+        socket.write("S");
+        setTimeout(() => socket.destroy(), 20);
+      });
+    });
+    await new Promise<void>((resolve) => cutter.listen(0, "127.0.0.1", resolve));
+    const cutting = `127.0.0.1:${(cutter.address() as AddressInfo).port}`;
+    const db = openDatabase(withHosts([cutting, down], "target_session_attrs=read-write&sslmode=require"));
+    try {
+      const error = await failure(v1.createKyselyWorkflowPersistence(db).createRun(runInput()));
+      expect(error).toBeInstanceOf(ConnectionError);
+      expect(error).toMatchObject({ phase: "connect", retryable: true, databaseCode: "08001" });
+      expect((error as Error).message).toContain(`${cutting} (ECONNRESET`);
+    } finally {
+      await db.destroy();
+      await new Promise<void>((resolve) => cutter.close(() => resolve()));
+    }
+  });
+
+  it.each([
+    [{ hosts: [] }, /postgres\.hosts must be a non-empty array/],
+    [{ hosts: ["db1,db2"] }, /postgres\.hosts\[0\] must be "host" or "host:port"/],
+    [{ hosts: [{ host: "db1", port: 70_000 }] }, /postgres\.hosts\[0\]\.port must be a port number/],
+    [{ targetSessionAttrs: "master" }, /postgres\.targetSessionAttrs must be one of any, read-write/],
+  ])("refuses postgres options %j at openDatabase, naming the option", (postgres, reason) => {
+    expect(() => openDatabase(withHosts([real]), { postgres: postgres as never })).toThrow(ConfigurationError);
+    expect(() => openDatabase(withHosts([real]), { postgres: postgres as never })).toThrow(reason);
   });
 });

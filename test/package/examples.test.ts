@@ -27,6 +27,7 @@ const EXPECTED: Record<string, RegExp> = {
   "annotations-and-queue-0.12.ts": /annotations: route="fast-lane" by planner\nclaimed classify of workflow triage\ncancelled 1 waiting job\(s\)\njobs: classify:RUNNING, reply:CANCELLED/,
   "contract-1.0.ts": /job acknowledged; steps: download=completed; cost 0\.0021 \(reported\); leased: 0\nruns of v2: RUNNING:1/,
   "console-read-port.ts": /pages: 1 \+ 1, then the end\nqueue: 0 pending; steps shown: false\nkwp_workflow_runs\{status="PENDING"\} 3/,
+  "exactly-once.ts": /settled: done; the same claim again: superseded\njob COMPLETED, invoices sent: 1/,
   "blob-store.ts": /stored: runs\/r-1\/extract\/output.json, runs\/r-1\/summarize\/output.json[\s\S]*after delete: false/,
 };
 const NOT_RUN = ["prisma-drop-in.ts"];

@@ -24,7 +24,7 @@ export interface RunningPgBouncer {
  * consecutive transactions of one client land on different server sessions,
  * as they do behind a busy production pooler.
  */
-export async function startPgBouncer(program: string, serverUrl: string): Promise<RunningPgBouncer> {
+export async function startPgBouncer(program: string, serverUrl: string, options: { expectServer?: boolean; settings?: Record<string, string | number> } = {}): Promise<RunningPgBouncer> {
   const server = new URL(serverUrl);
   const port = await freePort();
   const folder = mkdtempSync(join(tmpdir(), "kwp-pgbouncer-"));
@@ -47,6 +47,7 @@ export async function startPgBouncer(program: string, serverUrl: string): Promis
       "default_pool_size = 4",
       "max_client_conn = 1000",
       "ignore_startup_parameters = extra_float_digits,options",
+      ...Object.entries(options.settings ?? {}).map(([key, value]) => `${key} = ${value}`),
       "",
     ].join("\n"),
     { mode: 0o644 },
@@ -64,7 +65,8 @@ export async function startPgBouncer(program: string, serverUrl: string): Promis
     rmSync(folder, { recursive: true, force: true });
   };
   try {
-    await waitUntilServing(url.toString(), child, () => output);
+    // In front of a server that is down on purpose: serving once it accepts a client at all.
+    await waitUntilServing(url.toString(), child, () => output, options.expectServer ?? true);
   } catch (error) {
     await stop();
     throw error;
@@ -72,16 +74,18 @@ export async function startPgBouncer(program: string, serverUrl: string): Promis
   return { url: url.toString(), stop };
 }
 
-async function waitUntilServing(url: string, child: ChildProcess, output: () => string): Promise<void> {
+async function waitUntilServing(url: string, child: ChildProcess, output: () => string, throughToServer: boolean): Promise<void> {
   const deadline = Date.now() + 30_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`pgbouncer exited with ${child.exitCode}: ${output()}`);
     const client = new pg.Client({ connectionString: url });
     try {
       await client.connect();
-      await client.query("select 1");
+      if (throughToServer) await client.query("select 1");
       return;
     } catch (error) {
+      // Its own refusal ("pgbouncer cannot connect to server") says it is serving.
+      if (!throughToServer && /pgbouncer|server login/i.test((error as Error).message)) return;
       if (Date.now() > deadline) throw new Error(`pgbouncer did not answer within 30 s: ${(error as Error).message}\n${output()}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     } finally {

@@ -21,6 +21,8 @@ export interface TcpProxy {
   dropConnections(count: number): void;
   /** While on, connections are accepted and never forwarded (a server that hangs). */
   stall(on: boolean): void;
+  /** New connections reach the server only after `ms` (a server still coming up, a slow network). */
+  delayConnections(ms: number): void;
   /** Cuts every open connection now. */
   cutAll(): void;
   close(): Promise<void>;
@@ -31,6 +33,7 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
   let armed: { pattern: RegExp; done: () => void } | undefined;
   let toDrop = 0;
   let stalled = false;
+  let delayMs = 0;
   const server: Server = createServer((client) => {
     open.add(client);
     client.on("close", () => open.delete(client));
@@ -41,6 +44,15 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
       return;
     }
     if (stalled) return;
+    if (delayMs > 0) {
+      client.pause();
+      setTimeout(() => forward(client), delayMs);
+      return;
+    }
+    forward(client);
+  });
+  const forward = (client: Socket) => {
+    if (client.destroyed) return;
     const upstream = connect(target.port, target.host);
     open.add(upstream);
     upstream.on("close", () => {
@@ -61,7 +73,8 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
         trigger.done();
       }
     });
-  });
+    client.resume();
+  };
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const port = (server.address() as { port: number }).port;
   return {
@@ -80,6 +93,9 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     },
     stall(on) {
       stalled = on;
+    },
+    delayConnections(ms) {
+      delayMs = ms;
     },
     cutAll() {
       for (const socket of open) socket.destroy();

@@ -15,10 +15,17 @@ export interface ConnectionPlan {
   connection: Record<string, unknown>;
   /** TLS settings for the modes that use TLS (CA, client certificate and key from sslrootcert/sslcert/sslkey). */
   tls: Record<string, unknown>;
+  /** The URL's connect_timeout, in ms (0: none): the longest wait for one server. */
+  connectTimeoutMs: number | undefined;
+  /** Without one in the URL or the pool settings: a host list's wait per server. */
+  defaultConnectTimeoutMs: number | undefined;
 }
 
+/** How long one host of a list may take to accept a connection when the URL sets no connect_timeout. */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+
 /** The URL's parameters this library reads itself; the rest are pg's (application_name, options, …). */
-const HANDLED = new Set(["target_session_attrs", "sslmode", "sslrootcert", "sslcert", "sslkey", "sslpassword", "uselibpqcompat", "ssl", "host", "port", "load_balance_hosts"]);
+const HANDLED = new Set(["target_session_attrs", "sslmode", "connect_timeout", "sslrootcert", "sslcert", "sslkey", "sslpassword", "uselibpqcompat", "ssl", "host", "port", "load_balance_hosts"]);
 
 /**
  * Whether a URL needs the plan (several hosts, a session role, libpq's TLS
@@ -27,7 +34,7 @@ const HANDLED = new Set(["target_session_attrs", "sslmode", "sslrootcert", "sslc
 export function needsConnectionPlan(connectionString: string): boolean {
   if (!/^postgres(ql)?:\/\//i.test(connectionString)) return false;
   const uri = parsePostgresUri(connectionString, "(connection string)");
-  return uri.endpoints.length > 1 || (uri.params.get("target_session_attrs") ?? "any") !== "any" || uri.params.has("sslmode");
+  return uri.endpoints.length > 1 || (uri.params.get("target_session_attrs") ?? "any") !== "any" || uri.params.has("sslmode") || uri.params.has("connect_timeout");
 }
 
 export function connectionPlan(connectionString: string, label: string): ConnectionPlan {
@@ -37,6 +44,11 @@ export function connectionPlan(connectionString: string, label: string): Connect
   if (uri.user !== undefined) connection.user = uri.user;
   if (uri.password !== undefined) connection.password = uri.password;
   if (uri.database !== undefined) connection.database = uri.database;
+  // Per server, as libpq's connect_timeout: a host that drops packets (a
+  // partition, a machine gone) must not hold every new connection. A host
+  // list without one waits at most DEFAULT_CONNECT_TIMEOUT_MS a host.
+  const connectTimeout = uri.params.get("connect_timeout");
+  const connectTimeoutMs = connectTimeout !== undefined ? Math.round(Number(connectTimeout) * 1000) : undefined;
   const file = (parameter: string) => {
     const path = uri.params.get(parameter);
     if (path === undefined) return undefined;
@@ -54,7 +66,10 @@ export function connectionPlan(connectionString: string, label: string): Connect
   if (cert !== undefined) tls.cert = cert;
   if (key !== undefined) tls.key = key;
   if (uri.params.has("sslpassword")) tls.passphrase = uri.params.get("sslpassword");
-  return { endpoints: uri.endpoints, attrs: targetSessionAttrsOf(uri.params, label), sslmode: sslModeOf(uri.params, label), connection, tls };
+  return {
+    endpoints: uri.endpoints, attrs: targetSessionAttrsOf(uri.params, label), sslmode: sslModeOf(uri.params, label), connection, tls,
+    connectTimeoutMs, defaultConnectTimeoutMs: uri.endpoints.length > 1 ? DEFAULT_CONNECT_TIMEOUT_MS : undefined,
+  };
 }
 
 /**

@@ -60,7 +60,8 @@ export function createFollowingPool(driver: typeof pg, plan: ConnectionPlan, poo
     constructor(config: pg.ClientConfig = {}) {
       const attempt = nextAttempt();
       const { host, port } = plan.endpoints[attempt.index]!;
-      super({ ...config, connectionString: undefined, ...plan.connection, host, port, ssl: sslSetting(plan, attempt.encrypted) } as pg.ClientConfig);
+      const connectionTimeoutMillis = plan.connectTimeoutMs ?? config.connectionTimeoutMillis ?? plan.defaultConnectTimeoutMs;
+      super({ ...config, connectionString: undefined, ...plan.connection, host, port, ssl: sslSetting(plan, attempt.encrypted), connectionTimeoutMillis } as pg.ClientConfig);
       this[ATTEMPT] = attempt;
     }
 

@@ -53,6 +53,11 @@ export function createPostgresPool(connectionString: string, options: PostgresPo
   // 'error' on the pool; unhandled, that would crash the process. The pool drops
   // the client and the next query opens a fresh connection.
   pool.on("error", () => {});
+  // A connection that dies while checked out (a failover, a pooler closing
+  // the client after "server conn crashed?") emits 'error' on the client too;
+  // the running query already rejects with it, and unhandled the event would
+  // crash the process. Every client the pool makes gets a listener.
+  pool.on("connect", (client) => client.on("error", () => {}));
   return pool;
 }
 

@@ -23,7 +23,23 @@ export interface PostgresConnectionSettings {
   [setting: string]: unknown;
 }
 
+import type { PostgresHost } from "./host-options.js";
+import type { TargetSessionAttrs } from "./postgres-uri.js";
+
 export interface PostgresPoolOptions {
+  /**
+   * The servers to try, in order (`["db1:5432", "db2:5432"]` or `{ host, port }`),
+   * instead of the URL's host list, as libpq's `host`/`port` keywords: a new
+   * connection goes to the first that answers and has the session role asked
+   * for (`targetSessionAttrs`), and the pool follows it after a failover.
+   */
+  hosts?: PostgresHost[];
+  /**
+   * The role a new connection's server must have, with libpq's meanings
+   * (`"read-write"`/`"primary"` to reach the primary of an HA pair); replaces
+   * the URL's `target_session_attrs`. Default: the URL's, else `"any"`.
+   */
+  targetSessionAttrs?: TargetSessionAttrs;
   /** Maximum connections in the pool (pg's default is 10; the URL's `connection_limit` when given). */
   max?: number;
   /** Extra pg.Pool settings, applied after the connection string. */
