@@ -23,7 +23,7 @@ export { openDatabase, parseDatabaseUrl, type OpenDatabaseOptions, type ParsedDa
 export type { PostgresPoolOptions } from "./dialects/postgres/postgres-settings.js";
 export type { PostgresConnectionSettings } from "./dialects/postgres/postgres-settings.js";
 export type { PostgresHost } from "./dialects/postgres/host-options.js";
-export type { TargetSessionAttrs } from "./dialects/postgres/postgres-uri.js";
+export type { PostgresEndpoint, TargetSessionAttrs } from "./dialects/postgres/postgres-uri.js";
 export type { SqliteConnectionOptions } from "./dialects/sqlite/sqlite-connection.js";
 export type { Database } from "./database/database.js";
 export type {

@@ -48,11 +48,9 @@ export interface IdempotencyKeysTable {
   result: Json;
 }
 
-type Versioned = { version: Generated<number> };
-
 export interface Database012 extends Omit<Database, "workflow_runs" | "workflow_stages"> {
-  workflow_runs: Database["workflow_runs"] & Versioned & { metadata: ColumnType<Json | null> };
-  workflow_stages: Database["workflow_stages"] & Versioned & { attempt: Generated<number> };
+  workflow_runs: Database["workflow_runs"] & { version: Generated<number> } & { metadata: ColumnType<Json | null> };
+  workflow_stages: Database["workflow_stages"] & { version: Generated<number> } & { attempt: Generated<number> };
   workflow_annotations: WorkflowAnnotationsTable;
   outbox_events: OutboxEventsTable;
   idempotency_keys: IdempotencyKeysTable;

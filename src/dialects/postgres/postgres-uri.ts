@@ -7,8 +7,8 @@ export interface PostgresEndpoint {
 }
 
 /** libpq's `target_session_attrs`: which server a new connection must reach. */
-export const TARGET_SESSION_ATTRS = ["any", "read-write", "read-only", "primary", "standby", "prefer-standby"] as const;
-export type TargetSessionAttrs = (typeof TARGET_SESSION_ATTRS)[number];
+export type TargetSessionAttrs = "any" | "read-write" | "read-only" | "primary" | "standby" | "prefer-standby";
+export const TARGET_SESSION_ATTRS: readonly TargetSessionAttrs[] = ["any", "read-write", "read-only", "primary", "standby", "prefer-standby"];
 
 /** libpq's `sslmode`. */
 export const SSL_MODES = ["disable", "allow", "prefer", "require", "verify-ca", "verify-full"] as const;
