@@ -7,6 +7,10 @@ import { html, type SafeHtml } from "./html.js";
 export const time = (value: Date | null | undefined): SafeHtml =>
   value ? html`<time datetime="${value.toISOString()}">${value.toISOString().replace("T", " ").slice(0, 19)}</time>` : html`<span class="muted">—</span>`;
 
+/** A time in UTC to the millisecond (log lines a few ms apart stay in order). */
+export const timeMs = (value: Date | null | undefined): SafeHtml =>
+  value ? html`<time datetime="${value.toISOString()}">${value.toISOString().replace("T", " ").slice(0, 23)}</time>` : html`<span class="muted">—</span>`;
+
 export const duration = (ms: number | null | undefined): string => (ms === null || ms === undefined ? "—" : formatDuration(ms));
 
 /** A run's or stage's duration: stored, else completed − started, else for a running one the time so far. */

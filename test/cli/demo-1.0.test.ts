@@ -12,7 +12,7 @@ import { createTestDatabase, DATABASE_TYPES } from "../support/test-databases.js
 function page(origin: string, token: string, path: string): Promise<{ status: number; body: string }> {
   const url = new URL(path, origin);
   return new Promise((resolve, reject) => {
-    request({ host: url.hostname, port: url.port, path: `${url.pathname}${url.search}`, headers: { Cookie: `kwp_ui_token=${token}` } }, (res) => {
+    request({ host: url.hostname, port: url.port, path: `${url.pathname}${url.search}`, headers: { Cookie: `kwp_ui_token_${url.port}=${token}` } }, (res) => {
       let body = "";
       res.on("data", (chunk) => (body += chunk));
       res.on("end", () => resolve({ status: res.statusCode!, body }));

@@ -61,7 +61,7 @@ describe.each(DATABASE_TYPES)("kwp and kwp ui show the same figures (%s)", (data
       try {
         const page = await new Promise<string>((resolve, reject) => {
           const url = new URL("/runs", ui.origin);
-          request({ host: url.hostname, port: url.port, path: url.pathname, headers: { Cookie: `kwp_ui_token=${ui.token}` } }, (res) => {
+          request({ host: url.hostname, port: url.port, path: url.pathname, headers: { Cookie: `kwp_ui_token_${url.port}=${ui.token}` } }, (res) => {
             let body = "";
             res.on("data", (chunk) => (body += chunk));
             res.on("end", () => resolve(body));

@@ -1,6 +1,7 @@
 import { CONSOLE_STATUSES } from "../../console/console-types.js";
 import { counted } from "../../format/readable-values.js";
 import { html } from "../html.js";
+import { FORM_TOKEN_FIELD } from "../ui-write-guard.js";
 import { age, count, duration, time } from "../ui-format.js";
 import type { PageContext, PageResult } from "./page-result.js";
 
@@ -42,12 +43,12 @@ export async function suspendedPage({ reader, liveMs }: PageContext): Promise<Pa
 }
 
 /** Outbox events moved to the dead letters, the newest first. */
-export async function deadLettersPage({ reader, liveMs, params, replays }: PageContext): Promise<PageResult> {
+export async function deadLettersPage({ reader, liveMs, params, replays, formToken }: PageContext): Promise<PageResult> {
   const letters = await reader.listDeadLetters(200);
   const replayed = params.get("replayed");
   const main = html`<h1>Dead letters</h1>
     ${replayed !== null ? html`<p role="status">${counted(Number(replayed) || 0, "dead letter")} moved back to the outbox for the publisher.</p>` : ""}
-    ${replays && letters.length ? html`<form method="post" action="/dead-letters/replay"><button type="submit">Replay dead letters (up to 100)</button></form>` : ""}
+    ${replays && letters.length ? html`<form method="post" action="/dead-letters/replay"><input type="hidden" name="${FORM_TOKEN_FIELD}" value="${formToken}"><button type="submit">Replay dead letters (up to 100)</button></form>` : ""}
     ${letters.length
       ? html`<table aria-label="Dead letters"><thead><tr><th scope="col">Run</th><th scope="col" class="num">Seq</th><th scope="col">Event</th><th scope="col" class="num">Retries</th><th scope="col">Occurred (UTC)</th><th scope="col">Dead since</th></tr></thead><tbody>
         ${letters.map((d) => html`<tr><td><a class="mono" href="/runs/${encodeURIComponent(d.workflowRunId)}">${d.workflowRunId}</a></td><td class="num">${d.sequence}</td><td class="mono">${d.eventType}</td><td class="num">${d.retryCount}</td><td>${time(d.occurredAt)}</td><td>${time(d.dlqAt)}</td></tr>`)}</tbody></table>`

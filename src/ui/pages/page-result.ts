@@ -16,4 +16,6 @@ export interface PageContext {
   replays: boolean;
   /** How often live regions refresh. */
   liveMs: number;
+  /** The token the inspector's own forms carry (ui-write-guard.ts). */
+  formToken: string;
 }

@@ -1,16 +1,57 @@
-import { CONSOLE_STATUSES, type RunListFilters } from "../../console/console-types.js";
+import { CONSOLE_STATUSES, type ConsoleStatus, type RunListFilters } from "../../console/console-types.js";
 import { ValidationError } from "../../errors.js";
+import { decodeCursor } from "../../console/console-cursor.js";
+import { BadRequest } from "../bad-request.js";
 import { html } from "../html.js";
 import { count, elapsed, href, money, status, time } from "../ui-format.js";
 import type { PageContext, PageResult } from "./page-result.js";
 
 const FILTERS = ["status", "workflowId", "workflowType", "definitionVersion", "createdAfter", "createdBefore"] as const;
 
-/** A `YYYY-MM-DD` date input as the start of that UTC day; anything else is left to the read port to refuse. */
-const day = (value: string | null) => (value ? (/^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T00:00:00.000Z`) : (value as unknown as Date)) : undefined);
+const LABELS: Record<(typeof FILTERS)[number], string> = {
+  status: "Status",
+  workflowId: "Workflow id",
+  workflowType: "Workflow type",
+  definitionVersion: "Definition version",
+  createdAfter: "Created from",
+  createdBefore: "Created before",
+};
+
+/** A date field's `YYYY-MM-DD` as the start of that UTC day; anything else is a 400 naming the field. */
+function day(params: URLSearchParams, key: "createdAfter" | "createdBefore"): Date | undefined {
+  const value = params.get(key);
+  if (!value) return undefined;
+  const date = /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T00:00:00.000Z`) : new Date(Number.NaN);
+  if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value) throw new BadRequest(LABELS[key], `“${value}” is not a date: give one as YYYY-MM-DD, like 2026-12-07`);
+  return date;
+}
+
+/** The filters of the address, read as the form wrote them; a value none of the form's could be is a 400 naming its field. */
+function readFilters(params: URLSearchParams): RunListFilters {
+  const filters: RunListFilters = {};
+  const wanted = params.get("status");
+  if (wanted) {
+    if (!(CONSOLE_STATUSES as readonly string[]).includes(wanted)) throw new BadRequest(LABELS.status, `“${wanted}” is not a status: use one of ${CONSOLE_STATUSES.join(", ")}`);
+    filters.status = [wanted as ConsoleStatus];
+  }
+  for (const key of ["workflowId", "workflowType", "definitionVersion"] as const) {
+    const value = params.get(key);
+    if (value) filters[key] = value;
+  }
+  const after = day(params, "createdAfter");
+  const before = day(params, "createdBefore");
+  if (after) filters.createdAfter = after;
+  if (before) filters.createdBefore = before;
+  return filters;
+}
+
+/** The last characters of a run id: UUIDv7 ids made the same hour share their first ones. */
+const shortId = (id: string) => (id.length > 13 ? `…${id.slice(-12)}` : id);
 
 /** The runs list: filters in the URL, keyset pages, a search by id that opens the run. */
 export async function runsPage({ reader, params, liveMs }: PageContext): Promise<PageResult> {
+  // A form sent with empty fields (?id=&status=&…) is the same list as one without them: keep the address short.
+  if ([...params].some(([, value]) => value === "")) return { kind: "redirect", location: href("/runs", Object.fromEntries(params)) };
   const search = params.get("id")?.trim();
   if (search) {
     // An id that cannot be one (too long, say) finds nothing; a failed read is an error, not "no such run".
@@ -20,45 +61,36 @@ export async function runsPage({ reader, params, liveMs }: PageContext): Promise
     });
     if (found) return { kind: "redirect", location: `/runs/${encodeURIComponent(search)}` };
   }
-  const filters: RunListFilters = {};
-  const status0 = params.get("status");
-  if (status0) filters.status = [status0 as never];
-  for (const key of ["workflowId", "workflowType", "definitionVersion"] as const) {
-    const value = params.get(key);
-    if (value) filters[key] = value;
-  }
-  const after = day(params.get("createdAfter"));
-  const before = day(params.get("createdBefore"));
-  if (after) filters.createdAfter = after;
-  if (before) filters.createdBefore = before;
+  const filters = readFilters(params);
   const cursor = params.get("cursor") ?? undefined;
   const kept = Object.fromEntries(FILTERS.map((key) => [key, params.get(key) ?? undefined]));
 
+  if (cursor !== undefined && decodeCursor(cursor) === null) throw new BadRequest("The page link", "its cursor is not one this inspector wrote: go back to the first page");
   let body;
   try {
     const page = await reader.listRuns({ filters, ...(cursor ? { cursor } : {}), limit: 50 });
     const rows = page.runs.map(
       (run) => html`<tr>
-        <td><a class="mono" href="/runs/${encodeURIComponent(run.id)}">${run.id}</a></td>
-        <td>${run.workflowName}<div class="muted mono">${run.workflowId}</div></td>
+        <td><a href="/runs/${encodeURIComponent(run.id)}" aria-label="${run.workflowName}, run ${run.id}">${run.workflowName}</a><div class="muted mono">${run.workflowId}</div></td>
         <td>${status(run.status)}</td>
         <td>${time(run.createdAt)}</td>
         <td class="num">${elapsed(run)}</td>
         <td class="num">${money(run.totalCost)}</td>
         <td class="num">${count(run.totalTokens)}</td>
         ${reader.capabilities.steps ? html`<td class="mono">${run.definitionVersion ?? "—"}${run.redriveCount ? html` <span class="badge">+${run.redriveCount}</span>` : ""}</td>` : ""}
+        <td class="mono" title="${run.id}">${shortId(run.id)}</td>
       </tr>`,
     );
     body = html`
-      <table aria-label="Runs"><thead><tr><th scope="col">Run</th><th scope="col">Workflow</th><th scope="col">Status</th><th scope="col">Created (UTC)</th>
+      <table aria-label="Runs"><thead><tr><th scope="col">Workflow</th><th scope="col">Status</th><th scope="col">Created (UTC)</th>
         <th scope="col" class="num">Duration</th><th scope="col" class="num">Cost</th><th scope="col" class="num">Tokens</th>
-        ${reader.capabilities.steps ? html`<th scope="col">Version</th>` : ""}</tr></thead>
+        ${reader.capabilities.steps ? html`<th scope="col">Version</th>` : ""}<th scope="col">Run id</th></tr></thead>
       <tbody>${rows.length ? rows : html`<tr><td colspan="8" class="muted">No runs match.</td></tr>`}</tbody></table>
       <div class="pager">${cursor ? html`<a href="${href("/runs", kept)}">« First page</a>` : ""}
         ${page.nextCursor ? html`<a href="${href("/runs", { ...kept, cursor: page.nextCursor })}" rel="next">Next page »</a>` : html`<span class="muted">End of the list</span>`}</div>`;
   } catch (error) {
-    if (!(error instanceof ValidationError)) throw error;
-    body = html`<p class="error" role="alert">${error.message}</p>`;
+    if (error instanceof ValidationError) throw new BadRequest(LABELS[error.field.split(".").pop() as (typeof FILTERS)[number]] ?? "A filter", error.message);
+    throw error;
   }
   const selected = params.get("status") ?? "";
   const main = html`<h1>Runs</h1>
