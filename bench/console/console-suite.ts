@@ -13,6 +13,7 @@ import type { CapturedStatement } from "../support/capture-statements.js";
 import { percentile } from "../support/measure.js";
 import type { BenchOptions } from "../support/options.js";
 import type { Results } from "../support/results.js";
+import { inspectorPages } from "./inspector-pages.js";
 import { describePlans } from "./read-plans.js";
 import { newestRunAt, seedConsoleRuns } from "./seed-console-runs.js";
 
@@ -80,6 +81,7 @@ export async function consoleSuite(database: BenchDatabase, options: BenchOption
           note: plan,
         });
       }
+      await inspectorPages(db, database.databaseType, rows, options, results);
     }
   } finally {
     await db.destroy();

@@ -9,7 +9,7 @@ import type { DatabaseType } from "../../src/dialects/dialect-support.js";
  * the others), with costs. Every
  * 100th run gets 3 stages, 10 logs and 4 outbox events (one a dead letter
  * for every 1000th), every 50th a job (RUNNING with a worker for every 200th),
- * every 500th a SUSPENDED stage. Then refreshes statistics.
+ * every 500th a SUSPENDED stage, every 5th an AI call. Then refreshes statistics.
  */
 /** Seconds between one creation time and the next. */
 export const SECONDS_APART = 23;
@@ -53,6 +53,10 @@ export async function seedConsoleRuns(db: Kysely<any>, databaseType: DatabaseTyp
             case when n % 200 = 0 then 'RUNNING' else 'COMPLETED' end${pg ? '::"Status"' : ""},
             case when n % 200 = 0 then 'worker-' || (n % 7) end, case when n % 200 = 0 then ${at(created)} end, ${json("{}")}
      from ${series(from, to, 50)} as s`,
+    // Every 5th run made an AI call (200,000 at 1M runs) on one of three models, under the run's topic.
+    `insert into ai_calls (id, "createdAt", topic, "callType", "modelKey", "modelId", prompt, response, "inputTokens", "outputTokens", cost)
+     select 'call-' || n, ${at(created)}, 'workflow.' || ${run("n")} || '.stage.stage-1', 'text', 'model-' || (n % 3), 'vendor/model-' || (n % 3), 'p', 'r', 100 + n % 50, 20 + n % 10, (n % 3 + 1) * 0.0001
+     from ${series(from, to, 5)} as s`,
   ];
   for (const statement of statements) await sql.raw(statement).execute(db);
   await sql.raw("analyze").execute(db);
