@@ -22,6 +22,7 @@ export const SLOW_SUITE = [
   "test/cli/kwp-1.0.test.ts",
   "test/ui/kwp-ui-browser.test.ts",
   "test/ui/demo-in-browser.test.ts",
+  "test/ui/inspector-in-use.test.ts",
 ];
 
 /**

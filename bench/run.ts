@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createBenchDatabase } from "./support/bench-database.js";
 import { describeMachine } from "./support/machine.js";
+import { setBenchPerformanceIndexes } from "./support/bench-schema.js";
 import { parseBenchOptions, type Suite } from "./support/options.js";
 import { Results } from "./support/results.js";
 import { closeBenchPrismaClients } from "./support/bench-prisma.js";
@@ -21,6 +22,7 @@ import { growthChart } from "./report/growth-chart.js";
 
 const resultsFolder = join(import.meta.dirname, "results");
 const options = parseBenchOptions(process.argv.slice(2), resultsFolder, join(resultsFolder, "quick"));
+setBenchPerformanceIndexes(options.performanceIndexes);
 const suites: Record<Suite, typeof queueSuite> = { queue: queueSuite, lifecycle: lifecycleSuite, growth: growthSuite, stats: statsSuite, contract: contractSuite, "contract-1.0": contract10Suite, console: consoleSuite };
 const results = new Results();
 const scratch = mkdtempSync(join(tmpdir(), "kwp-bench-"));

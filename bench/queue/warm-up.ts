@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openDatabase } from "../../src/database/open-database.js";
 import { migrateToLatest } from "../../src/database/migrations/migrate.js";
+import { benchMigrateOptions } from "../support/bench-schema.js";
 import { createKyselyJobQueue } from "../../src/queue/kysely-job-queue.js";
 import { drain, type Acknowledgement } from "./drain.js";
 import { benchJob } from "./queue-operations.js";
@@ -25,7 +26,7 @@ export async function warmUp(contender: InProcessContender, target: QueueTarget,
   const scratch: QueueTarget = { ...target, url: `sqlite:${join(folder, "warm-up.db")}` };
   try {
     const db = openDatabase(scratch.url);
-    await migrateToLatest(db);
+    await migrateToLatest(db, benchMigrateOptions());
     if (mode.startsWith("drain-")) {
       await createKyselyJobQueue(db, { listen: false }).enqueueParallel(Array.from({ length: jobs }, (_, i) => benchJob(i)));
     }

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { migrateToLatest } from "../../src/database/migrations/migrate.js";
+import { benchMigrateOptions } from "./bench-schema.js";
 import { openDatabase } from "../../src/database/open-database.js";
 import type { DatabaseType } from "../../src/dialects/dialect-support.js";
 
@@ -45,7 +46,7 @@ export async function createBenchDatabase(databaseType: DatabaseType): Promise<B
   }
   const db = openDatabase(database.url);
   try {
-    await migrateToLatest(db);
+    await migrateToLatest(db, benchMigrateOptions());
   } finally {
     await db.destroy();
   }

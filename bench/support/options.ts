@@ -24,11 +24,13 @@ export interface BenchOptions {
   contract10: { stepCalls: number; lifecycle: number; jobs: number; outboxEvents: number; outboxClaimants: number[] };
   /** The console read port (console/): runs seeded, samples per read and the time budget per read. */
   console: { runs: number[]; samples: number; budgetMs: number };
+  /** Whether the databases get the optional performance migrations (default true; --no-performance-indexes). */
+  performanceIndexes: boolean;
   /** Where latest.md / latest.json / growth.svg go. */
   outputFolder: string;
 }
 
-const usage = `usage: npm run bench -- [--quick] [--only ${SUITES.join(",")}] [--dialects postgresql,sqlite] [--repeats N] [--out DIR]`;
+const usage = `usage: npm run bench -- [--quick] [--only ${SUITES.join(",")}] [--dialects postgresql,sqlite] [--repeats N] [--no-performance-indexes] [--out DIR]`;
 
 export function parseBenchOptions(argv: readonly string[], defaultOutput: string, quickOutput: string): BenchOptions {
   const flags = new Map<string, string | true>();
@@ -36,7 +38,7 @@ export function parseBenchOptions(argv: readonly string[], defaultOutput: string
     const arg = argv[i]!;
     if (!arg.startsWith("--")) throw new Error(`unexpected argument ${arg}\n${usage}`);
     const [name, inline] = arg.slice(2).split("=", 2) as [string, string | undefined];
-    if (name === "quick" || name === "help") flags.set(name, true);
+    if (name === "quick" || name === "help" || name === "no-performance-indexes") flags.set(name, true);
     else if (["only", "dialects", "repeats", "out"].includes(name)) {
       const value = inline ?? argv[++i];
       if (value === undefined) throw new Error(`--${name} needs a value\n${usage}`);
@@ -77,6 +79,7 @@ export function parseBenchOptions(argv: readonly string[], defaultOutput: string
       ? { stepCalls: 10, lifecycle: 2, jobs: 100, outboxEvents: 100, outboxClaimants: [1, 4] }
       : { stepCalls: 2_000, lifecycle: 100, jobs: 3_000, outboxEvents: 4_000, outboxClaimants: [1, 4, 16] },
     console: quick ? { runs: [1_000, 10_000], samples: 10, budgetMs: 500 } : { runs: [10_000, 100_000, 1_000_000], samples: 200, budgetMs: 10_000 },
+    performanceIndexes: !flags.has("no-performance-indexes"),
     outputFolder: typeof out === "string" ? out : quick ? quickOutput : defaultOutput,
   };
 }
