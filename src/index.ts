@@ -108,6 +108,7 @@ export {
 } from "./console/kysely-console-read-port.js";
 export type { ModelCost, ModelCostQuery } from "./console/model-costs.js";
 export type { RunJob } from "./console/run-jobs.js";
+export type { NewerRunsPage } from "./console/run-list-newer.js";
 export { ConsoleQueryTimeoutError } from "./console/console-errors.js";
 export { CONSOLE_STATUSES, isConsoleStatus } from "./console/console-types.js";
 export type * from "./console/console-types.js";

@@ -8,7 +8,7 @@ import { checkKysely, consoleOptions, parseOptions } from "../validation/factory
 import { capabilitiesOf, consoleFeatures } from "./console-features.js";
 import { ConsoleQueryTimeoutError } from "./console-errors.js";
 import type { ConsoleReader } from "./console-rows.js";
-import type { ConsoleReadPort } from "./console-types.js";
+import type { ConsoleReadPort, RunListQuery } from "./console-types.js";
 import { getCosts } from "./costs.js";
 import { listDeadLetters } from "./dead-letters.js";
 import { getQueueHealth, listWorkers } from "./queue-health.js";
@@ -17,16 +17,19 @@ import { listRuns } from "./run-list.js";
 import { listSuspendedStages } from "./suspended-stages.js";
 import { getModelCosts, type ModelCost, type ModelCostQuery } from "./model-costs.js";
 import { listRunJobs, type RunJob } from "./run-jobs.js";
+import { listNewerRuns, type NewerRunsPage } from "./run-list-newer.js";
 
 /**
  * The read port this library hands out: the engine's ConsoleReadPort, plus
- * two reads `kwp ui` shows that the port has no method for.
+ * three reads `kwp ui` shows that the port has no method for.
  */
 export interface KyselyConsoleReadPort extends ConsoleReadPort {
   /** AI calls, tokens and cost by model, for one run or a time range. */
   getModelCosts(query?: ModelCostQuery): Promise<ModelCost[]>;
   /** A run's jobs: where its retries show (attempts), on every contract. */
   listRunJobs(runId: string): Promise<RunJob[]>;
+  /** The page of the runs list just before a cursor (its newer runs, same filters): a "previous page". */
+  listNewerRuns(query: RunListQuery & { cursor: string }): Promise<NewerRunsPage>;
 }
 
 export interface KyselyConsoleReadPortOptions extends QueryContextOptions {
@@ -113,6 +116,7 @@ export function createKyselyConsoleReadPort(db: Kysely<any>, options: KyselyCons
     getCosts: (query) => read("costs.read", (r) => getCosts(r, query)),
     getModelCosts: (query) => read("costs.read", (r) => getModelCosts(r, query)),
     listRunJobs: (runId) => read("run.read", (r) => listRunJobs(r, runId)),
+    listNewerRuns: (query) => read("runs.list", (r) => listNewerRuns(r, query)),
   };
   return publicApi(port, ctx);
 }

@@ -116,6 +116,39 @@ describe.each(CASES)(
       expect(decodeCursor(encodeCursor({ createdAt: T0, id: "a|b" }))).toEqual({ createdAt: T0, id: "a|b" });
     });
 
+    it("pages back from any page to the start (listNewerRuns), across equal createdAt values, with filters", async () => {
+      const ids: string[] = [];
+      for (let i = 0; i < 8; i++) {
+        const run = await newRun({ workflowId: i < 7 ? "wf" : "other" });
+        await stamp(fixture, "workflow_runs", run.id, "createdAt", i < 5 ? T0 : at(i)); // five share one createdAt
+        ids.push(run.id);
+      }
+      const port = (await reader()) as any;
+      const forward: string[][] = [];
+      const cursors: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await port.listRuns({ filters: { workflowId: "wf" }, limit: 3, ...(cursor ? { cursor } : {}) });
+        forward.push(page.runs.map((r: any) => r.id));
+        cursor = page.nextCursor ?? undefined;
+        if (cursor) cursors.push(cursor);
+      } while (cursor);
+      expect(forward.map((page) => page.length)).toEqual([3, 3, 1]);
+      // Back from the last page: the page before it is the second, then the first, then nothing newer.
+      const last = forward[2]!;
+      const lastKey = (id: string, createdAt: Date) => encodeCursor({ createdAt, id });
+      const runOf = async (id: string) => (await port.listRuns({ filters: { workflowId: "wf" }, limit: 200 })).runs.find((r: any) => r.id === id);
+      const firstOfLast = await runOf(last[0]!);
+      const second = await port.listNewerRuns({ filters: { workflowId: "wf" }, cursor: lastKey(firstOfLast.id, firstOfLast.createdAt), limit: 3 });
+      expect(second.runs.map((r: any) => r.id)).toEqual(forward[1]);
+      expect(second.newerCursor).not.toBeNull();
+      const first = await port.listNewerRuns({ filters: { workflowId: "wf" }, cursor: second.newerCursor, limit: 3 });
+      expect(first.runs.map((r: any) => r.id)).toEqual(forward[0]);
+      expect(first.newerCursor).toBeNull();
+      await expect(port.listNewerRuns({ cursor: "not a cursor" })).rejects.toThrow(ValidationError);
+      expect(ids).toContain(forward[0]![0]);
+    });
+
     it("refuses malformed cursors and filters by name, and clamps limits", async () => {
       for (let i = 0; i < 3; i++) await newRun();
       const port = await reader();

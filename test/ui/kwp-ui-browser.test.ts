@@ -103,12 +103,21 @@ describe.skipIf(!existsSync(CHROMIUM) || !existsSync(join(repositoryRoot, "dist/
       expect(new URL(page.url()).pathname).toBe("/runs");
       expect(page.url()).not.toContain("token=");
       await expect.poll(() => page.locator("tbody tr").count()).toBe(50);
+      const runLinks = () => page.locator("tbody tr a").evaluateAll((links) => links.map((a) => a.getAttribute("href")));
+      const firstPage = await runLinks();
       await shot(page, "runs");
 
       await page.getByRole("link", { name: "Next page »" }).click();
       await expect.poll(() => page.locator("tbody tr").count()).toBe(6);
       expect(page.url()).toContain("cursor=");
       await shot(page, "runs-page-2");
+      // And back: the previous page is the first page's rows, with no earlier page before it.
+      await page.getByRole("link", { name: "‹ Previous page" }).click();
+      await expect.poll(() => page.locator("tbody tr").count()).toBe(50);
+      expect(await runLinks()).toEqual(firstPage);
+      expect(await page.getByRole("link", { name: "‹ Previous page" }).count()).toBe(0);
+      await page.getByRole("link", { name: "Next page »" }).click();
+      await expect.poll(() => page.locator("tbody tr").count()).toBe(6);
       // Hostile values (the oldest run's name): text on the page, no element made of them, no script run.
       expect(await page.locator("main").innerText()).toContain(HOSTILE);
       expect(await page.locator("main img, main script").count()).toBe(0);

@@ -1,6 +1,6 @@
 import { CONSOLE_STATUSES, type ConsoleStatus, type RunListFilters } from "../../console/console-types.js";
 import { ValidationError } from "../../errors.js";
-import { decodeCursor } from "../../console/console-cursor.js";
+import { decodeCursor, encodeCursor } from "../../console/console-cursor.js";
 import { BadRequest } from "../bad-request.js";
 import { html } from "../html.js";
 import { count, elapsed, href, money, status, time } from "../ui-format.js";
@@ -65,10 +65,24 @@ export async function runsPage({ reader, params, liveMs }: PageContext): Promise
   const cursor = params.get("cursor") ?? undefined;
   const kept = Object.fromEntries(FILTERS.map((key) => [key, params.get(key) ?? undefined]));
 
-  if (cursor !== undefined && decodeCursor(cursor) === null) throw new BadRequest("The page link", "its cursor is not one this inspector wrote: go back to the first page");
+  const before = params.get("before") ?? undefined;
+  for (const link of [cursor, before]) {
+    if (link !== undefined && decodeCursor(link) === null) throw new BadRequest("The page link", "its cursor is not one this inspector wrote: go back to the first page");
+  }
   let body;
   try {
-    const page = await reader.listRuns({ filters, ...(cursor ? { cursor } : {}), limit: 50 });
+    // Keyset pages both ways: ?cursor= the runs older than a row (next), ?before= those newer (previous).
+    const page = before
+      ? await reader.listNewerRuns({ filters, cursor: before, limit: 50 }).then((newer) => ({ runs: newer.runs, nextCursor: null as string | null, newerCursor: newer.newerCursor, older: true }))
+      : await reader.listRuns({ filters, ...(cursor ? { cursor } : {}), limit: 50 }).then((older) => ({ ...older, newerCursor: null as string | null, older: false }));
+    // No run newer than the link's row any more (the list is where it started): the first page.
+    if (before && !page.runs.length) return { kind: "redirect", location: href("/runs", kept) };
+    const first = page.runs[0];
+    const last = page.runs[page.runs.length - 1];
+    const keyOf = (run: typeof first) => encodeCursor({ createdAt: run!.createdAt, id: run!.id });
+    // After a ?before= page the older runs always follow (the page came from one of them).
+    const next = before ? (last ? keyOf(last) : null) : page.nextCursor;
+    const previous = before ? page.newerCursor : cursor && first ? keyOf(first) : null;
     const rows = page.runs.map(
       (run) => html`<tr>
         <td><a href="/runs/${encodeURIComponent(run.id)}" aria-label="${run.workflowName}, run ${run.id}">${run.workflowName}</a><div class="muted mono">${run.workflowId}</div></td>
@@ -86,8 +100,9 @@ export async function runsPage({ reader, params, liveMs }: PageContext): Promise
         <th scope="col" class="num">Duration</th><th scope="col" class="num">Cost</th><th scope="col" class="num">Tokens</th>
         ${reader.capabilities.steps ? html`<th scope="col">Version</th>` : ""}<th scope="col">Run id</th></tr></thead>
       <tbody>${rows.length ? rows : html`<tr><td colspan="8" class="muted">No runs match.</td></tr>`}</tbody></table>
-      <div class="pager">${cursor ? html`<a href="${href("/runs", kept)}">« First page</a>` : ""}
-        ${page.nextCursor ? html`<a href="${href("/runs", { ...kept, cursor: page.nextCursor })}" rel="next">Next page »</a>` : html`<span class="muted">End of the list</span>`}</div>`;
+      <nav class="pager" aria-label="Pages">${cursor || before ? html`<a href="${href("/runs", kept)}">« First page</a>` : ""}
+        ${previous ? html`<a href="${href("/runs", { ...kept, before: previous })}" rel="prev">‹ Previous page</a>` : ""}
+        ${next ? html`<a href="${href("/runs", { ...kept, cursor: next })}" rel="next">Next page »</a>` : html`<span class="muted">End of the list</span>`}</nav>`;
   } catch (error) {
     if (error instanceof ValidationError) throw new BadRequest(LABELS[error.field.split(".").pop() as (typeof FILTERS)[number]] ?? "A filter", error.message);
     throw error;
@@ -107,5 +122,5 @@ export async function runsPage({ reader, params, liveMs }: PageContext): Promise
     ${search ? html`<p class="error" role="alert">No run has the id ${search}.</p>` : ""}
     ${body}`;
   // The first page follows new runs live; a later page stays put.
-  return { kind: "page", title: "Runs", section: "runs", main, ...(cursor ? {} : { liveMs }) };
+  return { kind: "page", title: "Runs", section: "runs", main, ...(cursor || before ? {} : { liveMs }) };
 }
