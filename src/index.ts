@@ -109,6 +109,7 @@ export {
 export type { ModelCost, ModelCostQuery } from "./console/model-costs.js";
 export type { RunJob } from "./console/run-jobs.js";
 export type { NewerRunsPage } from "./console/run-list-newer.js";
+export type { RunError } from "./console/run-errors.js";
 export { ConsoleQueryTimeoutError } from "./console/console-errors.js";
 export { CONSOLE_STATUSES, isConsoleStatus } from "./console/console-types.js";
 export type * from "./console/console-types.js";

@@ -18,16 +18,19 @@ import { listSuspendedStages } from "./suspended-stages.js";
 import { getModelCosts, type ModelCost, type ModelCostQuery } from "./model-costs.js";
 import { listRunJobs, type RunJob } from "./run-jobs.js";
 import { listNewerRuns, type NewerRunsPage } from "./run-list-newer.js";
+import { listRunErrors, type RunError } from "./run-errors.js";
 
 /**
  * The read port this library hands out: the engine's ConsoleReadPort, plus
- * three reads `kwp ui` shows that the port has no method for.
+ * the reads `kwp ui` shows that the port has no method for.
  */
 export interface KyselyConsoleReadPort extends ConsoleReadPort {
   /** AI calls, tokens and cost by model, for one run or a time range. */
   getModelCosts(query?: ModelCostQuery): Promise<ModelCost[]>;
   /** A run's jobs: where its retries show (attempts), on every contract. */
   listRunJobs(runId: string): Promise<RunJob[]>;
+  /** Why each of these runs failed, where a stage says (at most 200 ids): the runs list shows it. */
+  listRunErrors(runIds: readonly string[]): Promise<Map<string, RunError>>;
   /** The page of the runs list just before a cursor (its newer runs, same filters): a "previous page". */
   listNewerRuns(query: RunListQuery & { cursor: string }): Promise<NewerRunsPage>;
 }
@@ -117,6 +120,7 @@ export function createKyselyConsoleReadPort(db: Kysely<any>, options: KyselyCons
     getModelCosts: (query) => read("costs.read", (r) => getModelCosts(r, query)),
     listRunJobs: (runId) => read("run.read", (r) => listRunJobs(r, runId)),
     listNewerRuns: (query) => read("runs.list", (r) => listNewerRuns(r, query)),
+    listRunErrors: (runIds) => read("runs.list", (r) => listRunErrors(r, runIds)),
   };
   return publicApi(port, ctx);
 }

@@ -45,3 +45,6 @@ export const runIdSchema = idSchema;
 /** "afterSequence 0 = from start": any sequence the INTEGER column compares with. */
 export const sequenceSchema = int32Schema;
 export const limitSchema = limit;
+
+/** The runs of one page of the list whose errors are read: at most a page's worth. */
+export const runIdsSchema = z.array(runIdSchema).max(200);

@@ -116,6 +116,20 @@ describe.each(CASES)(
       expect(decodeCursor(encodeCursor({ createdAt: T0, id: "a|b" }))).toEqual({ createdAt: T0, id: "a|b" });
     });
 
+    it("says why each of a page's runs failed (listRunErrors): the first stage to finish with an error", async () => {
+      const failed = await newRun();
+      const later = await p().createStage({ workflowRunId: failed.id, stageId: "b", stageName: "Charge", stageNumber: 2, executionGroup: 2 });
+      const early = await p().createStage({ workflowRunId: failed.id, stageId: "a", stageName: "Extract", stageNumber: 1, executionGroup: 1 });
+      await p().updateStage(later.id, { status: "FAILED", errorMessage: "card declined", completedAt: at(2) });
+      await p().updateStage(early.id, { status: "FAILED", errorMessage: "timeout", completedAt: at(1) });
+      const clean = await newRun();
+      const port = (await reader()) as any;
+      const errors = await port.listRunErrors([failed.id, clean.id, "no-such-run"]);
+      expect([...errors.entries()]).toEqual([[failed.id, { stageName: "Extract", errorMessage: "timeout" }]]);
+      expect((await port.listRunErrors([])).size).toBe(0);
+      await expect(port.listRunErrors(Array.from({ length: 201 }, (_, i) => `r${i}`))).rejects.toThrow(ValidationError);
+    });
+
     it("pages back from any page to the start (listNewerRuns), across equal createdAt values, with filters", async () => {
       const ids: string[] = [];
       for (let i = 0; i < 8; i++) {

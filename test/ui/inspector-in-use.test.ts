@@ -46,6 +46,8 @@ async function fill(db: any) {
   await queue.enqueue({ workflowRunId: run.id, stageId: "post", workflowId: "reconcile" });
   const failed = await persistence.createRun({ workflowId: "reconcile", workflowName: LONG_NAME, workflowType: "ledger", input: {} });
   await persistence.updateRun(failed.id, { status: "FAILED", startedAt: at(0), completedAt: at(5) });
+  const declined = await persistence.createStage({ workflowRunId: failed.id, stageId: "charge", stageName: "Charge card", stageNumber: 1, executionGroup: 1 });
+  await persistence.updateStage(declined.id, { status: "FAILED", startedAt: at(1), completedAt: at(4), errorMessage: "declined by the issuer" });
   return { runId: run.id, persistence };
 }
 
@@ -187,6 +189,8 @@ describe.skipIf(!existsSync(CHROMIUM) || !existsSync(join(repositoryRoot, "dist/
       await shot(page, `run-${width}`);
       await page.goto(`${ui.origin}/runs`);
       await shot(page, `runs-${width}`);
+      // A failed run says why in the list.
+      expect(await page.locator("tbody tr", { hasText: "FAILED" }).locator(".run-error").first().innerText()).toBe("Charge card: declined by the issuer");
       // The navigation wraps: every section's link is on screen.
       for (const link of await page.locator("nav a").all()) {
         const box = (await link.boundingBox())!;

@@ -5,6 +5,7 @@ import { BadRequest } from "../bad-request.js";
 import { html } from "../html.js";
 import { count, elapsed, href, money, status, time } from "../ui-format.js";
 import type { PageContext, PageResult } from "./page-result.js";
+import type { RunError } from "../../console/run-errors.js";
 
 const FILTERS = ["status", "workflowId", "workflowType", "definitionVersion", "createdAfter", "createdBefore"] as const;
 
@@ -83,10 +84,12 @@ export async function runsPage({ reader, params, liveMs }: PageContext): Promise
     // After a ?before= page the older runs always follow (the page came from one of them).
     const next = before ? (last ? keyOf(last) : null) : page.nextCursor;
     const previous = before ? page.newerCursor : cursor && first ? keyOf(first) : null;
+    const failed = page.runs.filter((run) => run.status === "FAILED").map((run) => run.id);
+    const errors = failed.length ? await reader.listRunErrors(failed) : new Map<string, RunError>();
     const rows = page.runs.map(
       (run) => html`<tr>
         <td><a href="/runs/${encodeURIComponent(run.id)}" aria-label="${run.workflowName}, run ${run.id}">${run.workflowName}</a><div class="muted mono">${run.workflowId}</div></td>
-        <td>${status(run.status)}</td>
+        <td>${status(run.status)}${errors.has(run.id) ? html`<div class="run-error" title="${errors.get(run.id)!.stageName}: ${errors.get(run.id)!.errorMessage}">${errors.get(run.id)!.stageName}: ${errors.get(run.id)!.errorMessage}</div>` : ""}</td>
         <td>${time(run.createdAt)}</td>
         <td class="num">${elapsed(run)}</td>
         <td class="num">${money(run.totalCost)}</td>
