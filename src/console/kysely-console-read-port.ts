@@ -19,6 +19,7 @@ import { getModelCosts, type ModelCost, type ModelCostQuery } from "./model-cost
 import { listRunJobs, type RunJob } from "./run-jobs.js";
 import { listNewerRuns, type NewerRunsPage } from "./run-list-newer.js";
 import { listRunErrors, type RunError } from "./run-errors.js";
+import { listRunAICalls, type RunAICallsPage, type RunAICallsQuery } from "./run-ai-calls.js";
 
 /**
  * The read port this library hands out: the engine's ConsoleReadPort, plus
@@ -29,6 +30,8 @@ export interface KyselyConsoleReadPort extends ConsoleReadPort {
   getModelCosts(query?: ModelCostQuery): Promise<ModelCost[]>;
   /** A run's jobs: where its retries show (attempts), on every contract. */
   listRunJobs(runId: string): Promise<RunJob[]>;
+  /** A run's AI calls one by one (stage, model, tokens, cost; no prompt or response), oldest first, paged. */
+  listRunAICalls(query: RunAICallsQuery): Promise<RunAICallsPage>;
   /** Why each of these runs failed, where a stage says (at most 200 ids): the runs list shows it. */
   listRunErrors(runIds: readonly string[]): Promise<Map<string, RunError>>;
   /** The page of the runs list just before a cursor (its newer runs, same filters): a "previous page". */
@@ -120,6 +123,7 @@ export function createKyselyConsoleReadPort(db: Kysely<any>, options: KyselyCons
     getModelCosts: (query) => read("costs.read", (r) => getModelCosts(r, query)),
     listRunJobs: (runId) => read("run.read", (r) => listRunJobs(r, runId)),
     listNewerRuns: (query) => read("runs.list", (r) => listNewerRuns(r, query)),
+    listRunAICalls: (query) => read("run.read", (r) => listRunAICalls(r, query)),
     listRunErrors: (runIds) => read("runs.list", (r) => listRunErrors(r, runIds)),
   };
   return publicApi(port, ctx);

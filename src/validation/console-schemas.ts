@@ -48,3 +48,10 @@ export const limitSchema = limit;
 
 /** The runs of one page of the list whose errors are read: at most a page's worth. */
 export const runIdsSchema = z.array(runIdSchema).max(200);
+
+/** A page of one run's AI calls: the run, where the last page ended, how many. */
+export const runAICallsQuerySchema = inputObject({
+  runId: runIdSchema,
+  cursor: z.string().max(4_000).optional(),
+  limit,
+});

@@ -116,6 +116,28 @@ describe.each(CASES)(
       expect(decodeCursor(encodeCursor({ createdAt: T0, id: "a|b" }))).toEqual({ createdAt: T0, id: "a|b" });
     });
 
+    it("lists a run's AI calls one by one (listRunAICalls), oldest first, paged, with the stage its topic names", async () => {
+      const run = await newRun();
+      const other = await newRun();
+      const logger = fixture.aiCallLogger() as any;
+      const call = (topic: string, modelKey: string, cost: number) => ({ topic, callType: "text", modelKey, modelId: `x/${modelKey}`, prompt: "secret prompt", response: "r", inputTokens: 10, outputTokens: 2, cost });
+      await logger.logBatchResults("b1", [call(`workflow.${run.id}.stage.extract`, "fast", 0.001), call(`workflow.${run.id}.stage.extract.retry`, "fast", 0.002), call(`workflow.${run.id}.summary`, "big", 0.01)]);
+      await logger.logBatchResults("b2", [call(`workflow.${other.id}.stage.extract`, "fast", 0.5)]);
+      await logger.close?.();
+      const port = (await reader()) as any;
+      const first = await port.listRunAICalls({ runId: run.id, limit: 2 });
+      expect(first.calls).toHaveLength(2);
+      expect(first.nextCursor).not.toBeNull();
+      const rest = await port.listRunAICalls({ runId: run.id, limit: 2, cursor: first.nextCursor });
+      expect(rest.nextCursor).toBeNull();
+      const all = [...first.calls, ...rest.calls];
+      expect(all.map((c: any) => c.cost).sort()).toEqual([0.001, 0.002, 0.01]);
+      expect(all.map((c: any) => c.stageId).sort()).toEqual(["extract", "extract", null].sort());
+      expect(all.every((c: any) => !("prompt" in c) && !("response" in c))).toBe(true);
+      expect(new Set(all.map((c: any) => c.id)).size).toBe(3);
+      await expect(port.listRunAICalls({ runId: run.id, cursor: "not a cursor" })).rejects.toThrow(ValidationError);
+    });
+
     it("says why each of a page's runs failed (listRunErrors): the first stage to finish with an error", async () => {
       const failed = await newRun();
       const later = await p().createStage({ workflowRunId: failed.id, stageId: "b", stageName: "Charge", stageNumber: 2, executionGroup: 2 });

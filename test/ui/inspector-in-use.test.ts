@@ -42,6 +42,9 @@ async function fill(db: any) {
   const post = await persistence.createStage({ workflowRunId: run.id, stageId: "post", stageName: "Post", stageNumber: 1, executionGroup: 2 });
   await persistence.updateStage(post.id, { status: "RUNNING", startedAt: at(30) });
   await ledger.claim({ stageRecordId: post.id, stepId: "fetch-rates", seq: 1, kind: "run", status: "completed", attempt: 1, leaseExpiresAt: null, deadlineAt: null });
+  const logger: any = v1.createKyselyAICallLogger(db);
+  await logger.logBatchResults("rates", Array.from({ length: 55 }, (_, i) => ({ topic: `workflow.${run.id}.stage.post`, callType: "text", modelKey: i % 2 ? "fast-model" : "big-model", modelId: "x/m", prompt: "private prompt", response: "r", inputTokens: 100 + i, outputTokens: 10, cost: 0.001 })));
+  await logger.close?.();
   for (let i = 0; i < 3; i++) await persistence.createLog({ workflowRunId: run.id, workflowStageId: post.id, level: "INFO", message: `posted batch ${i}` });
   await queue.enqueue({ workflowRunId: run.id, stageId: "post", workflowId: "reconcile" });
   const failed = await persistence.createRun({ workflowId: "reconcile", workflowName: LONG_NAME, workflowType: "ledger", input: {} });
@@ -222,6 +225,12 @@ describe.skipIf(!existsSync(CHROMIUM) || !existsSync(join(repositoryRoot, "dist/
     await page.locator(".lane", { hasText: "Post" }).hover();
     expect(await page.locator(".timeline-detail").innerText()).toMatch(/^Post \(execution group 2\): RUNNING, started at \+30\.0 s/);
     await shot(page, "timeline");
+    // Each AI call, 50 a page, with its stage and model; the next page by its link.
+    expect(await page.locator("table[aria-label='AI calls'] tbody tr").count()).toBe(50);
+    expect(await page.locator("table[aria-label='AI calls'] tbody tr").first().innerText()).toMatch(/Post\s+text\s+(big|fast)-model\s+1\d\d\s+10\s+\$0\.001000/);
+    expect(await page.locator("main").innerText()).not.toContain("private prompt");
+    await page.getByRole("link", { name: "Next 50 calls »" }).click();
+    await expect.poll(() => page.locator("table[aria-label='AI calls'] tbody tr").count()).toBe(5);
     await context.close();
   });
 });

@@ -5,14 +5,15 @@ import { payloadSection } from "./payload-page.js";
 import { counted } from "../../format/readable-values.js";
 import type { PageContext, PageResult } from "./page-result.js";
 import { stageTimeline } from "./stage-timeline.js";
+import { aiCallsSection } from "./ai-calls-section.js";
 
 const TERMINAL = new Set(["COMPLETED", "FAILED", "CANCELLED", "SKIPPED"]);
 
 /** One run: its summary, stages as a timeline, jobs, steps, logs, annotations, events, payloads and AI calls. */
-export async function runPage({ reader, liveMs, writes, formToken }: PageContext, runId: string): Promise<PageResult> {
+export async function runPage({ reader, liveMs, writes, formToken, params }: PageContext, runId: string): Promise<PageResult> {
   const detail = await reader.getRunDetail(runId);
   if (!detail) return { kind: "page", title: "No such run", section: "runs", status: 404, main: html`<h1>No such run</h1><p>No run has the id <code>${runId}</code>. <a href="/runs">All runs</a></p>` };
-  const [jobs, models] = await Promise.all([reader.listRunJobs(runId), reader.getModelCosts({ runId })]);
+  const [jobs, models, calls] = await Promise.all([reader.listRunJobs(runId), reader.getModelCosts({ runId }), aiCallsSection(reader, runId, detail.stages, params.get("calls"))]);
   const { run } = detail;
   const now = Date.now();
   const names = new Map(detail.stages.map((stage) => [stage.id, stage.stageName]));
@@ -36,7 +37,7 @@ export async function runPage({ reader, liveMs, writes, formToken }: PageContext
       ${detail.steps.map((s) => html`<tr><td class="mono">${s.stepId}</td><td class="num">${s.seq}</td><td>${s.kind}</td><td>${s.status}</td><td class="num">${s.attempt}</td><td>${stageName(s.stageRecordId)}</td><td>${time(s.leaseExpiresAt)}</td><td class="${s.deadlineAt && s.deadlineAt.getTime() < now && s.status !== "COMPLETED" ? "overdue" : ""}">${time(s.deadlineAt)}</td><td class="mono">${s.externalKey ?? "—"}</td><td>${s.error ?? ""}</td></tr>`)}</tbody></table>${cut(detail.truncated.steps, "steps")}` : html`<p class="muted">No steps.</p>`}` : ""}
     <h2>Payloads</h2>${payloadSection(run.id, "input", "Input", run.input)}${payloadSection(run.id, "output", "Output", run.output)}${payloadSection(run.id, "config", "Config", run.config)}${payloadSection(run.id, "metadata", "Metadata", run.metadata)}
     <h2>AI calls</h2>${models.length ? html`<table aria-label="AI calls by model"><thead><tr><th scope="col">Model</th><th scope="col" class="num">Calls</th><th scope="col" class="num">Input tokens</th><th scope="col" class="num">Output tokens</th><th scope="col" class="num">Cost</th></tr></thead><tbody>
-      ${models.map((m) => html`<tr><td class="mono">${m.modelKey}</td><td class="num">${count(m.calls)}</td><td class="num">${count(m.inputTokens)}</td><td class="num">${count(m.outputTokens)}</td><td class="num">${money(m.cost)}</td></tr>`)}</tbody></table>` : html`<p class="muted">No AI calls under workflow.${run.id}.</p>`}
+      ${models.map((m) => html`<tr><td class="mono">${m.modelKey}</td><td class="num">${count(m.calls)}</td><td class="num">${count(m.inputTokens)}</td><td class="num">${count(m.outputTokens)}</td><td class="num">${money(m.cost)}</td></tr>`)}</tbody></table>` : html`<p class="muted">No AI calls under workflow.${run.id}.</p>`}${calls}
     <h2>Logs</h2>${detail.logs.length ? html`<table aria-label="Logs"><thead><tr><th scope="col">Time (UTC)</th><th scope="col">Stage</th><th scope="col">Level</th><th scope="col">Message</th></tr></thead><tbody>
       ${detail.logs.map((l) => html`<tr><td class="num">${timeMs(l.createdAt)}</td><td>${l.workflowStageId ? stageName(l.workflowStageId) : html`<span class="muted">run</span>`}</td><td>${l.level}</td><td>${l.message}</td></tr>`)}</tbody></table>${cut(detail.truncated.logs, "logs")}` : html`<p class="muted">No logs.</p>`}
     ${reader.capabilities.annotations ? html`<h2>Annotations</h2>${detail.annotations.length ? html`<table aria-label="Annotations"><thead><tr><th scope="col">Time (UTC)</th><th scope="col">Scope</th><th scope="col">Key</th><th scope="col">Actor</th><th scope="col">Value</th></tr></thead><tbody>
