@@ -110,6 +110,7 @@ export type { ModelCost, ModelCostQuery } from "./console/model-costs.js";
 export type { RunJob } from "./console/run-jobs.js";
 export type { NewerRunsPage } from "./console/run-list-newer.js";
 export type { RunError } from "./console/run-errors.js";
+export type { StagePayloadName } from "./console/stage-payload.js";
 export type { RunAICall, RunAICallsPage, RunAICallsQuery } from "./console/run-ai-calls.js";
 export { ConsoleQueryTimeoutError } from "./console/console-errors.js";
 export { CONSOLE_STATUSES, isConsoleStatus } from "./console/console-types.js";

@@ -96,11 +96,15 @@ export function createUiHandler(options: UiServerOptions, port: () => number, lo
   }
 
   async function read(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
-    const payload = /^\/runs\/([^/]+)\/payload\/([a-z]+)$/.exec(url.pathname);
+    const payload = /^\/runs\/([^/]+)\/(?:payload|stages\/([^/]+))\/([A-Za-z]+)$/.exec(url.pathname);
     if (payload && options.reader.capabilities.runs) {
-      const runId = decodePathPart(payload[1]!, "The run id in the address");
-      if (url.searchParams.get("whole") === "1") return send(response, 200, "application/json; charset=utf-8", await payloadWhole(options.reader, runId, payload[2]!));
-      return send(response, 200, "text/html; charset=utf-8", await payloadFragment(options.reader, runId, payload[2]!));
+      const address = {
+        runId: decodePathPart(payload[1]!, "The run id in the address"),
+        ...(payload[2] === undefined ? {} : { stageRecordId: decodePathPart(payload[2], "The stage id in the address") }),
+        name: payload[3]!,
+      };
+      if (url.searchParams.get("whole") === "1") return send(response, 200, "application/json; charset=utf-8", await payloadWhole(options.reader, address));
+      return send(response, 200, "text/html; charset=utf-8", await payloadFragment(options.reader, address));
     }
     for (const [pattern, needs, handler] of routes) {
       const match = pattern.exec(url.pathname);

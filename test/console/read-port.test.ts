@@ -138,6 +138,18 @@ describe.each(CASES)(
       await expect(port.listRunAICalls({ runId: run.id, cursor: "not a cursor" })).rejects.toThrow(ValidationError);
     });
 
+    it("opens one JSON column of a run's stage (getStagePayload): its value, null when empty, undefined for another run's stage", async () => {
+      const run = await newRun();
+      const other = await newRun();
+      const stage = await p().createStage({ workflowRunId: run.id, stageId: "s", stageName: "S", stageNumber: 1, executionGroup: 1 });
+      await p().updateStage(stage.id, { outputData: { rows: [1, 2, 3], text: "é" } });
+      const port = (await reader()) as any;
+      expect(await port.getStagePayload(run.id, stage.id, "outputData")).toEqual({ rows: [1, 2, 3], text: "é" });
+      expect(await port.getStagePayload(run.id, stage.id, "suspendedState")).toBeNull();
+      expect(await port.getStagePayload(other.id, stage.id, "outputData")).toBeUndefined();
+      await expect(port.getStagePayload(run.id, stage.id, "id\" from x; --")).rejects.toThrow(ValidationError);
+    });
+
     it("says why each of a page's runs failed (listRunErrors): the first stage to finish with an error", async () => {
       const failed = await newRun();
       const later = await p().createStage({ workflowRunId: failed.id, stageId: "b", stageName: "Charge", stageNumber: 2, executionGroup: 2 });

@@ -36,7 +36,7 @@ async function fill(db: any) {
   const run = await persistence.createRun({ workflowId: "reconcile", workflowName: LONG_NAME, workflowType: "ledger", input: { big: "y".repeat(300_000) } });
   await persistence.updateRun(run.id, { status: "RUNNING", startedAt: at(0) });
   const extract = await persistence.createStage({ workflowRunId: run.id, stageId: "extract", stageName: "Extract", stageNumber: 1, executionGroup: 1 });
-  await persistence.updateStage(extract.id, { status: "COMPLETED", startedAt: at(0), completedAt: at(20), duration: 20_000 });
+  await persistence.updateStage(extract.id, { status: "COMPLETED", startedAt: at(0), completedAt: at(20), duration: 20_000, outputData: { ledgers: 42, note: "extracted <b>all</b>" } });
   const enrich = await persistence.createStage({ workflowRunId: run.id, stageId: "enrich", stageName: "Enrich", stageNumber: 2, executionGroup: 1 });
   await persistence.updateStage(enrich.id, { status: "FAILED", startedAt: at(2), completedAt: at(12), duration: 10_000, errorMessage: LONG_ERROR });
   const post = await persistence.createStage({ workflowRunId: run.id, stageId: "post", stageName: "Post", stageNumber: 1, executionGroup: 2 });
@@ -225,6 +225,10 @@ describe.skipIf(!existsSync(CHROMIUM) || !existsSync(join(repositoryRoot, "dist/
     await page.locator(".lane", { hasText: "Post" }).hover();
     expect(await page.locator(".timeline-detail").innerText()).toMatch(/^Post \(execution group 2\): RUNNING, started at \+30\.0 s/);
     await shot(page, "timeline");
+    // A stage's output loads when its section is opened.
+    await page.locator("tr", { hasText: "Extract" }).locator("summary", { hasText: "Output" }).click();
+    await expect.poll(() => page.locator("tr", { hasText: "Extract" }).locator(".payload pre").innerText(), { timeout: 60_000 }).toContain('"ledgers": 42');
+    expect(await page.locator("main b").count()).toBe(0);
     // Each AI call, 50 a page, with its stage and model; the next page by its link.
     expect(await page.locator("table[aria-label='AI calls'] tbody tr").count()).toBe(50);
     expect(await page.locator("table[aria-label='AI calls'] tbody tr").first().innerText()).toMatch(/Post\s+text\s+(big|fast)-model\s+1\d\d\s+10\s+\$0\.001000/);

@@ -164,6 +164,8 @@ describe.skipIf(!existsSync(join(repositoryRoot, "dist/cli.js"))).each(DATABASE_
       expect(date.body).toContain("Created from: “2026-13-45” is not a date: give one as YYYY-MM-DD");
       expect(date.body).not.toMatch(/expected date|received/i);
       expect((await get(ui.origin, "/runs/x/payload/secrets", cookie)).status).toBe(400);
+      expect((await get(ui.origin, `/runs/${runId}/stages/x/password`, cookie)).status).toBe(400);
+      expect((await get(ui.origin, `/runs/${runId}/stages/no-such-stage/outputData`, cookie)).status).toBe(404);
       // Empty fields of a submitted form do not fill the address.
       const empty = await get(ui.origin, "/runs?id=&status=&workflowId=orders&workflowType=", cookie);
       expect(empty.status).toBe(303);

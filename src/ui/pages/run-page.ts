@@ -30,7 +30,7 @@ export async function runPage({ reader, liveMs, writes, formToken, params }: Pag
       ${reader.capabilities.steps ? html`<div class="card"><div class="muted">Definition version</div><div class="value mono">${run.definitionVersion ?? "—"}</div><div>${counted(run.redriveCount, "redrive")}</div></div>` : ""}
     </div>
     ${writes && !TERMINAL.has(run.status) ? html`<form method="post" action="/runs/${encodeURIComponent(run.id)}/cancel"><input type="hidden" name="${FORM_TOKEN_FIELD}" value="${formToken}"><button type="submit">Cancel this run</button></form>` : ""}
-    <h2>Stages</h2>${stageTimeline(detail.stages, jobs, detail.steps, now)}
+    <h2>Stages</h2>${stageTimeline(run.id, detail.stages, jobs, detail.steps, now)}
     <h2>Jobs</h2>${jobs.length ? html`<table aria-label="Jobs"><thead><tr><th scope="col">Stage</th><th scope="col">Status</th><th scope="col" class="num">Attempt</th><th scope="col">Worker</th><th scope="col">Last error</th></tr></thead><tbody>
       ${jobs.map((j) => html`<tr><td class="mono">${j.stageId}</td><td>${status(j.status)}</td><td class="num">${j.attempt} of ${j.maxAttempts}</td><td class="mono">${j.workerId ?? "—"}</td><td>${j.lastError ?? ""}</td></tr>`)}</tbody></table>` : html`<p class="muted">No jobs.</p>`}
     ${reader.capabilities.steps ? html`<h2>Steps</h2>${detail.steps.length ? html`<table aria-label="Durable steps"><thead><tr><th scope="col">Step</th><th scope="col" class="num">Seq</th><th scope="col">Kind</th><th scope="col">Status</th><th scope="col" class="num">Attempt</th><th scope="col">Stage</th><th scope="col">Lease until</th><th scope="col">Deadline</th><th scope="col">External key</th><th scope="col">Error</th></tr></thead><tbody>

@@ -2,6 +2,7 @@ import type { StageSummary, StepSummary } from "../../console/console-types.js";
 import type { RunJob } from "../../console/run-jobs.js";
 import { html, type SafeHtml } from "../html.js";
 import { duration, status } from "../ui-format.js";
+import { stagePayloadSection } from "./payload-page.js";
 
 /** The SVG's coordinate system (it scales to the width it is given: CSS width 100%). */
 const WIDTH = 760;
@@ -43,7 +44,7 @@ function describe(p: Placed, attempts: number): string {
  * details in the line under the chart); the table under it holds the same
  * facts for a screen reader. An SVG: no inline styles, which the CSP forbids.
  */
-export function stageTimeline(stages: StageSummary[], jobs: RunJob[], steps: StepSummary[], now: number): SafeHtml {
+export function stageTimeline(runId: string, stages: StageSummary[], jobs: RunJob[], steps: StepSummary[], now: number): SafeHtml {
   if (!stages.length) return html`<p class="muted">No stages yet.</p>`;
   const starts = stages.map((s) => s.startedAt?.getTime()).filter((t): t is number => t !== undefined);
   const origin = starts.length ? Math.min(...starts) : now;
@@ -96,7 +97,8 @@ export function stageTimeline(stages: StageSummary[], jobs: RunJob[], steps: Ste
       <th scope="col" class="num">Stage attempt</th><th scope="col" class="num">Job tries</th><th scope="col" class="num">Started at</th><th scope="col" class="num">Duration</th></tr></thead><tbody>
     ${placed.map((p) => html`<tr><td class="num">${p.stage.executionGroup}</td>
       <td>${p.stage.stageName}<div class="muted mono">${p.stage.stageId}</div>${p.stage.errorMessage ? html`<div class="overdue">${p.stage.errorMessage}</div>` : ""}
-        ${p.stage.status === "SUSPENDED" ? html`<div class="muted">Suspended: next poll ${p.stage.nextPollAt ? p.stage.nextPollAt.toISOString() : "—"}${p.stage.maxWaitUntil ? `, waits until ${p.stage.maxWaitUntil.toISOString()}` : ""}</div>` : ""}</td>
+        ${p.stage.status === "SUSPENDED" ? html`<div class="muted">Suspended: next poll ${p.stage.nextPollAt ? p.stage.nextPollAt.toISOString() : "—"}${p.stage.maxWaitUntil ? `, waits until ${p.stage.maxWaitUntil.toISOString()}` : ""}</div>${stagePayloadSection(runId, p.stage.id, "suspendedState", "Suspended state")}` : ""}
+        ${p.stage.completedAt ? stagePayloadSection(runId, p.stage.id, "outputData", "Output") : ""}</td>
       <td>${status(p.stage.status)}</td><td class="num">${attemptsOf(p.stage)}</td><td class="num">${tries(p.stage)}</td>
       <td class="num">${p.start === null ? "—" : `+${duration(p.start)}`}</td>
       <td class="num">${duration(p.stage.duration ?? (p.start !== null && p.stage.completedAt ? p.end! - p.start : p.start !== null ? p.end! - p.start : null))}</td></tr>`)}</tbody></table>`;
