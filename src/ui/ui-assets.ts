@@ -42,7 +42,7 @@ code, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-
 .status-CANCELLED::before { content: "⊘ " / ""; } .status-RUNNING::before { content: "▶ " / ""; } .status-SUSPENDED::before { content: "‖ " / ""; }
 .status-PENDING::before { content: "○ " / ""; } .status-SKIPPED::before { content: "↷ " / ""; }
 .run-error { color: var(--bad); font-size: 12.5px; max-width: 32em; display: -webkit-box; -webkit-line-clamp: 2; -webkit-box-orient: vertical; overflow: hidden; }
-.muted { color: var(--muted); } .overdue { color: var(--bad); font-weight: 600; } .badge { border: 1px solid var(--line); border-radius: 8px; padding: 0 6px; font-size: 12px; }
+.nowrap { white-space: nowrap; overflow-wrap: normal; } .muted { color: var(--muted); } .overdue { color: var(--bad); font-weight: 600; } .badge { border: 1px solid var(--line); border-radius: 8px; padding: 0 6px; font-size: 12px; }
 form.filters { display: flex; flex-wrap: wrap; gap: 10px; align-items: flex-end; margin: 8px 0 12px; }
 form.filters label { display: flex; flex-direction: column; font-size: 12px; color: var(--muted); gap: 2px; }
 input, select, button { font: inherit; padding: 4px 6px; border: 1px solid var(--line); border-radius: 4px; background: var(--bg); color: var(--fg); }

@@ -95,7 +95,7 @@ export async function runsPage({ reader, params, liveMs }: PageContext): Promise
         <td class="num">${money(run.totalCost)}</td>
         <td class="num">${count(run.totalTokens)}</td>
         ${reader.capabilities.steps ? html`<td class="mono">${run.definitionVersion ?? "—"}${run.redriveCount ? html` <span class="badge">+${run.redriveCount}</span>` : ""}</td>` : ""}
-        <td class="mono" title="${run.id}">${shortId(run.id)}</td>
+        <td class="mono nowrap" title="${run.id}">${shortId(run.id)}</td>
       </tr>`,
     );
     body = html`
