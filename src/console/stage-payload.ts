@@ -4,8 +4,8 @@ import { runIdSchema } from "../validation/console-schemas.js";
 import type { ConsoleReader } from "./console-rows.js";
 
 /** A stage's JSON columns the inspector opens on demand (large ones are not in the stage summaries). */
-export const STAGE_PAYLOADS = ["outputData", "suspendedState", "inputData", "resumeData", "config", "metrics"] as const;
-export type StagePayloadName = (typeof STAGE_PAYLOADS)[number];
+export type StagePayloadName = "outputData" | "suspendedState" | "inputData" | "resumeData" | "config" | "metrics";
+export const STAGE_PAYLOADS: readonly StagePayloadName[] = ["outputData", "suspendedState", "inputData", "resumeData", "config", "metrics"];
 
 /**
  * One JSON column of one stage of a run (by the stage record's id): the value
