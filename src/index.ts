@@ -111,6 +111,7 @@ export type { RunJob } from "./console/run-jobs.js";
 export type { NewerRunsPage } from "./console/run-list-newer.js";
 export type { RunError } from "./console/run-errors.js";
 export type { StagePayloadName } from "./console/stage-payload.js";
+export type { OverdueJob } from "./console/overdue-jobs.js";
 export type { RunAICall, RunAICallsPage, RunAICallsQuery } from "./console/run-ai-calls.js";
 export { ConsoleQueryTimeoutError } from "./console/console-errors.js";
 export { CONSOLE_STATUSES, isConsoleStatus } from "./console/console-types.js";

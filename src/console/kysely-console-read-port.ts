@@ -19,6 +19,7 @@ import { getModelCosts, type ModelCost, type ModelCostQuery } from "./model-cost
 import { listRunJobs, type RunJob } from "./run-jobs.js";
 import { listNewerRuns, type NewerRunsPage } from "./run-list-newer.js";
 import { listRunErrors, type RunError } from "./run-errors.js";
+import { listOverdueJobs, type OverdueJob } from "./overdue-jobs.js";
 import { getStagePayload, type StagePayloadName } from "./stage-payload.js";
 import { listRunAICalls, type RunAICallsPage, type RunAICallsQuery } from "./run-ai-calls.js";
 
@@ -35,6 +36,8 @@ export interface KyselyConsoleReadPort extends ConsoleReadPort {
   listRunAICalls(query: RunAICallsQuery): Promise<RunAICallsPage>;
   /** One JSON column of one of a run's stages (output, suspended state, …): null when empty, undefined when the run has no such stage. */
   getStagePayload(runId: string, stageRecordId: string, name: StagePayloadName): Promise<unknown>;
+  /** The SUSPENDED jobs past their poll time, the longest overdue first (the jobs behind getQueueHealth's overduePolls). */
+  listOverdueJobs(limit?: number): Promise<OverdueJob[]>;
   /** Why each of these runs failed, where a stage says (at most 200 ids): the runs list shows it. */
   listRunErrors(runIds: readonly string[]): Promise<Map<string, RunError>>;
   /** The page of the runs list just before a cursor (its newer runs, same filters): a "previous page". */
@@ -128,6 +131,7 @@ export function createKyselyConsoleReadPort(db: Kysely<any>, options: KyselyCons
     listNewerRuns: (query) => read("runs.list", (r) => listNewerRuns(r, query)),
     listRunAICalls: (query) => read("run.read", (r) => listRunAICalls(r, query)),
     getStagePayload: (runId, stageRecordId, name) => read("run.read", (r) => getStagePayload(r, runId, stageRecordId, name)),
+    listOverdueJobs: (limit) => read("queue.read", (r) => listOverdueJobs(r, limit)),
     listRunErrors: (runIds) => read("runs.list", (r) => listRunErrors(r, runIds)),
   };
   return publicApi(port, ctx);

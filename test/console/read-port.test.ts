@@ -282,6 +282,16 @@ describe.each(CASES)(
       // With the engine's `now` option, "overdue" is measured against that clock.
       const yesterday = fixture.consoleReader({ now: () => new Date(Date.now() - 86_400_000) } as never);
       expect((await yesterday.getQueueHealth()).overduePolls).toBe(0);
+      // Which jobs: the overdue ones, the longest overdue first, on the same clocks.
+      const third = await queue.dequeue();
+      await queue.suspend(third!.jobId, new Date(Date.now() - 120_000));
+      const fourth = await queue.dequeue();
+      await queue.suspend(fourth!.jobId, new Date(Date.now() + 3_600_000));
+      const overdue = await (port as any).listOverdueJobs();
+      expect(overdue.map((j: any) => j.id)).toEqual([third!.jobId, polled!.jobId]);
+      expect(overdue[0]).toEqual({ id: third!.jobId, workflowRunId: third!.workflowRunId, stageId: third!.stageId, attempt: 1, nextPollAt: expect.any(Date) });
+      expect(await (port as any).listOverdueJobs(1)).toHaveLength(1);
+      expect(await (yesterday as any).listOverdueJobs()).toEqual([]);
       const workers = await port.listWorkers();
       expect(workers).toEqual([{ workerId: "worker-a", runningJobs: 1, oldestLockedAt: expect.any(Date), lastSeenAt: expect.any(Date) }]);
       expect(held).not.toBeNull();

@@ -39,6 +39,13 @@ export interface Formation {
   createDatabase(name: string): Promise<void>;
   /** Resolves once the monitor reports one primary and one secondary. */
   waitHealthy(timeoutMs?: number): Promise<void>;
+  /**
+   * Healthy, with the same primary, for `stableMs` on end: the monitor may
+   * still be failing over after a killed postgres came back in place (its
+   * unhealthy and demote timeouts run on), and a round must not start inside
+   * that switch.
+   */
+  waitSettled(stableMs: number, timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -121,6 +128,22 @@ export async function startFormation(log: (line: string) => void = () => {}): Pr
     // pg_basebackup waits for a checkpoint (spread over minutes by default): ask for it now.
     const checkpoint = setInterval(() => void query(port1, "checkpoint").catch(() => {}), 2_000);
     const waitHealthy = (timeoutMs = 180_000) => until(healthy, timeoutMs, "one primary and one secondary");
+    const waitSettled = async (stableMs: number, timeoutMs = 300_000) => {
+      const deadline = Date.now() + timeoutMs;
+      let since = 0;
+      let primary: number | undefined;
+      while (Date.now() < deadline) {
+        const rows = await state().catch(() => [] as NodeState[]);
+        const settled = rows.length === 2 && rows.every((row) => row.assigned_group_state === row.current_group_state) && rows.some((row) => row.current_group_state === "primary") && rows.some((row) => row.current_group_state === "secondary");
+        const now = rows.find((row) => row.current_group_state === "primary")?.nodeport;
+        if (!settled || now !== primary) {
+          since = Date.now();
+          primary = settled ? now : undefined;
+        } else if (Date.now() - since >= stableMs) return;
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+      }
+      throw new Error(`the formation did not settle (healthy, one primary) for ${stableMs} ms within ${timeoutMs} ms`);
+    };
     try {
       await waitHealthy();
     } finally {
@@ -189,6 +212,7 @@ export async function startFormation(log: (line: string) => void = () => {}): Pr
         }, 60_000, `database ${name} on every node`);
       },
       waitHealthy,
+      waitSettled,
       stop: teardown,
     };
   }

@@ -46,6 +46,9 @@ async function fill(db: any) {
   await logger.logBatchResults("rates", Array.from({ length: 55 }, (_, i) => ({ topic: `workflow.${run.id}.stage.post`, callType: "text", modelKey: i % 2 ? "fast-model" : "big-model", modelId: "x/m", prompt: "private prompt", response: "r", inputTokens: 100 + i, outputTokens: 10, cost: 0.001 })));
   await logger.close?.();
   for (let i = 0; i < 3; i++) await persistence.createLog({ workflowRunId: run.id, workflowStageId: post.id, level: "INFO", message: `posted batch ${i}` });
+  await queue.enqueue({ workflowRunId: run.id, stageId: "review", workflowId: "reconcile" });
+  const review = await queue.dequeue();
+  await queue.suspend(review.jobId, at(10));
   await queue.enqueue({ workflowRunId: run.id, stageId: "post", workflowId: "reconcile" });
   const failed = await persistence.createRun({ workflowId: "reconcile", workflowName: LONG_NAME, workflowType: "ledger", input: {} });
   await persistence.updateRun(failed.id, { status: "FAILED", startedAt: at(0), completedAt: at(5) });
@@ -192,6 +195,10 @@ describe.skipIf(!existsSync(CHROMIUM) || !existsSync(join(repositoryRoot, "dist/
       await shot(page, `run-${width}`);
       await page.goto(`${ui.origin}/runs`);
       await shot(page, `runs-${width}`);
+      // The queue page names the overdue poll it counts.
+      await page.goto(`${ui.origin}/queue`);
+      expect(await page.locator("table[aria-label='Overdue polls'] tbody tr").innerText()).toMatch(/review\s+1\s+.*overdue/);
+      await page.goto(`${ui.origin}/runs`);
       // A failed run says why in the list.
       expect(await page.locator("tbody tr", { hasText: "FAILED" }).locator(".run-error").first().innerText()).toBe("Charge card: declined by the issuer");
       // The navigation wraps: every section's link is on screen.

@@ -7,15 +7,20 @@ import type { PageContext, PageResult } from "./page-result.js";
 
 /** Queue health (jobs by status, the oldest waiting job and lease, overdue polls) and the workers holding leases. */
 export async function queuePage({ reader, liveMs }: PageContext): Promise<PageResult> {
-  const [health, workers] = await Promise.all([reader.getQueueHealth(), reader.listWorkers()]);
+  const [health, workers, overdue] = await Promise.all([reader.getQueueHealth(), reader.listWorkers(), reader.listOverdueJobs(50)]);
   const now = Date.now();
   const main = html`<h1>Queue &amp; workers</h1>
     <div class="cards">${CONSOLE_STATUSES.map((s) => html`<div class="card"><div class="muted">${s}</div><div class="value">${count(health.countsByStatus[s])}</div></div>`)}</div>
     <table aria-label="Queue health"><tbody>
       <tr><th scope="row">Oldest PENDING job</th><td>${time(health.oldestPendingAt)} <span class="muted">(waiting ${age(health.oldestPendingAt, now)})</span></td></tr>
       <tr><th scope="row">Oldest lease held</th><td>${time(health.oldestLeaseAt)} <span class="muted">(held ${age(health.oldestLeaseAt, now)})</span></td></tr>
-      <tr><th scope="row">Overdue polls</th><td class="${health.overduePolls ? "overdue" : ""}">${count(health.overduePolls)}</td></tr>
+      <tr><th scope="row">Overdue polls</th><td class="${health.overduePolls ? "overdue" : ""}">${count(health.overduePolls)}${health.overduePolls ? html` <a href="#overdue">(which)</a>` : ""}</td></tr>
     </tbody></table>
+    ${overdue.length
+      ? html`<h2 id="overdue">Overdue polls</h2><table aria-label="Overdue polls"><thead><tr><th scope="col">Run</th><th scope="col">Stage</th><th scope="col" class="num">Attempt</th><th scope="col">Poll was due (UTC)</th></tr></thead><tbody>
+        ${overdue.map((j) => html`<tr><td><a class="mono" href="/runs/${encodeURIComponent(j.workflowRunId)}">${j.workflowRunId}</a></td><td class="mono">${j.stageId}</td><td class="num">${j.attempt}</td>
+          <td class="overdue">${time(j.nextPollAt)} <span class="badge">overdue ${age(j.nextPollAt, now)}</span></td></tr>`)}</tbody></table>${health.overduePolls > overdue.length ? html`<p class="muted">The ${overdue.length} longest overdue of ${count(health.overduePolls)}.</p>` : ""}`
+      : ""}
     <h2>Workers</h2>
     ${workers.length
       ? html`<table aria-label="Workers"><thead><tr><th scope="col">Worker</th><th scope="col" class="num">Running jobs</th><th scope="col">Oldest lease</th><th scope="col">Last heartbeat</th></tr></thead><tbody>
