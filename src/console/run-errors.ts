@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import { parseInput } from "../validation/parse-input.js";
 import { runIdsSchema } from "../validation/console-schemas.js";
 import type { ConsoleReader } from "./console-rows.js";
@@ -23,6 +24,8 @@ export async function listRunErrors(r: ConsoleReader, runIds: readonly string[])
     .where("workflowRunId", "in", ids)
     .where("errorMessage", "is not", null)
     .orderBy("workflowRunId")
+    // Finished stages first on both databases (PostgreSQL sorts NULL last, SQLite first).
+    .orderBy(sql`case when ${sql.ref("completedAt")} is null then 1 else 0 end`)
     .orderBy("completedAt")
     .orderBy("stageNumber")
     .execute();
