@@ -10,7 +10,7 @@ import {
   type SqliteConnectionOptions,
 } from "../dialects/sqlite/sqlite-connection.js";
 import { dialectSupportFor } from "../dialects/detect-database-type.js";
-import { withPreparedStatements } from "../dialects/postgres/prepared-statements.js";
+import { watchedPool } from "../dialects/postgres/watched-pool.js";
 import { withStatementCache } from "../dialects/sqlite/statement-cache.js";
 import type { Database } from "./database.js";
 import { parseDatabaseUrl, type ParsedDatabaseUrl } from "./database-url.js";
@@ -104,7 +104,7 @@ function openPostgres(parsed: ParsedDatabaseUrl, options: OpenDatabaseOptions, l
   const pool = createPostgresPool(withHostOptions(parsed.target, settings), poolSettings);
   // Named prepared statements live on a server session; a transaction pooler
   // hands each transaction another one ("prepared statement … does not exist").
-  const dialect = new DirectPostgresDialect({ pool: transactionPooler ? pool : withPreparedStatements(pool) });
+  const dialect = new DirectPostgresDialect({ pool: watchedPool(pool, { prepare: !transactionPooler }) });
   const db = new DatabaseHandle<Database>({ dialect, ...log });
   if (!options.log) registerDirectStatements(db, dialect);
   registerDialectSupport(db, dialectSupportFor("postgresql", schema));

@@ -17,6 +17,8 @@ interface Attempt {
   index: number;
   encrypted: boolean;
   pass: "first" | "fallback";
+  /** The how-many-th connection of the pool this is (a failure retires the older ones to its endpoint). */
+  serial: number;
 }
 
 type Failure = { endpoint: string; reason: string };
@@ -36,8 +38,14 @@ export class NoServerAvailableError extends Error {
 /** A pool that follows the primary; `dedicated()` opens a connection of its own the same way (for LISTEN). */
 export interface FollowingPool extends pg.Pool {
   dedicated(): Promise<pg.Client>;
-  /** A connection of this pool failed in use (lost, or found read-only): the next ones start at the following endpoint. */
+  /**
+   * A connection of this pool failed in use (lost, or found read-only): the
+   * next ones start at the following endpoint, and the pool's other
+   * connections to that endpoint, opened before, are retired.
+   */
   sessionFailed(client: object): void;
+  /** Whether a connection went to an endpoint that failed since it was opened: close it rather than use it. */
+  retired(client: object): boolean;
   readonly plan: ConnectionPlan;
 }
 
@@ -47,10 +55,14 @@ export function createFollowingPool(driver: typeof pg, plan: ConnectionPlan, poo
   const endpoints = plan.endpoints.map((endpoint) => `${endpoint.host}:${endpoint.port}`);
   let current = 0;
   let pass: "first" | "fallback" = "first";
+  let opened = 0;
+  /** Per endpoint: the connections opened up to this serial failed with it. */
+  const retiredUpTo = new Map<number, number>();
   /** Per endpoint, once learned: does it take TLS (prefer, allow)? */
   const encryptedAt = new Map<number, boolean>();
 
-  const nextAttempt = (): Attempt => ({ endpoint: endpoints[current]!, index: current, encrypted: encryptedAt.get(current) ?? encryptFirst(plan), pass });
+  const nextAttempt = (): Attempt => ({ endpoint: endpoints[current]!, index: current, encrypted: encryptedAt.get(current) ?? encryptFirst(plan), pass, serial: ++opened });
+  const attemptOf = (client: object) => (client as { [ATTEMPT]?: Attempt })[ATTEMPT];
   const advance = (from: number) => {
     if (current === from) current = (current + 1) % endpoints.length;
   };
@@ -146,9 +158,18 @@ export function createFollowingPool(driver: typeof pg, plan: ConnectionPlan, poo
         await client.connect();
         return client as unknown as pg.Client;
       }),
+    // A connection that finds its server gone or read-only says the same of
+    // every other one to that endpoint: behind PgBouncer each of them would
+    // fail once more (read-only, or lost) before the pool let it go.
     sessionFailed(client: object) {
-      const attempt = (client as { [ATTEMPT]?: Attempt })[ATTEMPT];
-      if (attempt) advance(attempt.index);
+      const attempt = attemptOf(client);
+      if (!attempt) return;
+      advance(attempt.index);
+      retiredUpTo.set(attempt.index, Math.max(retiredUpTo.get(attempt.index) ?? 0, opened));
+    },
+    retired(client: object) {
+      const attempt = attemptOf(client);
+      return attempt !== undefined && attempt.serial <= (retiredUpTo.get(attempt.index) ?? 0);
     },
   });
   return pool;

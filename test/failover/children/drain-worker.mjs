@@ -43,6 +43,8 @@ async function settle(job) {
 }
 
 let done = 0;
+// How long a worker goes on without claiming anything before it stops (a stranded job keeps the others waiting).
+const idleLimitMs = Number(process.env.KWP_FAILOVER_IDLE_MS ?? 600_000);
 let idleSince = Date.now();
 for (;;) {
   let job;
@@ -50,6 +52,8 @@ for (;;) {
     job = await queue.dequeue();
   } catch (error) {
     report(error, "dequeue");
+    // A worker whose claims keep failing gives up as an idle one does (the round then reports its jobs).
+    if (Date.now() - idleSince > idleLimitMs) break;
     await pause(100 + Math.random() * 400);
     continue;
   }
@@ -61,11 +65,12 @@ for (;;) {
     } catch (error) {
       report(error, "stats");
     }
-    if (Date.now() - idleSince > 600_000) break;
+    if (Date.now() - idleSince > idleLimitMs) break;
     await queue.waitForJobs(200).catch((error) => report(error, "wait"));
     continue;
   }
   idleSince = Date.now();
+  emit({ type: "claimed", jobId: job.jobId, attempt: job.attempt });
   // Retried for as long as an outage may last (an unplanned failover takes the
   // HA tool ~50 s to decide), not a count of tries: a worker that gave up
   // would leave its job RUNNING until a stale-lease sweep.
