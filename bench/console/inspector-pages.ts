@@ -21,6 +21,7 @@ const PAGES: Record<string, (rows: number) => string> = {
   "/runs": () => "/runs",
   "/runs?status=FAILED": () => "/runs?status=FAILED",
   "/runs?workflowId=wf-7": () => "/runs?workflowId=wf-7",
+  "/runs?id=run- (an id prefix every run shares)": () => "/runs?id=run-",
   "/runs/:id (a run with stages, logs, events, AI calls)": (rows) => `/runs/run-${Math.floor(rows / 200) * 100}`,
   "/queue": () => "/queue",
   "/suspended": () => "/suspended",

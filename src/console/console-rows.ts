@@ -1,6 +1,7 @@
 import { sql, type Kysely } from "kysely";
 import type { DialectSupport } from "../dialects/dialect-support.js";
 import type { ConsoleFeatures } from "./console-features.js";
+import type { ConsoleTotals } from "./console-totals.js";
 import type { ConsoleStatus, RunSummary, StageSummary } from "./console-types.js";
 
 /** What every console read runs on: the connection (or the caller's transaction), its dialect, the schema's features. */
@@ -8,6 +9,8 @@ export interface ConsoleReader {
   readonly db: Kysely<any>;
   readonly dialect: DialectSupport;
   readonly features: ConsoleFeatures;
+  /** The per-day sums, where the database keeps them (optional migration console_totals). */
+  readonly totals?: ConsoleTotals | undefined;
   /** The clock "overdue" is measured against; the database's when absent. */
   readonly now?: (() => Date) | undefined;
 }

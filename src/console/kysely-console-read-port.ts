@@ -8,8 +8,9 @@ import { checkKysely, consoleOptions, parseOptions } from "../validation/factory
 import { capabilitiesOf, consoleFeatures } from "./console-features.js";
 import { ConsoleQueryTimeoutError } from "./console-errors.js";
 import type { ConsoleReader } from "./console-rows.js";
-import type { ConsoleReadPort, RunListQuery } from "./console-types.js";
+import type { ConsoleReadPort, RunListQuery, RunSummary } from "./console-types.js";
 import { getCosts } from "./costs.js";
+import { consoleTotalsOf, type ConsoleTotals } from "./console-totals.js";
 import { listDeadLetters } from "./dead-letters.js";
 import { getQueueHealth, listWorkers } from "./queue-health.js";
 import { getRunDetail, listRunEvents } from "./run-detail.js";
@@ -21,6 +22,7 @@ import { listNewerRuns, type NewerRunsPage } from "./run-list-newer.js";
 import { listRunErrors, type RunError } from "./run-errors.js";
 import { listOverdueJobs, type OverdueJob } from "./overdue-jobs.js";
 import { getStagePayload, type StagePayloadName } from "./stage-payload.js";
+import { findRunsByIdPrefix } from "./run-id-prefix.js";
 import { listRunAICalls, type RunAICallsPage, type RunAICallsQuery } from "./run-ai-calls.js";
 
 /**
@@ -42,6 +44,8 @@ export interface KyselyConsoleReadPort extends ConsoleReadPort {
   listRunErrors(runIds: readonly string[]): Promise<Map<string, RunError>>;
   /** The page of the runs list just before a cursor (its newer runs, same filters): a "previous page". */
   listNewerRuns(query: RunListQuery & { cursor: string }): Promise<NewerRunsPage>;
+  /** The runs whose id starts with `prefix` (case-sensitive), at most `limit` (1–200, 20 by default), in id order: an index range, bounded. */
+  findRunsByIdPrefix(prefix: string, limit?: number): Promise<RunSummary[]>;
 }
 
 export interface KyselyConsoleReadPortOptions extends QueryContextOptions {
@@ -92,8 +96,11 @@ export function createKyselyConsoleReadPort(db: Kysely<any>, options: KyselyCons
 
   // Once per port: the database must hold the declared contract's tables (a newer schema reads fine).
   let checked: Promise<void> | undefined;
+  let totals: ConsoleTotals | undefined;
   const check = async () => {
-    const found = contractOfTables(await dialect.listTables(ctx.db));
+    const tables = await dialect.listTables(ctx.db);
+    totals = consoleTotalsOf(tables);
+    const found = contractOfTables(tables);
     if (found !== undefined && CONTRACT_VERSIONS.indexOf(found) >= CONTRACT_VERSIONS.indexOf(contract)) return;
     checked = undefined;
     throw new SchemaMismatchError(
@@ -108,8 +115,8 @@ export function createKyselyConsoleReadPort(db: Kysely<any>, options: KyselyCons
   const read = async <T>(operation: string, work: (reader: ConsoleReader) => Promise<T>): Promise<T> => {
     await (checked ??= check());
     try {
-      if (ctx.inTransaction || statementTimeoutMs <= 0) return await work({ db: ctx.db, dialect, features, now });
-      return await dialect.readWithTimeout(ctx.db, statementTimeoutMs, (tx) => work({ db: tx, dialect, features, now }));
+      if (ctx.inTransaction || statementTimeoutMs <= 0) return await work({ db: ctx.db, dialect, features, totals, now });
+      return await dialect.readWithTimeout(ctx.db, statementTimeoutMs, (tx) => work({ db: tx, dialect, features, totals, now }));
     } catch (error) {
       if (dialect.isStatementTimeout(error)) throw new ConsoleQueryTimeoutError(operation, statementTimeoutMs, error);
       throw error;
@@ -133,6 +140,7 @@ export function createKyselyConsoleReadPort(db: Kysely<any>, options: KyselyCons
     getStagePayload: (runId, stageRecordId, name) => read("run.read", (r) => getStagePayload(r, runId, stageRecordId, name)),
     listOverdueJobs: (limit) => read("queue.read", (r) => listOverdueJobs(r, limit)),
     listRunErrors: (runIds) => read("runs.list", (r) => listRunErrors(r, runIds)),
+    findRunsByIdPrefix: (prefix, limit) => read("runs.list", (r) => findRunsByIdPrefix(r, prefix, limit)),
   };
   return publicApi(port, ctx);
 }

@@ -87,6 +87,13 @@ export interface DialectSupport {
    * and `\` match only themselves).
    */
   startsWith(column: string, prefix: string): Expression<SqlBool>;
+  /**
+   * `column` compared byte by byte (code point order), whatever the database's
+   * collation: ranges and ORDER BY on it are exact for prefixes. PostgreSQL:
+   * `COLLATE "C"` (an index on the same expression serves it); SQLite's
+   * BINARY already is.
+   */
+  bytewise(column: string): RawBuilder<string>;
 
   /** Names the kind of constraint a database error violated, if it is one. */
   constraintViolation(error: unknown): "unique" | "foreign_key" | undefined;

@@ -6,6 +6,7 @@ import { checkKysely, metricsOptions, parseOptions } from "../validation/factory
 import { CONSOLE_STATUSES } from "../console/console-types.js";
 import { consoleFeatures } from "../console/console-features.js";
 import { getModelCosts } from "../console/model-costs.js";
+import { consoleTotalsOf, totalsRows, type ConsoleTotals } from "../console/console-totals.js";
 import { prometheusText, type MetricFamily } from "./prometheus-text.js";
 
 export interface WorkflowMetricsOptions extends QueryContextOptions {
@@ -49,15 +50,26 @@ export function createWorkflowMetrics(db: Kysely<any>, options: WorkflowMetricsO
   const { dialect } = ctx;
   const count = (value: unknown) => Number(value ?? 0);
 
-  const byStatus = async (table: "workflow_runs" | "job_queue") => {
-    const rows = await ctx.db.selectFrom(table).select(["status", sql<number | string>`count(*)`.as("n")]).groupBy("status").execute();
-    return CONSOLE_STATUSES.map((status) => ({ labels: { status }, value: count(rows.find((row) => row.status === status)?.n) }));
+  const samplesByStatus = (rows: ReadonlyArray<{ status: unknown; n: unknown }>) =>
+    CONSOLE_STATUSES.map((status) => ({ labels: { status }, value: count(rows.find((row) => row.status === status)?.n) }));
+  const byStatus = async (table: "workflow_runs" | "job_queue") =>
+    samplesByStatus(await ctx.db.selectFrom(table).select(["status", sql<number | string>`count(*)`.as("n")]).groupBy("status").execute());
+  // Runs by status from the per-day totals where the database keeps them (a few rows a day, not every run).
+  const runsByStatus = async (totals: ConsoleTotals | undefined) => {
+    if (!totals) return byStatus("workflow_runs");
+    const rows = await ctx.db
+      .selectFrom(totalsRows(totals.runs, ["status", "runs"]).as("t"))
+      .select([sql<string>`${sql.ref("status")}`.as("status"), sql<number | string>`sum(${sql.ref("runs")})`.as("n")])
+      .groupBy(sql.ref("status"))
+      .execute();
+    return samplesByStatus(rows);
   };
 
   const snapshot = async (): Promise<WorkflowMetricsSnapshot> => {
     const tables = await dialect.listTables(ctx.db);
     const contract = contractOfTables(tables) ?? "0.1";
-    const runs = await byStatus("workflow_runs");
+    const totals = consoleTotalsOf(tables);
+    const runs = await runsByStatus(totals);
     const jobs = await byStatus("job_queue");
     const ages = await ctx.db
       .selectFrom("job_queue")
@@ -97,7 +109,7 @@ export function createWorkflowMetrics(db: Kysely<any>, options: WorkflowMetricsO
       );
     }
     // The console's per-model sums (one GROUP BY), by name for a stable exposition.
-    const models = (await getModelCosts({ db: ctx.db, dialect, features: consoleFeatures(contract) })).sort((a, b) => (a.modelKey < b.modelKey ? -1 : a.modelKey > b.modelKey ? 1 : 0));
+    const models = (await getModelCosts({ db: ctx.db, dialect, features: consoleFeatures(contract), totals })).sort((a, b) => (a.modelKey < b.modelKey ? -1 : a.modelKey > b.modelKey ? 1 : 0));
     families.push(
       { name: "kwp_ai_calls_total", help: "AI calls recorded, by model.", type: "counter", samples: models.map((m) => ({ labels: { model: m.modelKey }, value: m.calls })) },
       {

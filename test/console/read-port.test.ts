@@ -164,6 +164,25 @@ describe.each(CASES)(
       await expect(port.listRunErrors(Array.from({ length: 201 }, (_, i) => `r${i}`))).rejects.toThrow(ValidationError);
     });
 
+    it("finds runs by the first characters of their id (findRunsByIdPrefix): literal, case-sensitive, byte order, bounded", async () => {
+      for (const id of ["ord-2", "ord-1", "ord_3", "orda", "Ord-4", "or%5", "ordinal\u{10FFFF}x", "x-ord-6"]) await newRun({ id });
+      const port = (await reader()) as any;
+      const ids = async (prefix: string, limit?: number) => (await port.findRunsByIdPrefix(prefix, limit)).map((run: any) => run.id);
+      expect(await ids("ord-")).toEqual(["ord-1", "ord-2"]);
+      // '-' (0x2D) < '_' (0x5F) < 'a' (0x61): byte order, whatever the database's collation.
+      expect(await ids("ord")).toEqual(["ord-1", "ord-2", "ord_3", "orda", "ordinal\u{10FFFF}x"]);
+      expect(await ids("ord", 2)).toEqual(["ord-1", "ord-2"]);
+      expect(await ids("or%")).toEqual(["or%5"]); // % and _ are themselves
+      expect(await ids("ord_")).toEqual(["ord_3"]);
+      expect(await ids("Ord")).toEqual(["Ord-4"]);
+      expect(await ids("ordinal\u{10FFFF}")).toEqual(["ordinal\u{10FFFF}x"]);
+      expect(await ids("nothing")).toEqual([]);
+      const [found] = await port.findRunsByIdPrefix("orda");
+      expect(found).toMatchObject({ id: "orda", workflowName: "W", status: "PENDING" });
+      await expect(port.findRunsByIdPrefix("")).rejects.toThrow(ValidationError);
+      await expect(port.findRunsByIdPrefix("")).rejects.toThrow(/prefix/);
+    });
+
     it("pages back from any page to the start (listNewerRuns), across equal createdAt values, with filters", async () => {
       const ids: string[] = [];
       for (let i = 0; i < 8; i++) {

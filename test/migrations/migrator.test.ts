@@ -13,13 +13,15 @@ const CLAIM_INDEX = "optional/0001_job_queue_pending_claim_index";
 const NOTIFY_TRIGGER = "optional/0002_job_queue_notify_trigger";
 /** The optional migrations each dialect has. */
 const OPTIONAL = {
-  sqlite: [CLAIM_INDEX, "optional/0002_ai_calls_stats_index", "optional/0003_workflow_runs_cost_index"],
+  sqlite: [CLAIM_INDEX, "optional/0002_ai_calls_stats_index", "optional/0003_workflow_runs_cost_index", "optional/0004_console_totals"],
   postgresql: [
     CLAIM_INDEX,
     NOTIFY_TRIGGER,
     "optional/0003_ai_calls_stats_index",
     "optional/0004_job_queue_notify_schema",
     "optional/0005_workflow_runs_cost_index",
+    "optional/0006_console_totals",
+    "optional/0007_workflow_runs_id_bytewise_index",
   ],
 } as const;
 const SPEC_TABLES = ["ai_calls", "job_queue", "workflow_artifacts", "workflow_logs", "workflow_runs", "workflow_stages"];

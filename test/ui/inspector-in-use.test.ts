@@ -108,6 +108,28 @@ describe.skipIf(!existsSync(CHROMIUM) || !existsSync(join(repositoryRoot, "dist/
     await context.close();
   });
 
+  it("opens a run from the first characters of its id typed into the search field", { timeout: 180_000 }, async () => {
+    const shared = `srch-${databaseType}-`;
+    const runs = [];
+    for (const tail of ["a1", "a2", "b3"]) runs.push(await data.persistence.createRun({ id: `${shared}${tail}`, workflowId: "search", workflowName: `Search ${tail}`, workflowType: "t", input: {} }));
+    const context = await browser.newContext();
+    const page = await signIn(context, ui.url);
+    await page.goto(`${ui.origin}/runs`);
+    // Two runs share the prefix: the list of them, in id order.
+    await page.getByLabel("Run id").click();
+    await page.keyboard.type(`${shared}a`, { delay: 20 });
+    await Promise.all([page.waitForURL(/\/runs\?id=/), page.getByRole("button", { name: "Apply" }).click()]);
+    const matches = page.getByRole("region", { name: `Runs whose id starts with ${shared}a` });
+    expect(await matches.getByRole("link").allInnerTexts()).toEqual([`${shared}a1`, `${shared}a2`]);
+    // One run has it: its page opens.
+    await page.getByLabel("Run id").fill("");
+    await page.getByLabel("Run id").click();
+    await page.keyboard.type(`${shared}b`, { delay: 20 });
+    await Promise.all([page.waitForURL(`${ui.origin}/runs/${runs[2]!.id}`), page.getByRole("button", { name: "Apply" }).click()]);
+    expect(await page.getByRole("heading", { level: 1 }).innerText()).toContain("Search b3");
+    await context.close();
+  });
+
   it("refuses a form another page (another port of this host) sends with the reader's cookie", { timeout: 180_000 }, async () => {
     const run = await data.persistence.createRun({ workflowId: "reconcile", workflowName: "Target", workflowType: "ledger", input: {} });
     // A page on another port: same site for the browser, so the SameSite cookie goes along.

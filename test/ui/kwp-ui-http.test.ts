@@ -207,6 +207,28 @@ describe.skipIf(!existsSync(join(repositoryRoot, "dist/cli.js"))).each(DATABASE_
     }
   });
 
+  it("opens a run from the first characters of its id, lists the runs that share them, and says when none does", { timeout: 180_000 }, async () => {
+    const persistence = v1.createKyselyWorkflowPersistence(db);
+    for (const id of ["inv-2026-0001", "inv-2026-0002", "refund-77"]) await persistence.createRun({ id, workflowId: "wf", workflowName: `Run ${id}`, workflowType: "t", input: {} });
+    const ui = await startKwpUi(database.url);
+    try {
+      const cookie = { Cookie: `kwp_ui_token_${new URL(ui.origin).port}=${ui.token}` };
+      const one = await get(ui.origin, "/runs?id=refund", cookie);
+      expect(one.status).toBe(303);
+      expect(one.headers.location).toBe("/runs/refund-77");
+      const several = await get(ui.origin, "/runs?id=inv-2026-", cookie);
+      expect(several.status).toBe(200);
+      expect(several.body).toContain("Runs whose id starts with");
+      expect(several.body.indexOf('href="/runs/inv-2026-0001"')).toBeGreaterThan(-1);
+      expect(several.body.indexOf('href="/runs/inv-2026-0001"')).toBeLessThan(several.body.indexOf('href="/runs/inv-2026-0002"'));
+      const none = await get(ui.origin, "/runs?id=INV", cookie); // case-sensitive, like the ids
+      expect(none.status).toBe(200);
+      expect(none.body).toMatch(/No run(&#39;|&#x27;|')s id is or starts with INV\./);
+    } finally {
+      await ui.stop();
+    }
+  });
+
   it("sends a large payload when it is opened, not with the page or its refreshes", { timeout: 180_000 }, async () => {
     const ui = await startKwpUi(database.url);
     try {

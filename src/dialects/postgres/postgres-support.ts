@@ -80,6 +80,8 @@ function createPostgresSupport(schema: string | undefined): DialectSupport {
     valueList: (values) => sql`(select jsonb_array_elements_text(cast(${JSON.stringify(values)} as jsonb)))`,
 
     // LIKE is case-sensitive on PostgreSQL; escaping makes the prefix literal.
+    bytewise: (column) => sql<string>`${sql.ref(column)} collate "C"`,
+
     startsWith: (column, prefix) =>
       sql<SqlBool>`${sql.ref(column)} like ${prefix.replace(/[\\%_]/g, "\\$&") + "%"} escape '\\'`,
 

@@ -1,4 +1,5 @@
 import { sql, type Kysely, type SqlBool } from "kysely";
+import { prefixSuccessor } from "../../database/prefix-successor.js";
 import type { DialectSupport } from "../dialect-support.js";
 import { sqliteCodecs } from "./sqlite-codecs.js";
 import { manualTransaction } from "../manual-transaction.js";
@@ -45,6 +46,8 @@ export const sqliteSupport: DialectSupport = {
   // guesses a bound-parameter range to be broad and, for getStats, prefers
   // walking the whole "modelKey" index (to skip the GROUP BY sort) over the
   // covering topic index: 10x slower at 100k rows.
+  bytewise: (column) => sql<string>`${sql.ref(column)}`,
+
   startsWith: (column, prefix) => {
     if (prefix === "") return sql<SqlBool>`1 = 1`;
     const after = prefixSuccessor(prefix);
@@ -104,23 +107,6 @@ export const sqliteSupport: DialectSupport = {
     });
   },
 };
-
-/**
- * The least string greater than every string that starts with `prefix`: its
- * last code point below U+10FFFF raised by one (skipping the surrogate range),
- * the code points after it dropped. Undefined when every code point is
- * U+10FFFF: then nothing sorts after the strings that start with it.
- * ("ab" → "ac", "a\u{10FFFF}" → "b"; appending U+10FFFF instead, as this once
- * did, missed keys whose next character is U+10FFFF.)
- */
-export function prefixSuccessor(prefix: string): string | undefined {
-  const codePoints = Array.from(prefix, (character) => character.codePointAt(0)!);
-  while (codePoints.length > 0 && codePoints[codePoints.length - 1] === 0x10ffff) codePoints.pop();
-  if (codePoints.length === 0) return undefined;
-  const last = codePoints.pop()! + 1;
-  codePoints.push(last === 0xd800 ? 0xe000 : last);
-  return String.fromCodePoint(...codePoints);
-}
 
 async function checkForeignKeys(connection: Kysely<any>): Promise<void> {
   const { rows } = await sql<{ table: string; parent: string }>`pragma foreign_key_check`.execute(connection);

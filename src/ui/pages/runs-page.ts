@@ -1,4 +1,4 @@
-import { CONSOLE_STATUSES, type ConsoleStatus, type RunListFilters } from "../../console/console-types.js";
+import { CONSOLE_STATUSES, type ConsoleStatus, type RunListFilters, type RunSummary } from "../../console/console-types.js";
 import { ValidationError } from "../../errors.js";
 import { decodeCursor, encodeCursor } from "../../console/console-cursor.js";
 import { BadRequest } from "../bad-request.js";
@@ -54,6 +54,7 @@ export async function runsPage({ reader, params, liveMs }: PageContext): Promise
   // A form sent with empty fields (?id=&status=&…) is the same list as one without them: keep the address short.
   if ([...params].some(([, value]) => value === "")) return { kind: "redirect", location: href("/runs", Object.fromEntries(params)) };
   const search = params.get("id")?.trim();
+  let matches: RunSummary[] = [];
   if (search) {
     // An id that cannot be one (too long, say) finds nothing; a failed read is an error, not "no such run".
     const found = await reader.getRunDetail(search, { stepLimit: 1, annotationLimit: 1, logLimit: 1, eventLimit: 1 }).catch((error: unknown) => {
@@ -61,6 +62,12 @@ export async function runsPage({ reader, params, liveMs }: PageContext): Promise
       throw error;
     });
     if (found) return { kind: "redirect", location: `/runs/${encodeURIComponent(search)}` };
+    // Not a whole id: the runs whose id starts with it (an index range, at most 20 and one more to say so).
+    matches = await reader.findRunsByIdPrefix(search, 21).catch((error: unknown) => {
+      if (error instanceof ValidationError) return [];
+      throw error;
+    });
+    if (matches.length === 1) return { kind: "redirect", location: `/runs/${encodeURIComponent(matches[0]!.id)}` };
   }
   const filters = readFilters(params);
   const cursor = params.get("cursor") ?? undefined;
@@ -113,7 +120,7 @@ export async function runsPage({ reader, params, liveMs }: PageContext): Promise
   const selected = params.get("status") ?? "";
   const main = html`<h1>Runs</h1>
     <form class="filters" method="get" action="/runs" role="search">
-      <label>Run id<input name="id" value="${search ?? ""}" placeholder="open a run by id"></label>
+      <label>Run id<input name="id" value="${search ?? ""}" placeholder="an id, or its first characters"></label>
       <label>Status<select name="status"><option value="">any</option>${CONSOLE_STATUSES.map((s) => html`<option${s === selected ? html` selected` : ""}>${s}</option>`)}</select></label>
       <label>Workflow id<input name="workflowId" value="${params.get("workflowId") ?? ""}"></label>
       <label>Workflow type<input name="workflowType" value="${params.get("workflowType") ?? ""}"></label>
@@ -122,8 +129,17 @@ export async function runsPage({ reader, params, liveMs }: PageContext): Promise
       <label>Created before<input type="date" name="createdBefore" value="${params.get("createdBefore") ?? ""}"></label>
       <button type="submit">Apply</button> <a href="/runs">Clear</a>
     </form>
-    ${search ? html`<p class="error" role="alert">No run has the id ${search}.</p>` : ""}
+    ${search ? prefixMatches(search, matches) : ""}
     ${body}`;
   // The first page follows new runs live; a later page stays put.
   return { kind: "page", title: "Runs", section: "runs", main, ...(cursor || before ? {} : { liveMs }) };
+}
+
+/** What an id search found when no run has that id: the runs whose id starts with it, or none. */
+function prefixMatches(search: string, matches: readonly RunSummary[]) {
+  if (matches.length === 0) return html`<p class="error" role="alert">No run's id is or starts with ${search}.</p>`;
+  const shown = matches.slice(0, 20);
+  return html`<section aria-label="Runs whose id starts with ${search}"><h2>Runs whose id starts with <span class="mono">${search}</span></h2>
+    <ul class="id-matches">${shown.map((run) => html`<li><a class="mono" href="/runs/${encodeURIComponent(run.id)}">${run.id}</a> ${run.workflowName} ${status(run.status)} <span class="muted">${time(run.createdAt)}</span></li>`)}</ul>
+    ${matches.length > shown.length ? html`<p class="muted">More runs start with it: type more of the id.</p>` : ""}</section>`;
 }
