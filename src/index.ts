@@ -64,6 +64,10 @@ export {
   type KyselyWorkflowPersistenceOptions,
 } from "./persistence/kysely-workflow-persistence.js";
 export * from "./types.js";
+// The engine's three interfaces (types.ts holds the values they speak in; the interfaces import them).
+export type { WorkflowPersistence } from "./interfaces/workflow-persistence.js";
+export type { JobQueue } from "./interfaces/job-queue.js";
+export type { AICallLogger } from "./interfaces/ai-call-logger.js";
 export {
   createKyselyJobQueue,
   defaultWorkerId,

@@ -201,7 +201,6 @@ export interface SaveArtifactInput {
 }
 
 /** The engine's view of the database: runs, stages, logs and artifacts. */
-export type { WorkflowPersistence } from "./interfaces/workflow-persistence.js";
 
 // --- Job queue -------------------------------------------------------------
 
@@ -239,7 +238,6 @@ export interface SuspendedJobReadyToPoll {
 /** Jobs per status (every status present, zero when none). */
 export type QueueStats = Record<Status, number>;
 
-export type { JobQueue } from "./interfaces/job-queue.js";
 
 // --- AI-call ledger ---------------------------------------------------------
 
@@ -272,4 +270,3 @@ export interface AIHelperStats {
   perModel: Record<string, AIModelStats>;
 }
 
-export type { AICallLogger } from "./interfaces/ai-call-logger.js";

@@ -76,9 +76,9 @@ export type {
   SaveArtifactInput,
   CreateAICallInput,
   AIHelperStats,
-  AICallLogger,
   QueueStats,
 } from "./types.js";
+export type { AICallLogger } from "./interfaces/ai-call-logger.js";
 
 export { StaleVersionError, type StaleVersionErrorClass } from "./contracts/stale-version-error.js";
 export type * from "./interfaces/0.12/types.js";

@@ -8,7 +8,7 @@ import { sql } from "kysely";
 import { createKyselyAICallLogger } from "../../src/ai-calls/kysely-ai-call-logger.js";
 import { openDatabase } from "../../src/database/open-database.js";
 import { createPrismaAICallLogger } from "../../src/prisma/index.js";
-import type { AICallLogger } from "../../src/types.js";
+import type { AICallLogger } from "../../src/interfaces/ai-call-logger.js";
 import { benchPrismaClient } from "../support/bench-prisma.js";
 import type { BenchDatabase } from "../support/bench-database.js";
 import { median } from "../support/measure.js";

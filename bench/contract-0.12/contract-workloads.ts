@@ -10,7 +10,7 @@
  */
 import { newId } from "../../src/database/ids.js";
 import type { WorkflowPersistence } from "../../src/v0.12.js";
-import type { WorkflowPersistence as WorkflowPersistence01 } from "../../src/types.js";
+import type { WorkflowPersistence as WorkflowPersistence01 } from "../../src/interfaces/workflow-persistence.js";
 import { libraryLifecycle } from "../lifecycle/lifecycle-steps.js";
 
 export const CONTRACT_WORKLOADS = {

@@ -12,7 +12,7 @@
  */
 import { newId } from "../../src/database/ids.js";
 import type { StepLedger, WorkflowPersistenceWithLegacy } from "../../src/v1.js";
-import type { WorkflowPersistence as WorkflowPersistence01 } from "../../src/types.js";
+import type { WorkflowPersistence as WorkflowPersistence01 } from "../../src/interfaces/workflow-persistence.js";
 import { WORKFLOW_TYPE, libraryLifecycle } from "../lifecycle/lifecycle-steps.js";
 
 export const STEP_WORKLOADS = {

@@ -3,7 +3,7 @@
  * execution groups (4, 3, 3); for each stage, in order: upsert → RUNNING →
  * save its output → log → COMPLETED; then the run is finished.
  */
-import type { WorkflowPersistence } from "../../src/types.js";
+import type { WorkflowPersistence } from "../../src/interfaces/workflow-persistence.js";
 
 export const STAGES = Array.from({ length: 10 }, (_, i) => ({
   stageId: `stage-${i + 1}`,

@@ -1,4 +1,4 @@
-import type { JobQueue } from "../../src/types.js";
+import type { JobQueue } from "../../src/interfaces/job-queue.js";
 import { benchJob, HUNDRED_JOBS, type QueueOperations } from "./queue-operations.js";
 
 /** The library's JobQueue (direct or through the Prisma adapter) behind the bench's operations. */

@@ -6,12 +6,14 @@ import { checkSchema } from "../database/schema-check.js";
 import { publicApi } from "../database/public-api.js";
 import { checkKysely, loggerOptions, parseOptions } from "../validation/factory-options.js";
 import { ConfigurationError, TransactionScopeError, ValidationError, WorkflowPersistenceError } from "../errors.js";
-import type { AICallLogger, CreateAICallInput } from "../types.js";
+import type { CreateAICallInput } from "../types.js";
+import type { AICallLogger } from "../interfaces/ai-call-logger.js";
 import { keySchema } from "../validation/input-schemas.js";
 import { parseInput } from "../validation/parse-input.js";
 import { insertAICalls, type ParsedAICall, type PendingAICall } from "./ai-call-rows.js";
 import { aiCallStats, isBatchRecorded } from "./ai-call-stats.js";
 import { CallBuffer, reportSafely, reportToStderr, type CallBufferOptions } from "./call-buffer.js";
+import { CONTRACT_0_1 } from "../contracts/contract-0.1.js";
 
 export interface KyselyAICallLoggerOptions extends QueryContextOptions, Partial<CallBufferOptions> {}
 
@@ -63,7 +65,7 @@ export function aiCallLoggerOn(
         "make the logger from the database handle",
     );
   }
-  const ctx = createQueryContext(db, options);
+  const ctx = createQueryContext(db, options, CONTRACT_0_1);
   const ready = () => checkSchema(ctx, {});
   const buffer = new CallBuffer(ctx, ready, {
     flushIntervalMs: options.flushIntervalMs ?? 1_000,

@@ -8,6 +8,7 @@ import type { BlobStore } from "./blob-store.js";
 import { blobsTable, KWP_BLOBS, WORKFLOW_BLOBS, type BlobTable } from "./blobs-table.js";
 import { publicApi } from "../database/public-api.js";
 import { blobStoreOptions, checkKysely, parseOptions } from "../validation/factory-options.js";
+import { CONTRACT_0_1 } from "../contracts/contract-0.1.js";
 
 export interface KyselyBlobStoreOptions extends QueryContextOptions {
   /** Largest value, in bytes of JSON; a larger one is a ValidationError. Default 64 MiB. */
@@ -43,7 +44,7 @@ export function blobStoreOn(db: Kysely<any>, options: KyselyBlobStoreOptions, ta
   if (!Number.isInteger(maxBytes) || maxBytes < 1) {
     throw new ConfigurationError(`maxBlobBytes must be a positive whole number, got ${maxBytes}`);
   }
-  const ctx = createQueryContext(db, options);
+  const ctx = createQueryContext(db, options, CONTRACT_0_1);
   const store: BlobStore = {
     put: (key, data) => put(ctx, table, key, data, maxBytes),
     get: (key) => get(ctx, table, key),

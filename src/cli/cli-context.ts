@@ -7,6 +7,7 @@ import type { ContractVersion } from "../database/migrations/contract-versions.j
 import { contractSupportFor } from "../contracts/contract-for-version.js";
 import { contractOfDatabase } from "../database/database-contract.js";
 import { verifyWorkflowSchema } from "../database/migrations/verify-schema.js";
+import { CONTRACT_0_1 } from "../contracts/contract-0.1.js";
 
 /** The database when neither --url nor DATABASE_URL names one. */
 export const DEFAULT_URL = "sqlite:./workflow.db";
@@ -67,7 +68,7 @@ export class CliContext {
   }
 
   queryContext(): QueryContext {
-    return createQueryContext(this.db);
+    return createQueryContext(this.db, {}, CONTRACT_0_1);
   }
 
   /** The engine contract the database holds (read once). */

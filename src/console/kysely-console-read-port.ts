@@ -24,6 +24,7 @@ import { listOverdueJobs, type OverdueJob } from "./overdue-jobs.js";
 import { getStagePayload, type StagePayloadName } from "./stage-payload.js";
 import { findRunsByIdPrefix } from "./run-id-prefix.js";
 import { listRunAICalls, type RunAICallsPage, type RunAICallsQuery } from "./run-ai-calls.js";
+import { CONTRACT_0_1 } from "../contracts/contract-0.1.js";
 
 /**
  * The read port this library hands out: the engine's ConsoleReadPort, plus
@@ -90,7 +91,7 @@ export function createKyselyConsoleReadPort(db: Kysely<any>, options: KyselyCons
   checkKysely("createKyselyConsoleReadPort", db);
   const { statementTimeoutMs = DEFAULT_STATEMENT_TIMEOUT_MS, contract = "1.0", now: _checked, ...contextOptions } = parseOptions("createKyselyConsoleReadPort", consoleOptions, options);
   const now = options.now;
-  const ctx = createQueryContext(db, contextOptions);
+  const ctx = createQueryContext(db, contextOptions, CONTRACT_0_1);
   const { dialect } = ctx;
   const features = consoleFeatures(contract);
 

@@ -1,11 +1,22 @@
-import type { Expression } from "kysely";
+import type { Expression, Kysely } from "kysely";
 import type { z } from "zod";
 import type { ContractVersion } from "../database/migrations/contract-versions.js";
-import type { QueryContext } from "../database/query-context.js";
+import type { Database } from "../database/database.js";
 import type { DialectSupport } from "../dialects/dialect-support.js";
 
 /** A row as a driver returns it: values still in the database's format. */
 export type Row = Record<string, unknown>;
+
+/**
+ * What a contract's hooks read of a call's context: the query context
+ * (database/query-context.ts), narrowed to its connection and dialect. The
+ * query context holds a ContractSupport, so this file names only the part it
+ * needs rather than importing it.
+ */
+export interface ContractCallContext {
+  readonly db: Kysely<Database>;
+  readonly dialect: DialectSupport;
+}
 
 /** Columns a record reads besides the 0.1 ones, split like record-columns.ts splits them. */
 export interface ExtraColumns {
@@ -48,7 +59,7 @@ export interface ContractSupport {
    * into columns the application added; 0.12 stores it as one JSON value;
    * 1.0 also pins the definition version.
    */
-  newRunColumns(ctx: QueryContext, operation: string, input: NewRunFields): Promise<Record<string, unknown>>;
+  newRunColumns(ctx: ContractCallContext, operation: string, input: NewRunFields): Promise<Record<string, unknown>>;
   /** Columns of a new stage that come from the contract (0.12: `attempt`). */
   newStageColumns(fields: Record<string, unknown>): Record<string, unknown>;
 

@@ -10,7 +10,6 @@ import { asTypedError, asWholeTransactionFailure, isAbortedTransaction } from ".
 import { connectionFailureOf } from "./connection-failures.js";
 import { openTransactionOf, runAsTransactionOf } from "./ambient-transaction.js";
 import { withSavepoint } from "./savepoint.js";
-import { CONTRACT_0_1 } from "../contracts/contract-0.1.js";
 import type { ContractSupport } from "../contracts/contract-support.js";
 
 /**
@@ -47,10 +46,17 @@ export interface QueryContextOptions {
   schema?: string;
 }
 
+/**
+ * The context every call of a component runs in. `contract` is the engine
+ * contract whose rules the calls follow; components whose statements are the
+ * same on every contract (the AI-call ledger, the blob store, the console,
+ * metrics) pass CONTRACT_0_1. Passed in, never defaulted here, so that this
+ * file imports no contract (contracts import the query context).
+ */
 export function createQueryContext(
   db: Kysely<any>,
-  options: QueryContextOptions = {},
-  contract: ContractSupport = CONTRACT_0_1,
+  options: QueryContextOptions,
+  contract: ContractSupport,
 ): QueryContext {
   const dialect = dialectSupportOf(db, options.databaseType, options.schema);
   const view = libraryView(db, dialect);

@@ -8,6 +8,7 @@ import { consoleFeatures } from "../console/console-features.js";
 import { getModelCosts } from "../console/model-costs.js";
 import { consoleTotalsOf, totalsRows, type ConsoleTotals } from "../console/console-totals.js";
 import { prometheusText, type MetricFamily } from "./prometheus-text.js";
+import { CONTRACT_0_1 } from "../contracts/contract-0.1.js";
 
 export interface WorkflowMetricsOptions extends QueryContextOptions {
   /** A RUNNING job whose lease is older than this counts as stale (default 300 s, the CLI's threshold). */
@@ -46,7 +47,7 @@ export interface WorkflowMetrics {
 export function createWorkflowMetrics(db: Kysely<any>, options: WorkflowMetricsOptions = {}): WorkflowMetrics {
   checkKysely("createWorkflowMetrics", db);
   const { staleLeaseSeconds = 300, ...contextOptions } = parseOptions("createWorkflowMetrics", metricsOptions, options);
-  const ctx = createQueryContext(db, contextOptions);
+  const ctx = createQueryContext(db, contextOptions, CONTRACT_0_1);
   const { dialect } = ctx;
   const count = (value: unknown) => Number(value ?? 0);
 

@@ -6,18 +6,8 @@ import {
   type QueryContext,
   type QueryContextOptions,
 } from "../database/query-context.js";
-import type {
-  CreateLogInput,
-  CreateRunInput,
-  CreateStageInput,
-  GetStagesByRunOptions,
-  SaveArtifactInput,
-  Status,
-  UpdateRunInput,
-  UpdateStageInput,
-  UpsertStageInput,
-  WorkflowPersistence,
-} from "../types.js";
+import type { CreateLogInput, CreateRunInput, CreateStageInput, GetStagesByRunOptions, SaveArtifactInput, Status, UpdateRunInput, UpdateStageInput, UpsertStageInput } from "../types.js";
+import type { WorkflowPersistence } from "../interfaces/workflow-persistence.js";
 import * as artifacts from "./artifacts.js";
 import { publicApi } from "../database/public-api.js";
 import type { SchemaExpectation } from "../database/schema-check.js";

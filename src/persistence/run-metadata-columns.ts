@@ -1,6 +1,6 @@
 import type { Expression } from "kysely";
 import { ValidationError } from "../errors.js";
-import type { QueryContext } from "../database/query-context.js";
+import type { ContractCallContext } from "../contracts/contract-support.js";
 import { JsonValueProblem, toJsonText } from "../validation/json-text.js";
 
 /** The spec's own columns: metadata may not overwrite them. */
@@ -22,7 +22,7 @@ export class RunMetadataColumns {
   #columns: Set<string> | undefined;
 
   async toColumnValues(
-    ctx: QueryContext,
+    ctx: ContractCallContext,
     operation: string,
     metadata: Record<string, unknown> | undefined,
   ): Promise<Record<string, unknown>> {
@@ -50,7 +50,7 @@ export class RunMetadataColumns {
     return values;
   }
 
-  async #load(ctx: QueryContext, refresh: boolean): Promise<Set<string>> {
+  async #load(ctx: ContractCallContext, refresh: boolean): Promise<Set<string>> {
     if (!this.#columns || refresh) {
       this.#columns = new Set(await ctx.dialect.listColumns(ctx.db, "workflow_runs"));
     }
@@ -58,7 +58,7 @@ export class RunMetadataColumns {
   }
 }
 
-function toColumnValue(ctx: QueryContext, operation: string, field: string, value: unknown): Expression<any> | string | number | null {
+function toColumnValue(ctx: ContractCallContext, operation: string, field: string, value: unknown): Expression<any> | string | number | null {
   if (value === null) return value;
   if (typeof value === "string") {
     if (value.includes("\u0000")) throw new ValidationError(operation, field, "contains a NUL character (\\u0000), which PostgreSQL cannot store");

@@ -2,7 +2,9 @@ import { createKyselyAICallLogger, type KyselyAICallLoggerOptions } from "../ai-
 import { createKyselyWorkflowPersistence } from "../persistence/kysely-workflow-persistence.js";
 import { createKyselyJobQueue, type KyselyJobQueueOptions } from "../queue/kysely-job-queue.js";
 import type { Kysely } from "kysely";
-import type { AICallLogger, JobQueue, WorkflowPersistence } from "../types.js";
+import type { AICallLogger } from "../interfaces/ai-call-logger.js";
+import type { JobQueue } from "../interfaces/job-queue.js";
+import type { WorkflowPersistence } from "../interfaces/workflow-persistence.js";
 import type { PrismaClientLike } from "./prisma-client-like.js";
 import { createPrismaKysely, type PrismaAdapterOptions } from "./prisma-kysely.js";
 import { parseOptions, prismaLoggerOptions, prismaPersistenceOptions, prismaQueueOptions } from "../validation/factory-options.js";

@@ -3,7 +3,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { ValidationError } from "../../src/errors.js";
 import { dialectSupportFor } from "../../src/dialects/detect-database-type.js";
 import { LoggerClosedError } from "../../src/ai-calls/kysely-ai-call-logger.js";
-import type { AICallLogger, CreateAICallInput } from "../../src/types.js";
+import type { CreateAICallInput } from "../../src/types.js";
+import type { AICallLogger } from "../../src/interfaces/ai-call-logger.js";
 import { runChild } from "../support/spawn-child.js";
 import { BACKENDS, isVolumeBackend, sleep, useBackend, expectStampedSince } from "./backends.js";
 

@@ -9,7 +9,9 @@ import { createKyselyAICallLogger, type KyselyAICallLoggerOptions } from "../../
 import { createPrismaAICallLogger, createPrismaBlobStore, createPrismaJobQueue, createPrismaWorkflowPersistence } from "../../src/prisma/index.js";
 import { createKyselyBlobStore } from "../../src/blobs/kysely-blob-store.js";
 import type { BlobStore } from "../../src/blobs/blob-store.js";
-import type { AICallLogger, JobQueue, WorkflowPersistence } from "../../src/types.js";
+import type { AICallLogger } from "../../src/interfaces/ai-call-logger.js";
+import type { JobQueue } from "../../src/interfaces/job-queue.js";
+import type { WorkflowPersistence } from "../../src/interfaces/workflow-persistence.js";
 import { createPrismaClient, type PrismaMajor } from "../support/prisma-clients.js";
 import { openDatabase } from "../../src/database/open-database.js";
 import { createTestDatabase, type TestDatabase } from "../support/test-databases.js";

@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import { afterEach, describe, expect, it } from "vitest";
 import { JobLeaseLostError, NotFoundError, ValidationError } from "../../src/errors.js";
-import type { JobQueue } from "../../src/types.js";
+import type { JobQueue } from "../../src/interfaces/job-queue.js";
 import { BACKENDS, sleep, useBackend } from "./backends.js";
 
 // completeAndDequeue: complete(), then dequeue(), as one step. Whatever the dialect does underneath (one statement on

@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { JobLeaseLostError, NotFoundError, ValidationError } from "../../src/errors.js";
-import type { JobQueue } from "../../src/types.js";
+import type { JobQueue } from "../../src/interfaces/job-queue.js";
 import { createKyselyJobQueue } from "../../src/queue/kysely-job-queue.js";
 import { dialectSupportFor } from "../../src/dialects/detect-database-type.js";
 import { ageRow, BACKENDS, sleep, useBackend, expectStampedSince } from "./backends.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ValidationError } from "../../src/errors.js";
-import type { WorkflowPersistence } from "../../src/types.js";
+import type { WorkflowPersistence } from "../../src/interfaces/workflow-persistence.js";
 import { BACKENDS, runInput, stageInput, useBackend } from "./backends.js";
 
 const cyclic: Record<string, unknown> = { a: 1 };

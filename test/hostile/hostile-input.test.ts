@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { ValidationError } from "../../src/errors.js";
-import type { AICallLogger, JobQueue, WorkflowPersistence } from "../../src/types.js";
+import type { AICallLogger } from "../../src/interfaces/ai-call-logger.js";
+import type { JobQueue } from "../../src/interfaces/job-queue.js";
+import type { WorkflowPersistence } from "../../src/interfaces/workflow-persistence.js";
 import { KYSELY_BACKENDS, runInput, stageInput, useBackend } from "../conformance/backends.js";
 
 const HUGE = "x".repeat(10_001); // over the 800-byte limit of indexed keys

@@ -16,6 +16,7 @@ import { demoFigures10 } from "../demo/demo-figures-1.0.js";
 import { demoAiCost, renderDemoSummary, type DemoSummary, type SimulatedWaits } from "../demo/demo-summary.js";
 import { demoRunPrefix } from "../demo/demo-claims.js";
 import { demoSession } from "../demo/demo-session.js";
+import { CONTRACT_0_1 } from "../../contracts/contract-0.1.js";
 
 /** What the demo simulates (see SimulatedWaits). */
 const SIMULATED: SimulatedWaits = { workMsPerStage: 5, reviewDelayMs: 300 };
@@ -46,7 +47,7 @@ export async function demoCommand(cli: CliContext, options: DemoOptions): Promis
   const contract = demoContract(options.contract);
   // Enough connections for every worker loop at once on PostgreSQL.
   const db = openDatabase(cli.url, { postgres: { max: options.workers + 2 }, ...cli.schemaOption() });
-  const ctx = createQueryContext(db);
+  const ctx = createQueryContext(db, {}, CONTRACT_0_1);
   const started = Date.now();
   const runPrefix = demoRunPrefix();
   const session = demoSession(db, contract, { workers: options.workers, runPrefix, workMs: SIMULATED.workMsPerStage, reviewDelayMs: SIMULATED.reviewDelayMs });

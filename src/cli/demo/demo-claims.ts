@@ -7,6 +7,7 @@ import type { QueueContext } from "../../queue/queue-context.js";
 import type { DequeueResult } from "../../types.js";
 import type { ContractVersion } from "../../database/migrations/contract-versions.js";
 import { contractSupportFor } from "../../contracts/contract-for-version.js";
+import { CONTRACT_0_1 } from "../../contracts/contract-0.1.js";
 
 /**
  * The demo's runs are named `demo-<random>-<n>`: one prefix per demo, so its
@@ -39,7 +40,7 @@ export function demoJobClaimer(db: Kysely<any>, prefix: string, workerId: string
  * getSuspendedJobsReadyToPoll, limited to its runs; 0.12 has no such call).
  */
 export async function readySuspendedDemoJobs(db: Kysely<any>, prefix: string): Promise<Array<{ jobId: string; workflowRunId: string; stageId: string }>> {
-  const ctx = createQueryContext(db); // its view names the --schema's tables
+  const ctx = createQueryContext(db, {}, CONTRACT_0_1); // its view names the --schema's tables
   const { dialect } = ctx;
   const rows = await ctx.db
     .selectFrom("job_queue")

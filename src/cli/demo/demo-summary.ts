@@ -1,4 +1,5 @@
-import type { AICallLogger, AIModelStats } from "../../types.js";
+import type { AIModelStats } from "../../types.js";
+import type { AICallLogger } from "../../interfaces/ai-call-logger.js";
 import { formatCost } from "../../format/readable-values.js";
 import { emphasis, table } from "../output.js";
 import type { DemoFigures } from "./demo-figures.js";

@@ -1,6 +1,9 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { ConflictError } from "../../errors.js";
-import type { AICallLogger, DequeueResult, JobQueue, WorkflowPersistence, WorkflowRunRecord } from "../../types.js";
+import type { DequeueResult, WorkflowRunRecord } from "../../types.js";
+import type { AICallLogger } from "../../interfaces/ai-call-logger.js";
+import type { JobQueue } from "../../interfaces/job-queue.js";
+import type { WorkflowPersistence } from "../../interfaces/workflow-persistence.js";
 import { DEMO_MODELS, DEMO_PIPELINE, LAST_GROUP, demoStage, stagesOfGroup, type DemoStage } from "./demo-pipeline.js";
 
 export interface DemoWorkerDeps {
