@@ -3,6 +3,7 @@ import type { QueryContext } from "../database/query-context.js";
 import { outsideTransactions } from "../database/ambient-transaction.js";
 import type { CreateAICallInput } from "../types.js";
 import { insertAICalls, type PendingAICall } from "./ai-call-rows.js";
+import { traced } from "../telemetry/call-spans.js";
 import type { AICallFormat } from "./ai-call-format.js";
 
 export interface CallBufferOptions {
@@ -111,12 +112,17 @@ export class CallBuffer {
     }
   }
 
-  /** Never inside a transaction, even when the timer was armed in one: the calls happened (and cost) whatever a transaction decides. */
+  /**
+   * Never inside a transaction, even when the timer was armed in one: the calls happened (and cost) whatever a transaction decides.
+   * Each batch written is a span of its own ("ai-calls.write"): logCall returned before it.
+   */
   #insert(chunk: Entry[]): Promise<void> {
-    return outsideTransactions(async () => {
-      await this.#ready();
-      await insertAICalls(this.#ctx, chunk.map((entry) => entry.pending), this.#format);
-    });
+    return outsideTransactions(() =>
+      traced("ai-calls", "write", [chunk], this.#ctx, async () => {
+        await this.#ready();
+        await insertAICalls(this.#ctx, chunk.map((entry) => entry.pending), this.#format);
+      }),
+    );
   }
 }
 

@@ -42,7 +42,7 @@ export function createKyselyAICallLogger10(db: Kysely<any>, options: KyselyAICal
       return listCalls(ctx, topicPrefix);
     },
   };
-  return publicApi(v1, ctx, { expectation: { contract: "1.0" }, except: UNWRAPPED_LOGGER_METHODS });
+  return publicApi(v1, ctx, { component: "ai-calls", expectation: { contract: "1.0" }, except: UNWRAPPED_LOGGER_METHODS });
 }
 
 /**

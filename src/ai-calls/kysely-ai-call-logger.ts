@@ -40,7 +40,7 @@ export class LoggerClosedError extends WorkflowPersistenceError {
 export function createKyselyAICallLogger(db: Kysely<any>, options: KyselyAICallLoggerOptions = {}): AICallLogger {
   const { logger, ctx } = aiCallLoggerOn(db, options, AI_CALLS_0_1);
   // Any migrated database: ai_calls is the same table in 0.1 and 0.12.
-  return publicApi(logger, ctx, { expectation: {}, except: UNWRAPPED_LOGGER_METHODS });
+  return publicApi(logger, ctx, { component: "ai-calls", expectation: {}, except: UNWRAPPED_LOGGER_METHODS });
 }
 
 /** logCall is synchronous (its writes check in the buffer); flush and close must work anywhere. */

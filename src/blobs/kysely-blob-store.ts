@@ -52,7 +52,7 @@ export function blobStoreOn(db: Kysely<any>, options: KyselyBlobStoreOptions, ta
     delete: (key) => remove(ctx, table, key),
     list: (prefix) => list(ctx, table, prefix),
   };
-  return publicApi(store, ctx, { expectation: { table } });
+  return publicApi(store, ctx, { component: "blobs", expectation: { table } });
 }
 
 /** INSERT … ON CONFLICT (key) DO UPDATE: the value (and its size) and updatedAt replaced; createdAt kept. */

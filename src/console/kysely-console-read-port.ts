@@ -143,5 +143,5 @@ export function createKyselyConsoleReadPort(db: Kysely<any>, options: KyselyCons
     listRunErrors: (runIds) => read("runs.list", (r) => listRunErrors(r, runIds)),
     findRunsByIdPrefix: (prefix, limit) => read("runs.list", (r) => findRunsByIdPrefix(r, prefix, limit)),
   };
-  return publicApi(port, ctx);
+  return publicApi(port, ctx, { component: "console" });
 }

@@ -28,6 +28,8 @@ export interface ParsedDatabaseUrl {
   transactionPooler?: boolean;
   /** PostgreSQL: the servers to try, in order (a libpq host list: `postgres://h1:5432,h2:5432/db`). */
   endpoints?: PostgresEndpoint[];
+  /** PostgreSQL: the database the URL names (libpq's default, the user name, when none). */
+  database?: string;
   /** PostgreSQL: libpq's `target_session_attrs` (default "any"): which of them a connection must reach. */
   targetSessionAttrs?: TargetSessionAttrs;
   /** PostgreSQL: libpq's `sslmode`, with libpq's meanings, when the URL names one. */
@@ -98,6 +100,7 @@ function parsePostgresUrl(url: string): ParsedDatabaseUrl {
     endpoints: uri.endpoints,
     targetSessionAttrs: targetSessionAttrsOf(uri.params, label),
   };
+  if (uri.database !== undefined) result.database = uri.database;
   const sslmode = sslModeOf(uri.params, label);
   if (sslmode !== undefined) result.sslmode = sslmode;
   // Read here and where a connection is opened (connection-plan.ts); kept in the URL.

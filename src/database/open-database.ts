@@ -17,6 +17,7 @@ import { parseDatabaseUrl, type ParsedDatabaseUrl } from "./database-url.js";
 import { registerDialectSupport } from "./dialect-overrides.js";
 import { registerDirectStatements } from "./direct-statements.js";
 import { registerSqliteFile } from "./ambient-transaction.js";
+import { rememberEndpoint } from "../telemetry/database-endpoint.js";
 import { registerRetryPolicy, type RetryPolicy } from "./retry-policy.js";
 import { parseOptions, retryOption } from "../validation/factory-options.js";
 import { withHostOptions } from "../dialects/postgres/host-options.js";
@@ -86,6 +87,7 @@ function openHandle(url: string, options: OpenDatabaseOptions): Kysely<Database>
   // A query log must see every statement, so a logging handle keeps Kysely's pipeline.
   if (!options.log) registerDirectStatements(db, dialect);
   if (parsed.target !== ":memory:") registerSqliteFile(db, resolve(parsed.target));
+  rememberEndpoint(db, { namespace: parsed.target === ":memory:" ? ":memory:" : resolve(parsed.target) });
   return db;
 }
 
@@ -109,6 +111,8 @@ function openPostgres(parsed: ParsedDatabaseUrl, options: OpenDatabaseOptions, l
   if (!options.log) registerDirectStatements(db, dialect);
   registerDialectSupport(db, dialectSupportFor("postgresql", schema));
   rememberListenTarget(db, listenTarget(pool, transactionPooler, settings.directUrl));
+  const [first] = parsed.endpoints ?? [];
+  rememberEndpoint(db, { namespace: schema ? `${parsed.database ?? ""}|${schema}` : parsed.database, address: first?.host, port: first?.port });
   return db;
 }
 

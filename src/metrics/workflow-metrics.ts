@@ -127,5 +127,5 @@ export function createWorkflowMetrics(db: Kysely<any>, options: WorkflowMetricsO
     return { families };
   };
 
-  return publicApi({ snapshot, collect: async () => prometheusText((await snapshot()).families) }, ctx);
+  return publicApi({ snapshot, collect: async () => prometheusText((await snapshot()).families) }, ctx, { component: "metrics" });
 }

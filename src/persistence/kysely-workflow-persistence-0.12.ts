@@ -62,7 +62,7 @@ function persistenceOn(ctx: QueryContext, maxArtifactBytes: number, expectation?
     "withTransaction" | "transaction" | keyof ReturnType<typeof methods012>
   >;
   const api: WorkflowPersistence = { ...shared, ...methods012(ctx), withTransaction, transaction: withTransaction };
-  return publicApi(api, ctx, { expectation, callbacks: TRANSACTION_METHODS });
+  return publicApi(api, ctx, { component: "persistence", expectation, callbacks: TRANSACTION_METHODS });
 }
 
 /** The methods 0.12 added to the 0.1 persistence (1.0 keeps them). */

@@ -83,7 +83,7 @@ function persistenceOn(ctx: QueryContext, settings: Settings, expectation?: Sche
     "withTransaction" | "transaction" | keyof ReturnType<typeof methods10>
   >;
   const api: WorkflowPersistenceWithLegacy = { ...earlier, ...methods10(ctx, settings), withTransaction, transaction: withTransaction };
-  return publicApi(api, ctx, { expectation, callbacks: TRANSACTION_METHODS, except: ["supportsDefinitionVersioning"] });
+  return publicApi(api, ctx, { component: "persistence", expectation, callbacks: TRANSACTION_METHODS, except: ["supportsDefinitionVersioning"] });
 }
 
 /** The methods 1.0 added or changed. */

@@ -68,7 +68,7 @@ function persistenceOn(ctx: QueryContext, maxArtifactBytes: number, expectation?
     ...sharedMethods(ctx, maxArtifactBytes),
     transaction: transactionOf(ctx, "transaction", (tx) => persistenceOn(tx, maxArtifactBytes)),
   };
-  return publicApi(api, ctx, { expectation, callbacks: TRANSACTION_METHODS });
+  return publicApi(api, ctx, { component: "persistence", expectation, callbacks: TRANSACTION_METHODS });
 }
 
 /** The methods that run a caller's callback in a transaction. */

@@ -29,5 +29,5 @@ export function createKyselyJobQueue012(db: Kysely<any>, options: KyselyJobQueue
     getJobsByWorkflowRun: (workflowRunId: string) => getJobsByWorkflowRun(ctx, workflowRunId),
     touchJob: (jobId: string) => touchJob(ctx, jobId),
   };
-  return publicApi(queue, ctx, { expectation: { contract: "0.12" }, except: ["close"] });
+  return publicApi(queue, ctx, { component: "queue", expectation: { contract: "0.12" }, except: ["close"] });
 }

@@ -97,7 +97,7 @@ export function createKyselyJobQueue10(db: Kysely<any>, options: KyselyJobQueue1
     touchJob: (jobId: string) => touchJob(ctx, jobId),
     adoptWorkerId: (workerId: string) => adoptWorkerId(ctx, workerId, options.workerId),
   };
-  return liveWorkerId(publicApi(queue, ctx, { expectation: { contract: "1.0" }, except: ["close", "adoptWorkerId"] }), ctx);
+  return liveWorkerId(publicApi(queue, ctx, { component: "queue", expectation: { contract: "1.0" }, except: ["close", "adoptWorkerId"] }), ctx);
 }
 
 /**

@@ -61,7 +61,7 @@ export function defaultWorkerId(): string {
  */
 export function createKyselyJobQueue(db: Kysely<any>, options: KyselyJobQueueOptions = {}): JobQueue {
   const ctx = queueContext(db, options, CONTRACT_0_1);
-  return publicApi(queueOn(db, ctx, options), ctx, { expectation: { contract: "0.1" }, except: ["close"] });
+  return publicApi(queueOn(db, ctx, options), ctx, { component: "queue", expectation: { contract: "0.1" }, except: ["close"] });
 }
 
 /** The queue's context for `contract`. */

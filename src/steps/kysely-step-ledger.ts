@@ -32,7 +32,7 @@ export function createKyselyStepLedger(db: Kysely<any>, options: KyselyStepLedge
   checkKysely("createKyselyStepLedger", db);
   parseOptions("createKyselyStepLedger", queryContextOptions, options);
   const ctx = createQueryContext(db, options, contract10());
-  return publicApi(stepLedgerOn(ctx), ctx, { expectation: { contract: "1.0" } });
+  return publicApi(stepLedgerOn(ctx), ctx, { component: "steps", expectation: { contract: "1.0" } });
 }
 
 function stepLedgerOn(ctx: QueryContext): StepLedger {

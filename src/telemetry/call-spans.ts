@@ -1,0 +1,139 @@
+import type { Attributes, Span, SpanKind } from "@opentelemetry/api";
+import type { QueryContext } from "../database/query-context.js";
+import { endpointOf } from "./database-endpoint.js";
+import { openTelemetry, type OpenTelemetry } from "./open-telemetry.js";
+
+/** The part of the library a call belongs to (the first word of its span's name). */
+export type Component = "persistence" | "queue" | "steps" | "ai-calls" | "blobs" | "console" | "metrics";
+
+/** The tracer's name (the instrumentation scope), as OpenTelemetry names a library's. */
+export const TRACER_NAME = "kysely-workflow-persistence";
+
+/**
+ * Runs one public call in a span of its own, active while it runs (the calls
+ * it makes, and a callback's, are its children): `<component>.<method>`,
+ * with OpenTelemetry's database attributes, the messaging ones for the queue,
+ * and the workflow's identifiers under `kwp.`. Never an argument's contents
+ * (inputs, outputs, payloads, prompts): ids only. A call that throws ends its
+ * span with the error recorded, status ERROR and `error.type` (the typed
+ * error's code). Without `@opentelemetry/api` installed: the call alone.
+ */
+export function traced<T>(component: Component, method: string, args: readonly unknown[], ctx: QueryContext, run: () => Promise<T>): Promise<T> {
+  const otel = openTelemetry();
+  if (!otel) return run();
+  const tracer = otel.trace.getTracer(TRACER_NAME);
+  const operation = component === "queue" ? QUEUE_OPERATIONS[method] : undefined;
+  const attributes: Attributes = { ...databaseAttributes(ctx, method), ...idsOf(component, method, args) };
+  if (component === "queue") Object.assign(attributes, queueAttributes(ctx, method, operation));
+  const kind = operation === "send" ? otel.SpanKind.PRODUCER : operation === "receive" ? otel.SpanKind.CONSUMER : otel.SpanKind.CLIENT;
+  return tracer.startActiveSpan(`${component}.${method}`, { kind: kind as SpanKind, attributes }, (span) =>
+    run().then(
+      (result) => {
+        if (span.isRecording()) span.setAttributes(resultAttributes(result));
+        span.end();
+        return result;
+      },
+      (error: unknown) => {
+        recordFailure(otel, span, error);
+        span.end();
+        throw error;
+      },
+    ),
+  );
+}
+
+/** How each queue call moves messages, in the messaging conventions' words. */
+const QUEUE_OPERATIONS: Record<string, "send" | "receive" | "settle" | undefined> = {
+  enqueue: "send",
+  enqueueParallel: "send",
+  dequeue: "receive",
+  dequeueBatch: "receive",
+  completeAndDequeue: "receive",
+  complete: "settle",
+  completeMany: "settle",
+  fail: "settle",
+  suspend: "settle",
+  defer: "settle",
+};
+
+function databaseAttributes(ctx: QueryContext, method: string): Attributes {
+  const endpoint = endpointOf(ctx.handle);
+  const attributes: Attributes = { "db.system.name": ctx.dialect.databaseType, "db.operation.name": method };
+  if (endpoint?.namespace !== undefined) attributes["db.namespace"] = endpoint.namespace;
+  if (endpoint?.address !== undefined) attributes["server.address"] = endpoint.address;
+  if (endpoint?.port !== undefined) attributes["server.port"] = endpoint.port;
+  return attributes;
+}
+
+function queueAttributes(ctx: QueryContext, method: string, operation: string | undefined): Attributes {
+  const attributes: Attributes = {
+    "messaging.system": "kysely_workflow_persistence",
+    "messaging.destination.name": "job_queue",
+    "messaging.operation.name": method,
+  };
+  if (operation !== undefined) attributes["messaging.operation.type"] = operation;
+  const workerId = (ctx as { workerId?: unknown }).workerId;
+  if (typeof workerId === "string") attributes["kwp.worker.id"] = workerId;
+  return attributes;
+}
+
+/** Methods whose first argument is a job id, a run id, a stage record id. */
+const JOB_ID_FIRST = new Set(["complete", "fail", "suspend", "defer", "touchJob", "completeAndDequeue", "resume"]);
+const RUN_ID_FIRST = /(^|[a-z])(Run|ByRun|ForRun|WorkflowRun)$|^(cancelByRun|deleteByRunAndStages|getRun|updateRun|deleteRun)$/;
+const STAGE_RECORD_FIRST = /^(updateStage|getStageById|upsertStage)$/;
+
+/** The workflow's identifiers a call names, from its arguments: ids only, never what they carry. */
+function idsOf(component: Component, method: string, args: readonly unknown[]): Attributes {
+  const attributes: Attributes = {};
+  const [first, second] = args;
+  if (typeof first === "string") {
+    if (JOB_ID_FIRST.has(method)) attributes["kwp.job.id"] = first;
+    else if (RUN_ID_FIRST.test(method)) attributes["kwp.workflow_run.id"] = first;
+    else if (STAGE_RECORD_FIRST.test(method)) attributes["kwp.stage.record_id"] = first;
+  } else if (Array.isArray(first)) {
+    attributes[component === "queue" ? "messaging.batch.message_count" : "db.operation.batch.size"] = first.length;
+  } else if (first !== null && typeof first === "object") {
+    Object.assign(attributes, namedIds(first as Record<string, unknown>));
+  }
+  const attempt = (second as { attempt?: unknown } | null | undefined)?.attempt;
+  if (JOB_ID_FIRST.has(method) && typeof attempt === "number") attributes["kwp.job.attempt"] = attempt;
+  return attributes;
+}
+
+/** The id fields of an input or a result, by the engine's names. */
+function namedIds(value: Record<string, unknown>): Attributes {
+  const attributes: Attributes = {};
+  const text = (key: string) => (typeof value[key] === "string" ? (value[key] as string) : undefined);
+  const run = text("workflowRunId");
+  if (run !== undefined) attributes["kwp.workflow_run.id"] = run;
+  if (text("stageId") !== undefined) attributes["kwp.stage.id"] = text("stageId")!;
+  if (text("jobId") !== undefined) {
+    attributes["kwp.job.id"] = text("jobId")!;
+    attributes["messaging.message.id"] = text("jobId")!;
+  }
+  if (text("stepKey") !== undefined) attributes["kwp.step.key"] = text("stepKey")!;
+  if (typeof value.attempt === "number") attributes["kwp.job.attempt"] = value.attempt;
+  return attributes;
+}
+
+/** What a result adds: the job a claim handed out, the run a createRun made, how many a batch moved. */
+function resultAttributes(result: unknown): Attributes {
+  if (Array.isArray(result)) return { "messaging.batch.message_count": result.length };
+  if (result === null || typeof result !== "object") return {};
+  const ids = namedIds(result as Record<string, unknown>);
+  const id = (result as { id?: unknown }).id;
+  if (ids["kwp.workflow_run.id"] === undefined && typeof id === "string" && typeof (result as { workflowName?: unknown }).workflowName === "string") ids["kwp.workflow_run.id"] = id;
+  return ids;
+}
+
+function recordFailure(otel: OpenTelemetry, span: Span, error: unknown): void {
+  const name = (error as { name?: unknown } | null)?.name;
+  const code = (error as { code?: unknown } | null)?.code;
+  const message = (error as { message?: unknown } | null)?.message;
+  span.recordException(error instanceof Error ? error : String(error));
+  span.setStatus({ code: otel.SpanStatusCode.ERROR, ...(typeof message === "string" ? { message } : {}) });
+  span.setAttributes({
+    "error.type": typeof code === "string" ? code : typeof name === "string" ? name : "Error",
+    ...(typeof name === "string" ? { "kwp.error.class": name } : {}),
+  });
+}
