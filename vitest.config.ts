@@ -15,6 +15,7 @@ export const SLOW_SUITE = [
   "test/faults/**/*.test.ts",
   "test/prisma/prisma-drift.test.ts",
   "test/prisma/prisma-blob-store.test.ts",
+  "test/prisma/prisma-trace-context.test.ts",
   "test/package/consumer-types.test.ts",
   "test/package/examples.test.ts",
   "test/package/kysely-versions.test.ts",

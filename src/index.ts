@@ -51,6 +51,8 @@ export {
   writePrismaContractMigration,
   prismaBlobStoreMigration,
   writePrismaBlobStoreMigration,
+  prismaTraceContextMigration,
+  writePrismaTraceContextMigration,
   prismaPerformanceMigration,
   writePrismaPerformanceMigration,
   type PrismaPerformanceMigration,
@@ -83,6 +85,7 @@ export {
 export { createKyselyBlobStore, type KyselyBlobStoreOptions } from "./blobs/kysely-blob-store.js";
 export type { BlobStore } from "./blobs/blob-store.js";
 export { KWP_BLOB_PRISMA_MODEL, type KwpBlobsTable } from "./blobs/blobs-table.js";
+export { KWP_JOB_TRACE_CONTEXT_PRISMA_MODEL } from "./telemetry/job-trace-context.js";
 
 export {
   WorkflowPersistenceError,

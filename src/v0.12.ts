@@ -32,6 +32,7 @@ export {
   LoggerClosedError,
   createKyselyBlobStore,
   KWP_BLOB_PRISMA_MODEL,
+  KWP_JOB_TRACE_CONTEXT_PRISMA_MODEL,
   type BlobStore,
   type KyselyBlobStoreOptions,
   defaultWorkerId,

@@ -34,6 +34,7 @@ export {
   detectDatabaseType,
   LoggerClosedError,
   KWP_BLOB_PRISMA_MODEL,
+  KWP_JOB_TRACE_CONTEXT_PRISMA_MODEL,
   type BlobStore,
   type KyselyBlobStoreOptions,
   defaultWorkerId,

@@ -80,6 +80,7 @@ export function buildProgram(): Command {
     .option("--no-performance-indexes", "apply only the Prisma schema, not the optional migrations")
     .option("--target <version>", "the engine contract's schema: 0.1 (default), 0.12 or 1.0 (each upgrades an earlier database, rows kept)")
     .option("--blob-store", "also create the blob store table, for createKyselyBlobStore (kwp_blobs; on 1.0 the engine's workflow_blobs, rows moved)")
+    .option("--trace-context", "also create the jobs' trace context table, through which an OpenTelemetry trace crosses the queue (kwp_job_trace_context)")
     .option("--yes", "confirm what an upgrade deletes without asking (1.0: older job rows of a (run, stage) enqueued again)")
     .addHelpText("after", examples("kwp migrate", "kwp migrate --target 1.0 --url postgres://app@db/app", "kwp migrate --status", "kwp migrate --sql > schema.sql"))
     .action((options) => run((cli) => migrateCommand(cli, options), options.status === true ? "read" : "create")());
@@ -92,6 +93,7 @@ export function buildProgram(): Command {
     .option("--target <version>", "write the upgrade to this engine contract version (0.12 or 1.0) instead")
     .option("--from <version>", "with --target: the contract the database holds (default: the one before the target)")
     .option("--blob-store", "write the blob store table (and print its Prisma model block) instead")
+    .option("--trace-context", "write the jobs' trace context table (and print its Prisma model block) instead")
     .addHelpText("after", examples("kwp prisma-migration --url \"$DATABASE_URL\"", "kwp prisma-migration --target 1.0 --dry-run"))
     .action((options) => run((cli) => prismaMigrationCommand(cli, options), "read")());
 

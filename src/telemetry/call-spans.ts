@@ -1,6 +1,7 @@
 import type { Attributes, Span, SpanKind } from "@opentelemetry/api";
 import type { QueryContext } from "../database/query-context.js";
 import { endpointOf } from "./database-endpoint.js";
+import { linkReceived, rememberSend } from "./job-trace-context.js";
 import { openTelemetry, type OpenTelemetry } from "./open-telemetry.js";
 
 /** The part of the library a call belongs to (the first word of its span's name). */
@@ -28,8 +29,11 @@ export function traced<T>(component: Component, method: string, args: readonly u
   const kind = operation === "send" ? otel.SpanKind.PRODUCER : operation === "receive" ? otel.SpanKind.CONSUMER : otel.SpanKind.CLIENT;
   return tracer.startActiveSpan(`${component}.${method}`, { kind: kind as SpanKind, attributes }, (span) =>
     run().then(
-      (result) => {
-        if (span.isRecording()) span.setAttributes(resultAttributes(result));
+      async (result) => {
+        if (span.isRecording()) {
+          span.setAttributes(resultAttributes(result));
+          await acrossTheQueue(otel, ctx, span, operation, result);
+        }
         span.end();
         return result;
       },
@@ -86,7 +90,11 @@ const STAGE_RECORD_FIRST = /^(updateStage|getStageById|upsertStage)$/;
 function idsOf(component: Component, method: string, args: readonly unknown[]): Attributes {
   const attributes: Attributes = {};
   const [first, second] = args;
-  if (typeof first === "string") {
+  if (typeof first === "string" && component === "steps") {
+    // The step ledger's calls name a stage execution, then a step.
+    attributes["kwp.stage.record_id"] = first;
+    if (typeof second === "string") attributes["kwp.step.id"] = second;
+  } else if (typeof first === "string") {
     if (JOB_ID_FIRST.has(method)) attributes["kwp.job.id"] = first;
     else if (RUN_ID_FIRST.test(method)) attributes["kwp.workflow_run.id"] = first;
     else if (STAGE_RECORD_FIRST.test(method)) attributes["kwp.stage.record_id"] = first;
@@ -111,7 +119,8 @@ function namedIds(value: Record<string, unknown>): Attributes {
     attributes["kwp.job.id"] = text("jobId")!;
     attributes["messaging.message.id"] = text("jobId")!;
   }
-  if (text("stepKey") !== undefined) attributes["kwp.step.key"] = text("stepKey")!;
+  if (text("stageRecordId") !== undefined) attributes["kwp.stage.record_id"] = text("stageRecordId")!;
+  if (text("stepId") !== undefined) attributes["kwp.step.id"] = text("stepId")!;
   if (typeof value.attempt === "number") attributes["kwp.job.attempt"] = value.attempt;
   return attributes;
 }
@@ -136,4 +145,19 @@ function recordFailure(otel: OpenTelemetry, span: Span, error: unknown): void {
     "error.type": typeof code === "string" ? code : typeof name === "string" ? name : "Error",
     ...(typeof name === "string" ? { "kwp.error.class": name } : {}),
   });
+}
+
+/**
+ * The trace across the queue (job-trace-context.ts): a send leaves its span
+ * context, a receive links to it. The call itself has succeeded: a failure
+ * here is an event on its span, never the call's error.
+ */
+async function acrossTheQueue(otel: OpenTelemetry, ctx: QueryContext, span: Span, operation: string | undefined, result: unknown): Promise<void> {
+  if (operation !== "send" && operation !== "receive") return;
+  try {
+    if (operation === "send") await rememberSend(ctx, span, result);
+    else await linkReceived(otel, ctx, span, result);
+  } catch (error) {
+    span.addEvent("kwp.trace_context.failed", { "error.type": (error as { code?: string; name?: string })?.code ?? (error as Error)?.name ?? "Error" });
+  }
 }

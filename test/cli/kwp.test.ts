@@ -250,6 +250,26 @@ describe("kwp errors", () => {
     }
   });
 
+  it("creates the jobs' trace context table on request (--trace-context), prints it, and writes it as a Prisma migration", async () => {
+    const database = await createTestDatabase.sqlite("cli-trace-context");
+    try {
+      expect(json(await kwp(database.url, "--json", "migrate")).traceContextApplied).toEqual([]);
+      const migrated = await kwp(database.url, "migrate", "--trace-context");
+      expect(migrated.code).toBe(0);
+      expect(migrated.stdout).toContain("trace context: trace-context/0001_kwp_job_trace_context");
+      expect(json(await kwp(database.url, "--json", "migrate", "--trace-context")).traceContextApplied).toEqual([]);
+      const sqlText = await kwp(undefined, "--url", "postgres://nobody@127.0.0.1:1/x", "migrate", "--sql", "--trace-context");
+      expect(sqlText.stdout).toContain('CREATE TABLE IF NOT EXISTS "kwp_job_trace_context"');
+      const dir = join(dirname(database.url.slice(7)), "none");
+      const prisma = await kwp(database.url, "prisma-migration", "--dry-run", "--trace-context", "--dir", dir);
+      expect(prisma.stdout).toContain('CREATE TABLE IF NOT EXISTS "kwp_job_trace_context"');
+      const both = await kwp(database.url, "prisma-migration", "--trace-context", "--blob-store", "--dir", dir);
+      expect(both.stderr).toMatch(/--blob-store and --trace-context write different migrations/);
+    } finally {
+      await database.dispose();
+    }
+  });
+
   it("prints the SQL a DBA would deploy, without connecting", async () => {
     const sqlite = await kwp(undefined, "--url", "sqlite:/nonexistent/dir/x.db", "migrate", "--sql");
     expect(sqlite.code).toBe(0);

@@ -253,7 +253,7 @@ export interface BackendFixture {
  * Registers hooks that give the describe block a migrated database of its
  * own (made once) and empty tables before each test.
  */
-export function useBackend(backend: Backend, contract: ContractVersion = "0.1", extras: { blobStore?: boolean } = {}): BackendFixture {
+export function useBackend(backend: Backend, contract: ContractVersion = "0.1", extras: { blobStore?: boolean; traceContext?: boolean } = {}): BackendFixture {
   let database: TestDatabase | undefined;
   let db: Kysely<Database> | undefined;
   let connection: BackendConnection | undefined;
@@ -261,7 +261,7 @@ export function useBackend(backend: Backend, contract: ContractVersion = "0.1", 
   beforeAll(async () => {
     database = await createTestDatabase[backend.databaseType]("conformance");
     db = database.open();
-    await migrateToLatest(db, { target: contract, ...(extras.blobStore ? { blobStore: true } : {}) });
+    await migrateToLatest(db, { target: contract, ...(extras.blobStore ? { blobStore: true } : {}), ...(extras.traceContext ? { traceContext: true } : {}) });
     connection = await backend.connect(database, db, contract);
   });
   afterAll(async () => {

@@ -99,6 +99,16 @@ describe.each(BACKENDS.map((backend) => [backend.name, backend] as const))("span
     for (const span of exporter.getFinishedSpans()) expect(JSON.stringify(span.attributes)).not.toContain(SECRET);
   });
 
+  it("names the stage execution and the step of the step ledger's calls", async () => {
+    const run = await p().createRun({ workflowId: "wf", workflowName: "W", workflowType: "t", input: {} });
+    const stage = await p().createStage({ workflowRunId: run.id, stageId: "charge", stageName: "Charge", stageNumber: 1, executionGroup: 1 });
+    const ledger = fixture.stepLedger() as any;
+    await ledger.claim({ stageRecordId: stage.id, stepId: "call-bank", seq: 1, kind: "run", status: "running", attempt: 1, leaseExpiresAt: null, deadlineAt: null, result: { secret: SECRET } });
+    await ledger.update(stage.id, "call-bank", { status: "completed", result: { secret: SECRET } });
+    for (const name of ["steps.claim", "steps.update"]) expect(only(name).attributes).toMatchObject({ "kwp.stage.record_id": stage.id, "kwp.step.id": "call-bank" });
+    for (const span of exporter.getFinishedSpans()) expect(JSON.stringify(span.attributes)).not.toContain(SECRET);
+  });
+
   it("ends a failed call's span with status ERROR, the exception and the typed error's code and class", async () => {
     await expect(p().createRun({ workflowId: "wf", workflowName: "W", workflowType: "t", input: {}, priority: "high" })).rejects.toThrow();
     const failed = only("persistence.createRun");

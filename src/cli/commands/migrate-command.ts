@@ -6,11 +6,14 @@ import { getMigrationStatus, type MigrationStatusEntry } from "../../database/mi
 import { dialectMigrationsFolder } from "../../database/migrations/migrations-folder.js";
 import { readSqlMigrationFiles } from "../../database/migrations/sql-migration-file.js";
 import { KWP_BLOB_PRISMA_MODEL } from "../../blobs/blobs-table.js";
+import { KWP_JOB_TRACE_CONTEXT_PRISMA_MODEL } from "../../telemetry/job-trace-context.js";
 import { counted, isAre } from "../../format/readable-values.js";
 import { CliError, EXIT } from "../cli-errors.js";
 import {
   prismaBlobStoreMigration,
+  prismaTraceContextMigration,
   writePrismaBlobStoreMigration,
+  writePrismaTraceContextMigration,
   prismaContractMigration,
   prismaPerformanceMigration,
   writePrismaContractMigration,
@@ -32,13 +35,15 @@ export interface MigrateCommandOptions {
   target?: string;
   /** Also the blob store table. */
   blobStore?: boolean;
+  /** Also the jobs' trace context table (OpenTelemetry across the queue). */
+  traceContext?: boolean;
   /** Confirms what the upgrade deletes without asking (the 1.0 upgrade's superseded job rows). */
   yes?: boolean;
 }
 
 export async function migrateCommand(cli: CliContext, options: MigrateCommandOptions): Promise<void> {
   const target = checkContractVersion(options.target ?? DEFAULT_CONTRACT_VERSION);
-  if (options.sql) return printSql(cli, options.performanceIndexes, target, options.blobStore === true);
+  if (options.sql) return printSql(cli, options.performanceIndexes, target, options.blobStore === true, options.traceContext === true);
   if (options.status) {
     // Without --target, the chain of the contract the database holds (a 0.12
     // database's upgrade files are applied, not pending to it).
@@ -60,6 +65,7 @@ export async function migrateCommand(cli: CliContext, options: MigrateCommandOpt
     target,
     performanceIndexes: options.performanceIndexes ? undefined : false,
     ...(options.blobStore ? { blobStore: true } : {}),
+    ...(options.traceContext ? { traceContext: true } : {}),
   });
   cli.output.result(result, () => {
     const schema = dialectSupportOf(cli.db).schema;
@@ -73,6 +79,7 @@ export async function migrateCommand(cli: CliContext, options: MigrateCommandOpt
     }
     if (result.optionalApplied.length) lines.push(`  optional: ${result.optionalApplied.join(", ")}`);
     if (result.blobStoreApplied.length) lines.push(`  blob store: ${result.blobStoreApplied.join(", ")}`);
+    if (result.traceContextApplied.length) lines.push(`  trace context: ${result.traceContextApplied.join(", ")}`);
     for (const notice of result.notices) lines.push(`  note: ${notice}`);
     return lines.join("\n");
   });
@@ -114,13 +121,14 @@ function migrationState(entry: MigrationStatusEntry): string {
 }
 
 /** The SQL `migrate` would run for this URL's database, for DBAs who deploy it themselves. */
-function printSql(cli: CliContext, includeOptional: boolean, target: ContractVersion, blobStore: boolean): void {
+function printSql(cli: CliContext, includeOptional: boolean, target: ContractVersion, blobStore: boolean, traceContext: boolean): void {
   const { databaseType } = parseDatabaseUrl(cli.url);
   const folder = dialectMigrationsFolder(databaseType);
   const files = [
     ...contractChain(folder, target),
     ...(includeOptional ? readSqlMigrationFiles(join(folder, "optional"), "optional/") : []),
     ...(blobStore ? contractChain(join(folder, "blob-store"), target).map((file) => ({ ...file, checksumKey: `blob-store/${file.checksumKey}` })) : []),
+    ...(traceContext ? readSqlMigrationFiles(join(folder, "trace-context"), "trace-context/") : []),
   ];
   const text = files
     .map((file) => `-- ===== ${databaseType}/${file.checksumKey} =====\n${readFileSync(file.path, "utf8").trimEnd()}\n`)
@@ -137,6 +145,8 @@ export interface PrismaMigrationCommandOptions {
   from?: string;
   /** Write the blob store table instead of the performance migration. */
   blobStore?: boolean;
+  /** Write the jobs' trace context table instead of the performance migration. */
+  traceContext?: boolean;
 }
 
 /**
@@ -148,9 +158,8 @@ export async function prismaMigrationCommand(cli: CliContext, options: PrismaMig
   const { databaseType } = parseDatabaseUrl(cli.url);
   const request = { databaseType, migrationsDir: options.dir };
   if (options.from !== undefined && options.target === undefined) throw new CliError("--from needs --target", EXIT.usage);
-  if (options.target !== undefined && options.blobStore) {
-    throw new CliError("--target and --blob-store write different migrations: run the command once for each", EXIT.usage);
-  }
+  const chosen = [options.target !== undefined && "--target", options.blobStore && "--blob-store", options.traceContext && "--trace-context"].filter(Boolean);
+  if (chosen.length > 1) throw new CliError(`${chosen.join(" and ")} write different migrations: run the command once for each`, EXIT.usage);
   const migration =
     options.target !== undefined
       ? (options.dryRun ? prismaContractMigration : writePrismaContractMigration)({
@@ -160,12 +169,15 @@ export async function prismaMigrationCommand(cli: CliContext, options: PrismaMig
         })
       : options.blobStore
         ? (options.dryRun ? prismaBlobStoreMigration : writePrismaBlobStoreMigration)(request)
-        : (options.dryRun ? prismaPerformanceMigration : writePrismaPerformanceMigration)(request);
+        : options.traceContext
+          ? (options.dryRun ? prismaTraceContextMigration : writePrismaTraceContextMigration)(request)
+          : (options.dryRun ? prismaPerformanceMigration : writePrismaPerformanceMigration)(request);
   cli.output.result({ databaseType, written: !options.dryRun, ...migration }, () =>
     options.dryRun
       ? migration.sql.trimEnd()
       : `wrote ${migration.file}\n` +
         (options.blobStore ? `add to schema.prisma:\n\n${KWP_BLOB_PRISMA_MODEL}\n` : "") +
+        (options.traceContext ? `add to schema.prisma:\n\n${KWP_JOB_TRACE_CONTEXT_PRISMA_MODEL}\n` : "") +
         "next: prisma migrate deploy (or prisma migrate dev) applies and records it",
   );
 }

@@ -28,6 +28,10 @@ export const OPTIONAL_MIGRATION_LOCK_TABLE = "kysely_migration_optional_lock";
 export const BLOB_STORE_MIGRATION_TABLE = "kysely_migration_blob_store";
 export const BLOB_STORE_MIGRATION_LOCK_TABLE = "kysely_migration_blob_store_lock";
 const BLOB_STORE_FOLDER = "blob-store";
+/** Bookkeeping for the jobs' trace context table (`migrations/<dialect>/trace-context/`). */
+export const TRACE_CONTEXT_MIGRATION_TABLE = "kysely_migration_trace_context";
+export const TRACE_CONTEXT_MIGRATION_LOCK_TABLE = "kysely_migration_trace_context_lock";
+const TRACE_CONTEXT_FOLDER = "trace-context";
 export { PRISMA_CLAIM_INDEX_HINT, PRISMA_MIGRATIONS_TABLE } from "./prisma-managed-schema.js";
 
 export interface MigrateOptions {
@@ -64,6 +68,14 @@ export interface MigrateOptions {
    * prisma-migration --blob-store`): it is only checked there.
    */
   blobStore?: boolean;
+  /**
+   * Also create the table of the jobs' trace context (`kwp_job_trace_context`,
+   * `migrations/<dialect>/trace-context/`), through which an OpenTelemetry
+   * trace crosses the queue (docs/observability.md). Not part of the
+   * engine's schema; default false. On a database Prisma manages it comes from
+   * Prisma (`kwp prisma-migration --trace-context`) and is only checked here.
+   */
+  traceContext?: boolean;
 }
 
 export interface MigrateResult {
@@ -80,6 +92,8 @@ export interface MigrateResult {
   optionalApplied: string[];
   /** Blob store migrations run by this call (`blob-store/<name>`), with `blobStore: true`. */
   blobStoreApplied: string[];
+  /** Trace context migrations run by this call (`trace-context/<name>`), with `traceContext: true`. */
+  traceContextApplied: string[];
   /** True when `_prisma_migrations` exists: the schema was checked and nothing was written. */
   prismaManaged: boolean;
   /** Things the caller should tell a person, e.g. the Prisma `@@index` to add. */
@@ -95,6 +109,7 @@ interface MigrationFiles {
   defaultChain: SqlMigrationFile[];
   optional: SqlMigrationFile[];
   blobStore: SqlMigrationFile[];
+  traceContext: SqlMigrationFile[];
 }
 
 function loadMigrationFiles(databaseType: DatabaseType, options: MigrateOptions): MigrationFiles {
@@ -109,10 +124,11 @@ function loadMigrationFiles(databaseType: DatabaseType, options: MigrateOptions)
       ...file,
       checksumKey: `${BLOB_STORE_FOLDER}/${file.checksumKey}`,
     })),
+    traceContext: readSqlMigrationFiles(join(folder, TRACE_CONTEXT_FOLDER), `${TRACE_CONTEXT_FOLDER}/`),
   };
 }
 
-type Chain = "default" | "optional" | "blob-store";
+type Chain = "default" | "optional" | "blob-store" | "trace-context";
 
 /** Each chain's bookkeeping tables in Kysely's Migrator. */
 const CHAIN_TABLES: Record<Chain, Pick<MigratorProps, "migrationTableName" | "migrationLockTableName" | "allowUnorderedMigrations">> = {
@@ -120,6 +136,7 @@ const CHAIN_TABLES: Record<Chain, Pick<MigratorProps, "migrationTableName" | "mi
   // Optional files are opt-in one by one, so their order of application varies.
   optional: { migrationTableName: OPTIONAL_MIGRATION_TABLE, migrationLockTableName: OPTIONAL_MIGRATION_LOCK_TABLE, allowUnorderedMigrations: true },
   "blob-store": { migrationTableName: BLOB_STORE_MIGRATION_TABLE, migrationLockTableName: BLOB_STORE_MIGRATION_LOCK_TABLE },
+  "trace-context": { migrationTableName: TRACE_CONTEXT_MIGRATION_TABLE, migrationLockTableName: TRACE_CONTEXT_MIGRATION_LOCK_TABLE },
 };
 
 function migratorProps(db: Kysely<any>, provider: SqlFileMigrationProvider, chain: Chain, schema: string | undefined): MigratorProps {
@@ -229,7 +246,7 @@ async function migrateOnce(
 ): Promise<MigrateResult> {
   const tables = await support.listTables(db);
   const modified = findModifiedMigrations(
-    [...files.defaultChain, ...files.optional, ...files.blobStore],
+    [...files.defaultChain, ...files.optional, ...files.blobStore, ...files.traceContext],
     await readChecksums(db, tables),
   );
   if (modified.length > 0) throw new MigrationIntegrityError(modified);
@@ -238,7 +255,8 @@ async function migrateOnce(
     if (options.performanceIndexes === true) throw new ConfigurationError(PRISMA_PERFORMANCE_REFUSAL);
     const checked = await checkPrismaManagedSchema(db, support, tables, files.defaultChain);
     if (options.blobStore === true) await checkPrismaManagedSchema(db, support, tables, files.blobStore);
-    return { databaseType, applied: [], optionalApplied: [], blobStoreApplied: [], prismaManaged: true, ...checked };
+    if (options.traceContext === true) await checkPrismaManagedSchema(db, support, tables, files.traceContext);
+    return { databaseType, applied: [], optionalApplied: [], blobStoreApplied: [], traceContextApplied: [], prismaManaged: true, ...checked };
   }
   if (tables.includes(MIGRATION_TABLE)) checkNotAhead(files.folder, files.target, await appliedNames(db, MIGRATION_TABLE));
 
@@ -249,6 +267,10 @@ async function migrateOnce(
   if (defaultResults.length > 0 && tables.includes(OPTIONAL_MIGRATION_TABLE)) {
     await reapplyOptional(db, support, files.optional, await appliedNames(db, OPTIONAL_MIGRATION_TABLE));
   }
+  // The same for the trace context's trigger on job_queue.
+  if (defaultResults.length > 0 && tables.includes(TRACE_CONTEXT_MIGRATION_TABLE)) {
+    await reapplyOptional(db, support, files.traceContext, await appliedNames(db, TRACE_CONTEXT_MIGRATION_TABLE));
+  }
   const adopted = new Set(defaultProvider.adopted);
   const result: MigrateResult = {
     databaseType,
@@ -256,6 +278,7 @@ async function migrateOnce(
     adopted: [...adopted],
     optionalApplied: [],
     blobStoreApplied: [],
+    traceContextApplied: [],
     prismaManaged: false,
     notices: [],
   };
@@ -264,6 +287,12 @@ async function migrateOnce(
     const blobProvider = new SqlFileMigrationProvider(files.blobStore, support);
     const applied = await runMigrator(migratorFor(db, blobProvider, "blob-store", support));
     result.blobStoreApplied = applied.map((name) => `${BLOB_STORE_FOLDER}/${name}`);
+  }
+
+  if (options.traceContext === true) {
+    const provider = new SqlFileMigrationProvider(files.traceContext, support);
+    const applied = await runMigrator(migratorFor(db, provider, "trace-context", support));
+    result.traceContextApplied = applied.map((name) => `${TRACE_CONTEXT_FOLDER}/${name}`);
   }
 
   if ((options.performanceIndexes ?? true) && files.optional.length > 0) {
@@ -278,7 +307,7 @@ async function appliedNames(db: Kysely<any>, table: string): Promise<string[]> {
   return (await db.selectFrom(table).select("name").execute()).map((row) => String(row.name));
 }
 
-/** Runs the statements of the optional files recorded as applied again, in one transaction. */
+/** Runs the statements of the files recorded as applied again (optional, trace context: idempotent), in one transaction. */
 async function reapplyOptional(db: Kysely<any>, support: DialectSupport, optional: readonly SqlMigrationFile[], applied: readonly string[]): Promise<void> {
   const files = optional.filter((file) => applied.includes(file.name));
   if (files.length === 0) return;

@@ -89,6 +89,26 @@ export function prismaBlobStoreMigration(options: PrismaPerformanceMigrationOpti
   ]);
 }
 
+/**
+ * The jobs' trace context table (OpenTelemetry across the queue) as one Prisma
+ * migration (`<timestamp>_kwp_trace_context`), with its trigger on job_queue
+ * (which Prisma does not look at). Add the KwpJobTraceContext model block
+ * (KWP_JOB_TRACE_CONTEXT_PRISMA_MODEL) to schema.prisma with it.
+ */
+export function prismaTraceContextMigration(options: PrismaPerformanceMigrationOptions): PrismaPerformanceMigration {
+  const files = readSqlMigrationFiles(join(dialectFolder(options), "trace-context"), "trace-context/");
+  return prismaMigration(options, "_kwp_trace_context", "the trace context migration", [
+    "-- kysely-workflow-persistence: the jobs' trace context table (OpenTelemetry across the queue), as a Prisma migration.",
+    "-- Written by `kwp prisma-migration --trace-context`; apply with `prisma migrate deploy`, with the KwpJobTraceContext model in schema.prisma.",
+    ...files.map((file) => `\n-- ===== ${file.checksumKey} =====\n${readFileSync(file.path, "utf8").trimEnd()}`),
+  ]);
+}
+
+/** Writes the trace context's folder and returns what it wrote. */
+export function writePrismaTraceContextMigration(options: PrismaPerformanceMigrationOptions): PrismaPerformanceMigration {
+  return writeMigrationFolder(prismaTraceContextMigration(options));
+}
+
 /** Writes the blob store's folder and returns what it wrote. */
 export function writePrismaBlobStoreMigration(options: PrismaPerformanceMigrationOptions): PrismaPerformanceMigration {
   return writeMigrationFolder(prismaBlobStoreMigration(options));
