@@ -17,13 +17,14 @@ import { statsSuite } from "./ai-calls/stats-suite.js";
 import { contractSuite } from "./contract-0.12/contract-suite.js";
 import { contract10Suite } from "./contract-1.0/contract-1.0-suite.js";
 import { consoleSuite } from "./console/console-suite.js";
+import { telemetrySuite } from "./telemetry/telemetry-suite.js";
 import { markdownReport } from "./report/markdown-report.js";
 import { growthChart } from "./report/growth-chart.js";
 
 const resultsFolder = join(import.meta.dirname, "results");
 const options = parseBenchOptions(process.argv.slice(2), resultsFolder, join(resultsFolder, "quick"));
 setBenchPerformanceIndexes(options.performanceIndexes);
-const suites: Record<Suite, typeof queueSuite> = { queue: queueSuite, lifecycle: lifecycleSuite, growth: growthSuite, stats: statsSuite, contract: contractSuite, "contract-1.0": contract10Suite, console: consoleSuite };
+const suites: Record<Suite, typeof queueSuite> = { queue: queueSuite, lifecycle: lifecycleSuite, growth: growthSuite, stats: statsSuite, contract: contractSuite, "contract-1.0": contract10Suite, console: consoleSuite, telemetry: telemetrySuite };
 const results = new Results();
 const scratch = mkdtempSync(join(tmpdir(), "kwp-bench-"));
 const startedAt = new Date();

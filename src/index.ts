@@ -130,4 +130,5 @@ export {
   type WorkflowMetricsOptions,
   type WorkflowMetricsSnapshot,
 } from "./metrics/workflow-metrics.js";
+export { observeWorkflowMetrics, type ObservedWorkflowMetrics, type ObserveWorkflowMetricsOptions, type MeterLike, type BatchResult } from "./metrics/open-telemetry-metrics.js";
 export { prometheusText, PROMETHEUS_CONTENT_TYPE, type MetricFamily } from "./metrics/prometheus-text.js";

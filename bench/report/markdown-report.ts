@@ -1,4 +1,5 @@
 /** latest.md: the machine and versions, the headline ratios, then one section per dialect. */
+import { telemetrySection } from "./telemetry-section.js";
 import type { DatabaseType } from "../../src/dialects/dialect-support.js";
 import { GROWTH_WORKLOAD } from "../growth/growth-suite.js";
 import { STATS_WORKLOAD } from "../ai-calls/stats-suite.js";
@@ -53,6 +54,7 @@ export function markdownReport(report: BenchReport, options: BenchOptions): stri
     lines.push(...throughputSection(of, "contract", "The engine's 0.12 workloads (events, commands or runs per second, one caller; p50 / p99 per unit, ms)"));
     lines.push(...contract10Section(of));
     lines.push(...consoleSection(of));
+    lines.push(...telemetrySection(of));
   }
   return `${lines.join("\n")}\n`;
 }

@@ -5,7 +5,7 @@
  */
 import type { DatabaseType } from "../../src/dialects/dialect-support.js";
 
-export const SUITES = ["queue", "lifecycle", "growth", "stats", "contract", "contract-1.0", "console"] as const;
+export const SUITES = ["queue", "lifecycle", "growth", "stats", "contract", "contract-1.0", "console", "telemetry"] as const;
 export type Suite = (typeof SUITES)[number];
 
 export interface BenchOptions {
@@ -24,6 +24,8 @@ export interface BenchOptions {
   contract10: { stepCalls: number; lifecycle: number; jobs: number; outboxEvents: number; outboxClaimants: number[] };
   /** The console read port (console/): runs seeded, samples per read and the time budget per read. */
   console: { runs: number[]; samples: number; budgetMs: number };
+  /** OpenTelemetry's cost (telemetry/): lifecycles and jobs per process. */
+  telemetry: { lifecycles: number; jobs: number };
   /** Whether the databases get the optional performance migrations (default true; --no-performance-indexes). */
   performanceIndexes: boolean;
   /** Where latest.md / latest.json / growth.svg go. */
@@ -70,6 +72,7 @@ export function parseBenchOptions(argv: readonly string[], defaultOutput: string
       ? { enqueueCalls: 200, enqueueBatchCalls: 10, drainJobs: 300, batchDrainJobs: 1_000, workers: [2], batchedWorkers: [2] }
       : { enqueueCalls: 3_000, enqueueBatchCalls: 150, drainJobs: 4_000, batchDrainJobs: 20_000, workers: [1, 4, 16], batchedWorkers: [1, 16] },
     lifecycle: quick ? { runs: 10, specRuns: 5 } : { runs: 300, specRuns: 100 },
+    telemetry: quick ? { lifecycles: 5, jobs: 20 } : { lifecycles: 300, jobs: 2_000 },
     growth: quick
       ? { pendingJobs: [1_000, 10_000], samples: 20, budgetMs: 1_000 }
       : { pendingJobs: [1_000, 10_000, 100_000, 1_000_000], samples: 200, budgetMs: 15_000 },

@@ -1,4 +1,4 @@
-import type { Attributes, Span, SpanKind } from "@opentelemetry/api";
+import type { Attributes, Span, SpanKind, Tracer } from "@opentelemetry/api";
 import type { QueryContext } from "../database/query-context.js";
 import { endpointOf } from "./database-endpoint.js";
 import { linkReceived, rememberSend } from "./job-trace-context.js";
@@ -13,6 +13,8 @@ export const TRACER_NAME = "kysely-workflow-persistence";
 /**
  * Runs one public call in a span of its own, active while it runs (the calls
  * it makes, and a callback's, are its children): `<component>.<method>`,
+ * its attributes set once the span is known to record (so a sampler sees the
+ * name and kind only),
  * with OpenTelemetry's database attributes, the messaging ones for the queue,
  * and the workflow's identifiers under `kwp.`. Never an argument's contents
  * (inputs, outputs, payloads, prompts): ids only. A call that throws ends its
@@ -22,21 +24,28 @@ export const TRACER_NAME = "kysely-workflow-persistence";
 export function traced<T>(component: Component, method: string, args: readonly unknown[], ctx: QueryContext, run: () => Promise<T>): Promise<T> {
   const otel = openTelemetry();
   if (!otel) return run();
-  const tracer = otel.trace.getTracer(TRACER_NAME);
   const operation = component === "queue" ? QUEUE_OPERATIONS[method] : undefined;
-  const attributes: Attributes = { ...databaseAttributes(ctx, method), ...idsOf(component, method, args) };
-  if (component === "queue") Object.assign(attributes, queueAttributes(ctx, method, operation));
   const kind = operation === "send" ? otel.SpanKind.PRODUCER : operation === "receive" ? otel.SpanKind.CONSUMER : otel.SpanKind.CLIENT;
-  return tracer.startActiveSpan(`${component}.${method}`, { kind: kind as SpanKind, attributes }, (span) =>
+  tracer ??= otel.trace.getTracer(TRACER_NAME);
+  const span = tracer.startSpan(`${component}.${method}`, { kind: kind as SpanKind });
+  // Not recorded (no SDK, or the sampler said no): the call runs as it would
+  // without OpenTelemetry, its attributes never computed, its span never made
+  // active (its children are not recorded either, whatever their parent).
+  if (!span.isRecording()) {
+    span.end();
+    return run();
+  }
+  span.setAttributes({ ...databaseAttributes(ctx, method), ...idsOf(component, method, args) });
+  if (component === "queue") span.setAttributes(queueAttributes(ctx, method, operation));
+  const succeeded = (result: T): T => {
+    span.setAttributes(resultAttributes(result));
+    span.end();
+    return result;
+  };
+  return otel.context.with(otel.trace.setSpan(otel.context.active(), span), () =>
     run().then(
-      async (result) => {
-        if (span.isRecording()) {
-          span.setAttributes(resultAttributes(result));
-          await acrossTheQueue(otel, ctx, span, operation, result);
-        }
-        span.end();
-        return result;
-      },
+      // A send or a receive carries the trace across the queue first; any other call ends at once.
+      operation === "send" || operation === "receive" ? (result) => acrossTheQueue(otel, ctx, span, operation, result).then(() => succeeded(result)) : succeeded,
       (error: unknown) => {
         recordFailure(otel, span, error);
         span.end();
@@ -45,6 +54,9 @@ export function traced<T>(component: Component, method: string, args: readonly u
     ),
   );
 }
+
+/** The library's tracer (a proxy: it follows a provider registered later). */
+let tracer: Tracer | undefined;
 
 /** How each queue call moves messages, in the messaging conventions' words. */
 const QUEUE_OPERATIONS: Record<string, "send" | "receive" | "settle" | undefined> = {
@@ -121,7 +133,11 @@ function namedIds(value: Record<string, unknown>): Attributes {
   }
   if (text("stageRecordId") !== undefined) attributes["kwp.stage.record_id"] = text("stageRecordId")!;
   if (text("stepId") !== undefined) attributes["kwp.step.id"] = text("stepId")!;
-  if (typeof value.attempt === "number") attributes["kwp.job.attempt"] = value.attempt;
+  // An attempt is a job's (a claim's result), a step's, or a stage's (0.12+): named by whose it is.
+  if (typeof value.attempt === "number") {
+    const whose = text("jobId") !== undefined ? "kwp.job.attempt" : text("stepId") !== undefined ? "kwp.step.attempt" : "kwp.stage.attempt";
+    attributes[whose] = value.attempt;
+  }
   return attributes;
 }
 

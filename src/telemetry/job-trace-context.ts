@@ -1,5 +1,5 @@
 import type { Link, Span } from "@opentelemetry/api";
-import type { Kysely } from "kysely";
+import { sql, type Kysely } from "kysely";
 import { withSavepoint } from "../database/savepoint.js";
 import type { QueryContext } from "../database/query-context.js";
 import type { OpenTelemetry } from "./open-telemetry.js";
@@ -48,13 +48,15 @@ export async function rememberSend(ctx: QueryContext, span: Span, result: unknow
   if (!span.isRecording() || jobIds.length === 0 || !(await hasTable(ctx))) return;
   const { traceId, spanId, traceFlags, traceState } = span.spanContext();
   const state = traceState?.serialize() || null;
-  await guarded(ctx, (db) => db
-    .insertInto(TRACE_CONTEXT_TABLE as any)
-    .values(jobIds.map((jobId) => ({ jobId, traceId, spanId, traceFlags, traceState: state })))
-    .onConflict((conflict) => conflict.column("jobId").doUpdateSet((eb) => ({
-      traceId: eb.ref("excluded.traceId"), spanId: eb.ref("excluded.spanId"), traceFlags: eb.ref("excluded.traceFlags"), traceState: eb.ref("excluded.traceState"),
-    }) as any))
-    .execute());
+  const rows = jobIds.map((jobId) => ({ jobId, traceId, spanId, traceFlags, traceState: state }));
+  const replaced = { traceId: sql.ref("excluded.traceId"), spanId: sql.ref("excluded.spanId"), traceFlags: sql.ref("excluded.traceFlags"), traceState: sql.ref("excluded.traceState") };
+  await guarded(ctx, (db) =>
+    db
+      .insertInto(TRACE_CONTEXT_TABLE)
+      .values(rows)
+      .onConflict((conflict) => conflict.column("jobId").doUpdateSet(replaced))
+      .execute(),
+  );
 }
 
 /** After a claim: links from its span to the span that enqueued each job it handed out. */
@@ -62,11 +64,13 @@ export async function linkReceived(otel: OpenTelemetry, ctx: QueryContext, span:
   const jobs = Array.isArray(result) ? result : result === null || result === undefined ? [] : [result];
   const jobIds = jobs.map((job) => (job as { jobId?: unknown } | null)?.jobId).filter((id): id is string => typeof id === "string");
   if (!span.isRecording() || jobIds.length === 0 || !(await hasTable(ctx))) return;
-  const rows = await guarded(ctx, (db) => db
-    .selectFrom(TRACE_CONTEXT_TABLE as any)
-    .select(["jobId", "traceId", "spanId", "traceFlags", "traceState"])
-    .where("jobId", "in", ctx.dialect.valueList(jobIds))
-    .execute());
+  const rows = await guarded(ctx, (db) =>
+    db
+      .selectFrom(TRACE_CONTEXT_TABLE)
+      .select(["jobId", "traceId", "spanId", "traceFlags", "traceState"])
+      .where("jobId", "in", ctx.dialect.valueList(jobIds))
+      .execute(),
+  );
   const links: Link[] = rows.map((row: any) => ({
     context: {
       traceId: String(row.traceId),
