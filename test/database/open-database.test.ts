@@ -40,6 +40,7 @@ describe("parseDatabaseUrl", () => {
       poolTimeoutMs: 2500,
       transactionPooler: true,
       endpoints: [{ host: "h", port: 5432 }],
+      database: "db",
       targetSessionAttrs: "any",
       sslmode: "disable",
     });
