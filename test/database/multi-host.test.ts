@@ -79,6 +79,27 @@ describe("a host list on PostgreSQL", () => {
     }
   });
 
+  it("a connection cut during its role check (a pooler or a server going away) moves on to the next host; the process does not crash", { timeout: 60_000 }, async () => {
+    // Before: the check's query ran before the pool's 'connect' event gave the
+    // client an error listener, and the cut's 'error' event ended the process
+    // (a failover round's worker died this way: "Unhandled 'error' event").
+    const url = new URL(database.url);
+    const proxy = await startTcpProxy({ host: url.hostname, port: Number(url.port || 5432) });
+    try {
+      const cut = proxy.cutAfter(/pg_is_in_recovery/);
+      const db = openDatabase(withHosts([`127.0.0.1:${proxy.port}`, real], "target_session_attrs=read-write"));
+      try {
+        expect(await v1.createKyselyWorkflowPersistence(db).getRun("x")).toBeNull();
+        await cut;
+        expect(await v1.createKyselyWorkflowPersistence(db).getRun("y")).toBeNull();
+      } finally {
+        await db.destroy();
+      }
+    } finally {
+      await proxy.close();
+    }
+  });
+
   it("no host of the role asked for: ConnectionError (connect, retryable) naming each host and why", async () => {
     for (const [url, reasons] of [
       [withHosts([real], "target_session_attrs=read-only"), [`${real} (a read-write primary)`]],

@@ -73,6 +73,15 @@ export async function uiCommand(cli: CliContext, options: UiOptions): Promise<vo
     if (code === "EADDRNOTAVAIL") throw new CliError(`cannot listen on ${options.host}: no such address on this machine (--host)`, EXIT.usage);
     throw error;
   });
+  // Listening for Ctrl-C (or a supervisor's SIGTERM) before the address is
+  // printed: a signal sent as soon as it appears must find the handler there
+  // (without one, Node ends the process at once, with no code and no line).
+  let stopped!: (signal: NodeJS.Signals | undefined) => void;
+  const signalled = new Promise<NodeJS.Signals | undefined>((resolve) => (stopped = resolve));
+  const interruption = onInterrupt(() => {
+    interruption.dispose();
+    stopped(interruption.signal);
+  });
   const mode = cancelRun ? `writes allowed: runs can be cancelled${replayDeadLetters ? ", dead letters replayed" : ""}` : "read-only";
   cli.output.result({ url: server.url, host: options.host, port: new URL(server.url).port, readOnly: !cancelRun }, () =>
     [
@@ -83,12 +92,7 @@ export async function uiCommand(cli: CliContext, options: UiOptions): Promise<vo
       "  Ctrl-C stops it",
     ].join("\n"),
   );
-  const signal = await new Promise<NodeJS.Signals | undefined>((resolve) => {
-    const interruption = onInterrupt(() => {
-      interruption.dispose();
-      resolve(interruption.signal);
-    });
-  });
+  const signal = await signalled;
   await server.close();
   // As the demo does: one line, and the shell's code for a command stopped by Ctrl-C.
   process.stderr.write(`kwp ui stopped (${signal ?? "SIGINT"})\n`);

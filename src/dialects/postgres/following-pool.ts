@@ -75,6 +75,11 @@ export function createFollowingPool(driver: typeof pg, plan: ConnectionPlan, poo
       const connectionTimeoutMillis = plan.connectTimeoutMs ?? config.connectionTimeoutMillis ?? plan.defaultConnectTimeoutMs;
       super({ ...config, connectionString: undefined, ...plan.connection, host, port, ssl: sslSetting(plan, attempt.encrypted), connectionTimeoutMillis } as pg.ClientConfig);
       this[ATTEMPT] = attempt;
+      // From the start, not from the pool's 'connect' event: the role check runs
+      // a query before that event, and a connection cut during it (a pooler or
+      // a server going away) emits 'error' on the client, which without a
+      // listener ends the process. The check's query rejects with it already.
+      this.on("error", () => {});
     }
 
     override connect(callback?: any): any {

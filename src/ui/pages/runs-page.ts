@@ -140,6 +140,6 @@ function prefixMatches(search: string, matches: readonly RunSummary[]) {
   if (matches.length === 0) return html`<p class="error" role="alert">No run's id is or starts with ${search}.</p>`;
   const shown = matches.slice(0, 20);
   return html`<section aria-label="Runs whose id starts with ${search}"><h2>Runs whose id starts with <span class="mono">${search}</span></h2>
-    <ul class="id-matches">${shown.map((run) => html`<li><a class="mono" href="/runs/${encodeURIComponent(run.id)}">${run.id}</a> ${run.workflowName} ${status(run.status)} <span class="muted">${time(run.createdAt)}</span></li>`)}</ul>
+    <ul class="id-matches">${shown.map((run) => html`<li><a class="mono" href="/runs/${encodeURIComponent(run.id)}">${run.id}</a> ${run.workflowName} ${status(run.status)} <span class="muted nowrap">${time(run.createdAt)}</span></li>`)}</ul>
     ${matches.length > shown.length ? html`<p class="muted">More runs start with it: type more of the id.</p>` : ""}</section>`;
 }
