@@ -1,7 +1,7 @@
-import { context, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
-import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from "@opentelemetry/sdk-trace-base";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
+import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { useInMemoryTracing } from "../support/in-memory-tracing.js";
 import { openTelemetry, resetOpenTelemetry } from "../../src/telemetry/open-telemetry.js";
 import { BACKENDS, useBackend } from "../conformance/backends.js";
 
@@ -10,21 +10,7 @@ import { BACKENDS, useBackend } from "../conformance/backends.js";
 // application wires them), on every backend: names, kinds, attributes,
 // parent and child, errors, nothing sensitive, and nothing without the API.
 
-const exporter = new InMemorySpanExporter();
-const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
-const contextManager = new AsyncLocalStorageContextManager();
-
-beforeAll(() => {
-  context.setGlobalContextManager(contextManager.enable());
-  trace.setGlobalTracerProvider(provider);
-});
-afterAll(async () => {
-  await provider.shutdown();
-  trace.disable();
-  context.disable();
-});
-
-const named = (name: string) => exporter.getFinishedSpans().filter((span) => span.name === name);
+const { exporter, named } = useInMemoryTracing();
 const only = (name: string): ReadableSpan => {
   const spans = named(name);
   expect(spans.map((span) => span.name), name).toEqual([name]);

@@ -2,11 +2,10 @@ import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { context, SpanKind, trace } from "@opentelemetry/api";
-import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
+import { SpanKind, trace } from "@opentelemetry/api";
 import { sql, type Kysely } from "kysely";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
+import { useInMemoryTracing } from "../support/in-memory-tracing.js";
 import { repositoryRoot } from "../support/consumer-project.js";
 import { BACKENDS, useBackend } from "../conformance/backends.js";
 
@@ -16,18 +15,7 @@ import { BACKENDS, useBackend } from "../conformance/backends.js";
 // a claim after a retry, through enqueueParallel, in this process and in
 // another one. The job's payload stays exactly what was enqueued.
 
-const exporter = new InMemorySpanExporter();
-const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
-beforeAll(() => {
-  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  trace.setGlobalTracerProvider(provider);
-});
-afterAll(async () => {
-  await provider.shutdown();
-  trace.disable();
-  context.disable();
-});
-const spansNamed = (name: string) => exporter.getFinishedSpans().filter((span) => span.name === name);
+const { exporter, named: spansNamed } = useInMemoryTracing();
 
 describe.each(BACKENDS.map((backend) => [backend.name, backend] as const))("an OpenTelemetry trace across the queue: %s", (_name, backend) => {
   const fixture = useBackend(backend, "1.0", { traceContext: true });
