@@ -45,7 +45,7 @@ function hasTable(ctx: QueryContext): Promise<boolean> {
 /** After an enqueue: the producer span's context, for each job it made. */
 export async function rememberSend(ctx: QueryContext, span: Span, result: unknown): Promise<void> {
   const jobIds = typeof result === "string" ? [result] : Array.isArray(result) ? result.filter((id): id is string => typeof id === "string") : [];
-  if (!span.isRecording() || jobIds.length === 0 || !(await hasTable(ctx))) return;
+  if (!span.isRecording() || jobIds.length === 0 || !(await guarded(ctx, () => hasTable(ctx)))) return;
   const { traceId, spanId, traceFlags, traceState } = span.spanContext();
   const state = traceState?.serialize() || null;
   const rows = jobIds.map((jobId) => ({ jobId, traceId, spanId, traceFlags, traceState: state }));
@@ -63,7 +63,7 @@ export async function rememberSend(ctx: QueryContext, span: Span, result: unknow
 export async function linkReceived(otel: OpenTelemetry, ctx: QueryContext, span: Span, result: unknown): Promise<void> {
   const jobs = Array.isArray(result) ? result : result === null || result === undefined ? [] : [result];
   const jobIds = jobs.map((job) => (job as { jobId?: unknown } | null)?.jobId).filter((id): id is string => typeof id === "string");
-  if (!span.isRecording() || jobIds.length === 0 || !(await hasTable(ctx))) return;
+  if (!span.isRecording() || jobIds.length === 0 || !(await guarded(ctx, () => hasTable(ctx)))) return;
   const rows = await guarded(ctx, (db) =>
     db
       .selectFrom(TRACE_CONTEXT_TABLE)

@@ -39,7 +39,7 @@ export function prismaPerformanceMigration(options: PrismaPerformanceMigrationOp
     "-- kysely-workflow-persistence: opt-in performance migrations, as a Prisma migration.",
     "-- Written by `kwp prisma-migration`; apply with `prisma migrate deploy`. Each part keeps its",
     "-- file's comment: what it is for and what it was measured to save.",
-    ...files.map((file) => `\n-- ===== ${file.checksumKey} =====\n${readFileSync(file.path, "utf8").trimEnd()}`),
+    ...sections(files),
   ]);
 }
 
@@ -70,7 +70,7 @@ export function prismaContractMigration(options: PrismaContractMigrationOptions)
   return prismaMigration(options, suffix, `the contract ${target} upgrade`, [
     `-- kysely-workflow-persistence: the upgrade from the engine's ${from} contract schema to its ${target} one, as a Prisma migration.`,
     "-- Written by `kwp prisma-migration --target`; apply with `prisma migrate deploy`.",
-    ...files.map((file) => `\n-- ===== ${file.checksumKey} =====\n${readFileSync(file.path, "utf8").trimEnd()}`),
+    ...sections(files),
   ]);
 }
 
@@ -81,12 +81,7 @@ export function prismaContractMigration(options: PrismaContractMigrationOptions)
  * the migration's, so Prisma then sees no drift.
  */
 export function prismaBlobStoreMigration(options: PrismaPerformanceMigrationOptions): PrismaPerformanceMigration {
-  const files = readSqlMigrationFiles(join(dialectFolder(options), "blob-store"), "blob-store/");
-  return prismaMigration(options, "_kwp_blob_store", "the blob store migration", [
-    "-- kysely-workflow-persistence: the blob store table (createKyselyBlobStore), as a Prisma migration.",
-    "-- Written by `kwp prisma-migration --blob-store`; apply with `prisma migrate deploy`, with the KwpBlob model in schema.prisma.",
-    ...files.map((file) => `\n-- ===== ${file.checksumKey} =====\n${readFileSync(file.path, "utf8").trimEnd()}`),
-  ]);
+  return ownTableMigration(options, { folder: "blob-store", suffix: "_kwp_blob_store", what: "the blob store table (createKyselyBlobStore)", model: "KwpBlob" });
 }
 
 /**
@@ -96,13 +91,22 @@ export function prismaBlobStoreMigration(options: PrismaPerformanceMigrationOpti
  * (KWP_JOB_TRACE_CONTEXT_PRISMA_MODEL) to schema.prisma with it.
  */
 export function prismaTraceContextMigration(options: PrismaPerformanceMigrationOptions): PrismaPerformanceMigration {
-  const files = readSqlMigrationFiles(join(dialectFolder(options), "trace-context"), "trace-context/");
-  return prismaMigration(options, "_kwp_trace_context", "the trace context migration", [
-    "-- kysely-workflow-persistence: the jobs' trace context table (OpenTelemetry across the queue), as a Prisma migration.",
-    "-- Written by `kwp prisma-migration --trace-context`; apply with `prisma migrate deploy`, with the KwpJobTraceContext model in schema.prisma.",
-    ...files.map((file) => `\n-- ===== ${file.checksumKey} =====\n${readFileSync(file.path, "utf8").trimEnd()}`),
+  return ownTableMigration(options, { folder: "trace-context", suffix: "_kwp_trace_context", what: "the jobs' trace context table (OpenTelemetry across the queue)", model: "KwpJobTraceContext" });
+}
+
+/** A table of this library's own (its `migrations/<dialect>/<folder>/` files) as one Prisma migration, written by `kwp prisma-migration --<folder>`. */
+function ownTableMigration(options: PrismaPerformanceMigrationOptions, table: { folder: string; suffix: string; what: string; model: string }): PrismaPerformanceMigration {
+  const files = readSqlMigrationFiles(join(dialectFolder(options), table.folder), `${table.folder}/`);
+  return prismaMigration(options, table.suffix, `the ${table.folder.replace("-", " ")} migration`, [
+    `-- kysely-workflow-persistence: ${table.what}, as a Prisma migration.`,
+    `-- Written by \`kwp prisma-migration --${table.folder}\`; apply with \`prisma migrate deploy\`, with the ${table.model} model in schema.prisma.`,
+    ...sections(files),
   ]);
 }
+
+/** Each file's SQL under a heading naming it. */
+const sections = (files: ReadonlyArray<{ checksumKey: string; path: string }>): string[] =>
+  files.map((file) => `\n-- ===== ${file.checksumKey} =====\n${readFileSync(file.path, "utf8").trimEnd()}`);
 
 /** Writes the trace context's folder and returns what it wrote. */
 export function writePrismaTraceContextMigration(options: PrismaPerformanceMigrationOptions): PrismaPerformanceMigration {
