@@ -41,7 +41,8 @@ export async function captureQueueStatements(url: string): Promise<QueueStatemen
   // Completing needs jobs held by the marker worker.
   const ids = await holdJobs(url, 22);
   const completeOne = await capture((q) => q.complete(ids[0]!), "update");
-  const completeTwenty = await capture((q) => q.completeMany(ids.slice(1, 21)), "update");
+  // completeMany's one statement (WITH "held" … UPDATE: all of them or none).
+  const completeTwenty = await capture((q) => q.completeMany(ids.slice(1, 21)), "with");
   const chained = await captureStatements(url, (db) =>
     createKyselyJobQueue(db, { workerId: WORKER_MARKER, listen: false }).completeAndDequeue(ids[21]!),
   );

@@ -100,7 +100,12 @@ class QueueBench {
   ) {}
 
   /** Every contender `repeats` times, the order rotating per repeat; records jobs/s medians and pooled latencies. */
-  async measure(workload: string, contenders: Contender[], run: (c: Contender, latencies: number[]) => Promise<number>) {
+  async measure(workload: string, chosen: Contender[], run: (c: Contender, latencies: number[]) => Promise<number>) {
+    // BENCH_QUEUE_WORKLOADS (a regular expression) and BENCH_QUEUE_CONTENDERS (names, comma-separated) narrow a run.
+    const workloads = process.env.BENCH_QUEUE_WORKLOADS;
+    if (workloads && !new RegExp(workloads).test(workload)) return;
+    const named = process.env.BENCH_QUEUE_CONTENDERS?.split(",").map((name) => name.trim());
+    const contenders = named ? chosen.filter((c) => named.includes(nameOf(c))) : chosen;
     const rates = new Map<Contender, number[]>(contenders.map((c) => [c, []]));
     const latencies = new Map<Contender, number[]>(contenders.map((c) => [c, []]));
     for (let repeat = 0; repeat < this.options.repeats; repeat++) {

@@ -7,6 +7,8 @@ import { parseInput } from "../validation/parse-input.js";
 import { dateSchema, errorMessageSchema, idSchema, jobIdsSchema, shouldRetrySchema } from "../validation/input-schemas.js";
 import type { QueueContext } from "./queue-context.js";
 import { acknowledgeSuspended } from "./unheld-jobs.js";
+import { completeAllOrNone } from "./complete-all-or-none.js";
+import { isRunning } from "./is-running.js";
 import { inWriteTransaction } from "../database/query-context.js";
 
 // Acknowledgements (complete, suspend, fail, heartbeat) are fenced: each
@@ -14,15 +16,6 @@ import { inWriteTransaction } from "../database/query-context.js";
 // lock was released as stale, and whose job another worker has claimed since,
 // cannot overwrite that worker's result; it gets a JobLeaseLostError instead.
 
-/**
- * `status = 'RUNNING'` written as a filter no index can answer, so that an
- * acknowledgement finds its rows by primary key whatever the statistics say.
- * As a plain comparison, PostgreSQL and SQLite alike (once ANALYZE had seen
- * few RUNNING jobs) read every RUNNING job through the (status, nextPollAt)
- * index and filtered them by id: each acknowledgement cost O(jobs in flight). The benchmark found it;
- * test/database/query-plans.test.ts keeps it from coming back.
- */
-export const isRunning = sql<boolean>`cast(${sql.ref("status")} as text) = ${sql.lit("RUNNING")}`;
 
 function heldByThisWorker(ctx: QueueContext) {
   return ctx.db.updateTable("job_queue").where(isRunning).where("workerId", "=", ctx.workerId);
@@ -50,16 +43,19 @@ export function completeQuery(creator: QueryCreator<Database>, dialect: DialectS
 /** Built once per dialect and size. */
 const completeStatements = new PreparedQueriesBySize<never>(completeQuery, 100);
 
-/** COMPLETED with completedAt; completing a job this worker already completed is a no-op. */
 /**
- * All or none: when one of the jobs is not this worker's to complete, the
- * JobLeaseLostError (or NotFoundError) leaves every job as it was, also
- * inside a caller's transaction (a savepoint there).
+ * COMPLETED with completedAt; completing a job this worker already completed
+ * is a no-op. All or none: when one of the jobs is not this worker's to
+ * complete, the JobLeaseLostError (or NotFoundError) leaves every job as it
+ * was, also inside a caller's transaction. The common case (every job still
+ * this worker's) is one statement (complete-all-or-none.ts); the rest is
+ * sorted out in a transaction (a savepoint inside a caller's).
  */
 export async function completeMany(ctx: QueueContext, jobIds: string[]): Promise<void> {
   parseInput("completeMany", "jobIds", jobIdsSchema, jobIds);
   const ids = [...new Set(jobIds)];
   if (ids.length <= 1) return completeIds(ctx, ids, "completeMany");
+  if (await completeAllOrNone(ctx, ids)) return;
   await inWriteTransaction(ctx, (tx) => completeIds(tx as QueueContext, ids, "completeMany"));
 }
 

@@ -3,7 +3,8 @@ import type { JobAckFence, JobAckOutcome } from "../interfaces/1.0/types.js";
 import { dateSchema, errorMessageSchema, idSchema, shouldRetrySchema } from "../validation/input-schemas.js";
 import { deferReasonSchema, jobAckFenceSchema } from "../validation/input-schemas-1.0.js";
 import { parseInput } from "../validation/parse-input.js";
-import { complete, completedSet, explainUnacknowledged, fail, failedSet, isRunning, suspend, suspendedSet } from "./acknowledge-jobs.js";
+import { complete, completedSet, explainUnacknowledged, fail, failedSet, suspend, suspendedSet } from "./acknowledge-jobs.js";
+import { isRunning } from "./is-running.js";
 import type { QueueContext } from "./queue-context.js";
 
 // The 1.0 acknowledgements. With a fence (the claim's startedAt and attempt)

@@ -1,7 +1,7 @@
 import { LEASE_ABSOLUTE_CAP } from "../contracts/lease-tiers.js";
 import { absoluteTimeoutSchema } from "../validation/input-schemas-1.0.js";
 import { parseInput } from "../validation/parse-input.js";
-import { isRunning } from "./acknowledge-jobs.js";
+import { isRunning } from "./is-running.js";
 import type { QueueContext } from "./queue-context.js";
 
 /**

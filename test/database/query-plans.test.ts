@@ -10,7 +10,13 @@ import { createTestDatabase, DATABASE_TYPES } from "../support/test-databases.js
 // planner: ANALYZE has seen only PENDING jobs, then hundreds are RUNNING.
 
 /** The statements `work` sends through the library, and the plan of each. */
-async function plansOf(db: Kysely<Database>, url: string, databaseType: string, work: (queue: ReturnType<typeof createKyselyJobQueue>) => Promise<unknown>) {
+async function plansOf(
+  db: Kysely<Database>,
+  url: string,
+  databaseType: string,
+  work: (queue: ReturnType<typeof createKyselyJobQueue>) => Promise<unknown>,
+  options: { all?: boolean } = {},
+) {
   const captured: CompiledQuery[] = [];
   const logged = openDatabase(url, { log: (event: LogEvent) => void (event.level === "query" && captured.push(event.query)) });
   try {
@@ -21,8 +27,9 @@ async function plansOf(db: Kysely<Database>, url: string, databaseType: string, 
   // EXPLAIN without ANALYZE plans a statement without running it.
   const explain = databaseType === "postgresql" ? "explain " : "explain query plan ";
   const plans: string[] = [];
-  // Transaction control (completeMany's BEGIN/COMMIT) has no plan.
+  // Transaction control (BEGIN/COMMIT, savepoints) has no plan.
   const statements = captured.filter((query) => /^\s*(select|insert|update|delete|with)\b/i.test(query.sql));
+  if (options.all) return { sql: captured.map((query) => query.sql), plans };
   for (const query of statements) {
     const { rows } = await db.executeQuery(CompiledQuery.raw(explain + query.sql, [...query.parameters]));
     plans.push(rows.map((row) => Object.values(row as object).join(" ")).join("\n"));
@@ -51,13 +58,38 @@ describe.each(DATABASE_TYPES)("queue statement plans on %s", (databaseType) => {
         await q.suspend(held[23]!, new Date(Date.now() + 60_000));
         await q.completeAndDequeue(held[24]!);
       });
-      // completeAndDequeue is an UPDATE on SQLite, and on PostgreSQL a statement WITH "completed" AS (UPDATE …).
-      const acknowledgements = plans.filter((_, i) => /^(update|with "completed")/i.test(statements[i]!));
+      // completeAndDequeue is an UPDATE on SQLite, and on PostgreSQL a statement WITH "completed" AS (UPDATE …);
+      // completeMany is WITH "held" AS (…) UPDATE ….
+      const acknowledgements = plans.filter((_, i) => /^(update|with "(completed|held)")/i.test(statements[i]!));
       expect(acknowledgements.length).toBeGreaterThanOrEqual(6);
+      expect(statements.filter((text) => /^with "held"/i.test(text))).toHaveLength(1);
       for (const plan of acknowledgements) {
         expect(plan).not.toMatch(/status_nextPollAt/i);
         expect(plan).toMatch(databaseType === "postgresql" ? /job_queue_pkey/ : /sqlite_autoindex_job_queue_1|PRIMARY KEY/);
       }
+    } finally {
+      await database.dispose();
+    }
+  });
+  it("completeMany of jobs this worker holds is one statement, no transaction around it (issue 33)", async () => {
+    const database = await createTestDatabase[databaseType]("plans");
+    const db = database.open();
+    try {
+      await migrateToLatest(db);
+      const queue = createKyselyJobQueue(db, { workerId: "planner", listen: false });
+      await queue.enqueueParallel(Array.from({ length: 40 }, (_, i) => ({ workflowRunId: "run", stageId: `s${i}` })));
+      const held = (await queue.dequeueBatch(40)).map((job) => job.jobId);
+      // Each handle's first call reads the catalog once (the schema check): not the call's.
+      const ownStatements = (captured: string[]) => captured.filter((text) => !/sqlite_master|pg_catalog/.test(text));
+      const statements = ownStatements((await plansOf(db, database.url, databaseType, (q) => q.completeMany(held.slice(0, 20)), { all: true })).sql);
+      expect(statements).toHaveLength(1);
+      expect(statements[0]).toMatch(/^with "held" as materialized/i);
+      // One not held (already completed by this worker, a no-op): explained in a transaction, the rest completed.
+      const explained = ownStatements((await plansOf(db, database.url, databaseType, (q) => q.completeMany([held[0]!, ...held.slice(20, 40)]), { all: true })).sql);
+      expect(explained.filter((text) => /^with "held"/i.test(text))).toHaveLength(1);
+      expect(explained.length).toBeGreaterThan(1);
+      const { rows } = await sql<{ n: number | string }>`select count(*) as n from job_queue where status = 'COMPLETED'`.execute(db);
+      expect(Number(rows[0]!.n)).toBe(40);
     } finally {
       await database.dispose();
     }
