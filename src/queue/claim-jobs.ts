@@ -6,6 +6,7 @@ import type { DequeueResult } from "../types.js";
 import { parseInput } from "../validation/parse-input.js";
 import { batchSizeSchema, MAX_CLAIM_LIMIT } from "../validation/input-schemas.js";
 import type { QueueContext } from "./queue-context.js";
+import { recordClaims } from "../telemetry/queue-histograms.js";
 
 /** Claims the next runnable job, or returns null when none is runnable. */
 export async function dequeue(ctx: QueueContext): Promise<DequeueResult | null> {
@@ -123,6 +124,7 @@ export function toClaimedJobs({ dialect, contract }: QueueContext, rows: Record<
     ...contract.jobFields(row.payload == null ? null : dialect.readJson(row.payload)),
     ...contract.claimedJobFields(row, dialect),
   });
+  recordClaims(dialect, rows);
   if (rows.length <= 1) return rows.map(toJob);
   // RETURNING promises no order; hand the jobs out in claim order.
   const claimed = rows.map((row) => ({ job: toJob(row), createdAt: dialect.readDate(row.createdAt).getTime() }));

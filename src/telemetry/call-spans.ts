@@ -2,13 +2,14 @@ import type { Attributes, Span, SpanKind, Tracer } from "@opentelemetry/api";
 import type { QueryContext } from "../database/query-context.js";
 import { endpointOf } from "./database-endpoint.js";
 import { linkReceived, rememberSend } from "./job-trace-context.js";
-import { openTelemetry, type OpenTelemetry } from "./open-telemetry.js";
+import { INSTRUMENTATION_SCOPE, openTelemetry, type OpenTelemetry } from "./open-telemetry.js";
+import { withJobDurations } from "./queue-histograms.js";
 
 /** The part of the library a call belongs to (the first word of its span's name). */
 export type Component = "persistence" | "queue" | "steps" | "ai-calls" | "blobs" | "console" | "metrics";
 
 /** The tracer's name (the instrumentation scope), as OpenTelemetry names a library's. */
-export const TRACER_NAME = "kysely-workflow-persistence";
+export const TRACER_NAME = INSTRUMENTATION_SCOPE;
 
 /**
  * Runs one public call in a span of its own, active while it runs (the calls
@@ -21,7 +22,9 @@ export const TRACER_NAME = "kysely-workflow-persistence";
  * span with the error recorded, status ERROR and `error.type` (the typed
  * error's code). Without `@opentelemetry/api` installed: the call alone.
  */
-export function traced<T>(component: Component, method: string, args: readonly unknown[], ctx: QueryContext, run: () => Promise<T>): Promise<T> {
+export function traced<T>(component: Component, method: string, args: readonly unknown[], ctx: QueryContext, call: () => Promise<T>): Promise<T> {
+  // A settling queue call ends the durations of the jobs this process claimed (queue-histograms.ts).
+  const run = component === "queue" ? withJobDurations(method, args, call) : call;
   const otel = openTelemetry();
   if (!otel) return run();
   const operation = component === "queue" ? QUEUE_OPERATIONS[method] : undefined;

@@ -4,6 +4,9 @@ import type * as OpenTelemetryApi from "@opentelemetry/api";
 /** The OpenTelemetry API as this library uses it (an optional peer dependency). */
 export type OpenTelemetry = typeof OpenTelemetryApi;
 
+/** The library's instrumentation scope: its tracer's and its meter's name. */
+export const INSTRUMENTATION_SCOPE = "kysely-workflow-persistence";
+
 const requireFromHere = createRequire(import.meta.url);
 let loaded: OpenTelemetry | null | undefined;
 
