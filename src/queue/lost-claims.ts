@@ -58,7 +58,12 @@ export async function claimRecoveringLostReplies<T>(ctx: QueueContext, claim: ()
   try {
     const result = await claim();
     const now = Date.now();
-    for (const id of claimedIds(result)) state.received.set(id, now);
+    for (const id of claimedIds(result)) {
+      // Kept in the order received (a re-claimed id moves to the end), so the oldest are first.
+      state.received.delete(id);
+      state.received.set(id, now);
+    }
+    forgetOldReceived(state, now);
     return result;
   } catch (error) {
     if (connectionFailureOf(error) === "lost") state.lost.push({ workerId, startedMs, endedMs: Date.now() });
@@ -66,9 +71,25 @@ export async function claimRecoveringLostReplies<T>(ctx: QueueContext, claim: ()
   }
 }
 
+/**
+ * Forgets ids handed out longer ago than RECEIVED_FOR_MS, oldest first (a
+ * worker that never loses a claim would otherwise keep every id it ever got).
+ */
+function forgetOldReceived(state: ClaimState, now: number): void {
+  for (const [id, at] of state.received) {
+    if (now - at <= RECEIVED_FOR_MS) break;
+    state.received.delete(id);
+  }
+}
+
+/** How many handed-out ids a queue remembers (tests). */
+export function rememberedClaimCount(ctx: QueueContext): number {
+  return states.get(ctx)?.received.size ?? 0;
+}
+
 /** The jobs claimed in the lost calls' windows and never handed out, back to PENDING; returns how many. */
 export async function takeBackLostClaims(ctx: QueueContext, state: ClaimState = stateOf(ctx)): Promise<number> {
-  for (const [id, at] of state.received) if (Date.now() - at > RECEIVED_FOR_MS) state.received.delete(id);
+  forgetOldReceived(state, Date.now());
   const windows = state.lost.splice(0);
   const { dialect } = ctx;
   let taken = 0;
@@ -94,7 +115,9 @@ export async function takeBackLostClaims(ctx: QueueContext, state: ClaimState = 
         .where("workerId", "=", window.workerId)
         .where("startedAt", ">=", dialect.date(from))
         .where("startedAt", "<=", dialect.date(to));
-      if (state.received.size > 0) statement = statement.where("id", "not in", dialect.valueList([...state.received.keys()]));
+      // Only ids handed out since the window opened can have been claimed in it.
+      const handedOut = [...state.received].filter(([, at]) => at >= window.startedMs - MARGIN_MS).map(([id]) => id);
+      if (handedOut.length > 0) statement = statement.where("id", "not in", dialect.valueList(handedOut));
       taken += Number((await statement.executeTakeFirst()).numUpdatedRows);
     }
   } catch (error) {
