@@ -23,8 +23,8 @@ export const CLAIM_REPLY_LOST = "CLAIM_REPLY_LOST";
 
 /** How much wider than the failed call the window is, either side (network latency, a statement's own time). */
 const MARGIN_MS = 1_000;
-/** How long ids a claim handed out are remembered (kept out of a later take-back). */
-const RECEIVED_FOR_MS = 10 * 60_000;
+/** Ids handed out at least this recently are always remembered. */
+const RECENT_MS = 10_000;
 
 interface LostWindow {
   workerId: string;
@@ -32,16 +32,25 @@ interface LostWindow {
   endedMs: number;
 }
 
+/** The ids one claim handed out, and when. */
+interface Received {
+  at: number;
+  ids: readonly string[];
+}
+
 interface ClaimState {
   lost: LostWindow[];
-  received: Map<string, number>;
+  /** Oldest first. */
+  received: Received[];
+  /** When each claim of this queue now running started. */
+  inFlight: Set<{ startedMs: number }>;
 }
 
 const states = new WeakMap<QueueContext, ClaimState>();
 
 function stateOf(ctx: QueueContext): ClaimState {
   let state = states.get(ctx);
-  if (!state) states.set(ctx, (state = { lost: [], received: new Map() }));
+  if (!state) states.set(ctx, (state = { lost: [], received: [], inFlight: new Set() }));
   return state;
 }
 
@@ -53,38 +62,45 @@ function stateOf(ctx: QueueContext): ClaimState {
 export async function claimRecoveringLostReplies<T>(ctx: QueueContext, claim: () => Promise<T>, claimedIds: (result: T) => readonly string[]): Promise<T> {
   const state = stateOf(ctx);
   if (state.lost.length > 0 && !ctx.inTransaction) await takeBackLostClaims(ctx, state);
-  const startedMs = Date.now();
+  const call = { startedMs: Date.now() };
   const workerId = ctx.workerId;
+  state.inFlight.add(call);
   try {
     const result = await claim();
+    const ids = claimedIds(result);
     const now = Date.now();
-    for (const id of claimedIds(result)) {
-      // Kept in the order received (a re-claimed id moves to the end), so the oldest are first.
-      state.received.delete(id);
-      state.received.set(id, now);
-    }
+    if (ids.length > 0) state.received.push({ at: now, ids });
     forgetOldReceived(state, now);
     return result;
   } catch (error) {
-    if (connectionFailureOf(error) === "lost") state.lost.push({ workerId, startedMs, endedMs: Date.now() });
+    if (connectionFailureOf(error) === "lost") state.lost.push({ workerId, startedMs: call.startedMs, endedMs: Date.now() });
     throw error;
+  } finally {
+    state.inFlight.delete(call);
   }
 }
 
 /**
- * Forgets ids handed out longer ago than RECEIVED_FOR_MS, oldest first (a
- * worker that never loses a claim would otherwise keep every id it ever got).
+ * A take-back's window opens MARGIN_MS before its failed call started, and
+ * only a job handed out since then can have been claimed in it. So what must
+ * be remembered reaches back to MARGIN_MS before the earliest of: a claim
+ * still running (it may yet fail), a window not yet taken back, and
+ * RECENT_MS ago. Everything older is forgotten, oldest first: a worker whose
+ * claims never fail keeps seconds of ids, not every id it ever claimed.
  */
 function forgetOldReceived(state: ClaimState, now: number): void {
-  for (const [id, at] of state.received) {
-    if (now - at <= RECEIVED_FOR_MS) break;
-    state.received.delete(id);
-  }
+  let since = now - RECENT_MS;
+  for (const call of state.inFlight) since = Math.min(since, call.startedMs);
+  for (const window of state.lost) since = Math.min(since, window.startedMs);
+  since -= MARGIN_MS;
+  let old = 0;
+  while (old < state.received.length && state.received[old]!.at < since) old++;
+  if (old > 0) state.received.splice(0, old);
 }
 
 /** How many handed-out ids a queue remembers (tests). */
 export function rememberedClaimCount(ctx: QueueContext): number {
-  return states.get(ctx)?.received.size ?? 0;
+  return (states.get(ctx)?.received ?? []).reduce((count, received) => count + received.ids.length, 0);
 }
 
 /** The jobs claimed in the lost calls' windows and never handed out, back to PENDING; returns how many. */
@@ -116,7 +132,7 @@ export async function takeBackLostClaims(ctx: QueueContext, state: ClaimState = 
         .where("startedAt", ">=", dialect.date(from))
         .where("startedAt", "<=", dialect.date(to));
       // Only ids handed out since the window opened can have been claimed in it.
-      const handedOut = [...state.received].filter(([, at]) => at >= window.startedMs - MARGIN_MS).map(([id]) => id);
+      const handedOut = state.received.filter((received) => received.at >= window.startedMs - MARGIN_MS).flatMap((received) => received.ids);
       if (handedOut.length > 0) statement = statement.where("id", "not in", dialect.valueList(handedOut));
       taken += Number((await statement.executeTakeFirst()).numUpdatedRows);
     }
