@@ -58,6 +58,14 @@ describe.skipIf(!findPgBouncer())("a host list of poolers, one per server, when 
   const demotePoolerA = async () => {
     await sql.raw(`alter role ${role} set default_transaction_read_only = on`).execute(admin);
     await sql`select pg_terminate_backend(pid) from pg_stat_activity where usename = ${role}`.execute(admin);
+    // pg_terminate_backend only signals: until each backend has exited, pooler A's
+    // check of a server connection can pass and the next statement then meets
+    // the termination (57P01) instead of the read-only server this test is about.
+    for (;;) {
+      const { rows } = await sql<{ n: number | string }>`select count(*) as n from pg_stat_activity where usename = ${role}`.execute(admin);
+      if (Number(rows[0]!.n) === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
   };
 
   it("the call that finds it read-only fails typed and retryable; every later call, claims included, runs on the other pooler's primary", { timeout: 60_000 }, async () => {
