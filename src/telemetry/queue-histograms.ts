@@ -77,6 +77,15 @@ export function recordClaims(dialect: DialectSupport, rows: ReadonlyArray<Record
   if (rows.length === 0) return;
   const histograms = queueHistograms();
   if (!histograms) return;
+  // The claim has been written: nothing here may turn it into an error (its jobs would be held by nobody who knows).
+  try {
+    recordClaimRows(histograms, dialect, rows);
+  } catch {
+    // A metric lost, never a claim.
+  }
+}
+
+function recordClaimRows(histograms: QueueHistograms, dialect: DialectSupport, rows: ReadonlyArray<Record<string, unknown>>): void {
   const at = performance.now();
   for (const row of rows) {
     const stageId = String(row.stageId);
@@ -113,18 +122,25 @@ export function withJobDurations<T>(method: string, args: readonly unknown[], ru
   const ids = Array.isArray(args[0]) ? (args[0] as unknown[]) : [args[0]];
   return () =>
     run().then((result) => {
-      // 1.0's fenced acknowledgements answer "superseded" when the job was no longer this claim's.
-      const settled = result !== "superseded";
-      const histograms = settled ? queueHistograms() : undefined;
-      const now = performance.now();
-      for (const id of ids) {
-        if (typeof id !== "string") continue;
-        const job = held.get(id);
-        if (job === undefined) continue;
-        held.delete(id);
-        const attributes: Attributes = { ...QUEUE_ATTRIBUTES, "kwp.stage.id": job.stageId, "kwp.job.outcome": outcome };
-        histograms?.jobDuration.record((now - job.at) / 1000, attributes);
+      try {
+        recordSettled(outcome, ids, result);
+      } catch {
+        // The call succeeded: a metric lost, never the call.
       }
       return result;
     });
+}
+
+function recordSettled(outcome: string, ids: readonly unknown[], result: unknown): void {
+  // 1.0's fenced acknowledgements answer "superseded" when the job was no longer this claim's.
+  const histograms = result !== "superseded" ? queueHistograms() : undefined;
+  const now = performance.now();
+  for (const id of ids) {
+    if (typeof id !== "string") continue;
+    const job = held.get(id);
+    if (job === undefined) continue;
+    held.delete(id);
+    const attributes: Attributes = { ...QUEUE_ATTRIBUTES, "kwp.stage.id": job.stageId, "kwp.job.outcome": outcome };
+    histograms?.jobDuration.record((now - job.at) / 1000, attributes);
+  }
 }
