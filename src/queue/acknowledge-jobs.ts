@@ -16,7 +16,6 @@ import { inWriteTransaction } from "../database/query-context.js";
 // lock was released as stale, and whose job another worker has claimed since,
 // cannot overwrite that worker's result; it gets a JobLeaseLostError instead.
 
-
 function heldByThisWorker(ctx: QueueContext) {
   return ctx.db.updateTable("job_queue").where(isRunning).where("workerId", "=", ctx.workerId);
 }
