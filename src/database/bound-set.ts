@@ -17,8 +17,7 @@ export class BoundSet {
    * this shape is compiled (`columns`), not on every call: a call that finds
    * its statement prepared only binds values.
    */
-  readonly #expressions: Array<[column: string, build: Build, parameterName: string]> = [];
-  #shape = "";
+  readonly #expressions: Array<[column: string, build: Build, parameterName: string, shapePart: string]> = [];
 
   /** `prefix` keeps the parameters of two sets in one statement apart (an upsert's insert and update). */
   constructor(
@@ -51,15 +50,13 @@ export class BoundSet {
   /** "Now" in the dialect's sense (the database clock on PostgreSQL). */
   now(column: string): this {
     this.values.clock = this.dialect.clockValue();
-    this.#expressions.push([column, nowFrom, "clock"]);
-    this.#shape += `,${column}=now`;
+    this.#expressions.push([column, nowFrom, "clock", `${column}=now`]);
     return this;
   }
 
   /** A constant expression (no per-call value), e.g. `version + 1`: part of the shape. */
   constant(column: string, expression: Expression<any>, name: string): this {
-    this.#expressions.push([column, () => expression, ""]);
-    this.#shape += `,${column}=${name}`;
+    this.#expressions.push([column, () => expression, "", `${column}=${name}`]);
     return this;
   }
 
@@ -70,16 +67,21 @@ export class BoundSet {
     return columns;
   }
 
-  /** Which columns are set, and how: the key a prepared statement is cached under. */
+  /**
+   * Which columns are set, and how: the key a prepared statement is cached
+   * under. Built when asked for, not as values are bound: a caller that keys
+   * its statements otherwise (a bit per field) never builds it.
+   */
   get shape(): string {
-    return this.#shape;
+    let shape = "";
+    for (const expression of this.#expressions) shape += `,${expression[3]}`;
+    return shape;
   }
 
   #bind(column: string, kind: keyof typeof EXPRESSIONS, value: unknown): this {
     const name = this.prefix + column;
     this.values[name] = value;
-    this.#expressions.push([column, EXPRESSIONS[kind], name]);
-    this.#shape += `,${column}`;
+    this.#expressions.push([column, EXPRESSIONS[kind], name, column]);
     return this;
   }
 }

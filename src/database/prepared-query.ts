@@ -118,9 +118,10 @@ const MAX_CACHED_SHAPES = 128;
  * dialect's codecs). The key must name everything else the SQL depends on.
  */
 export class PreparedQueriesByShape<Row> {
-  readonly #byDialect = new WeakMap<DialectSupport, Map<string, PreparedQuery<Row>>>();
+  readonly #byDialect = new WeakMap<DialectSupport, Map<string | number, PreparedQuery<Row>>>();
 
-  forShape(dialect: DialectSupport, shape: string, build: Build<Row>): PreparedQuery<Row> {
+  /** `shape`: a string, or a number when the caller codes its shapes as bits (cheaper to key by than a string built per call). */
+  forShape(dialect: DialectSupport, shape: string | number, build: Build<Row>): PreparedQuery<Row> {
     let byShape = this.#byDialect.get(dialect);
     if (!byShape) this.#byDialect.set(dialect, (byShape = new Map()));
     let prepared = byShape.get(shape);

@@ -15,17 +15,51 @@ const statements = new PreparedQueriesByShape<Record<string, unknown>>();
 
 type Parsed = ReturnType<typeof stepPatchSchema.parse>;
 
-/** The patch as bound parameters: a field left undefined is not in the SET at all. */
-function patchSet(ctx: QueryContext, patch: Parsed, set: BoundSet): BoundSet {
-  if (patch.status !== undefined) set.value("status", patch.status);
-  if (patch.attempt !== undefined) set.value("attempt", patch.attempt);
-  if (patch.leaseExpiresAt !== undefined) set.date("leaseExpiresAt", patch.leaseExpiresAt);
-  if (patch.deadlineAt !== undefined) set.date("deadlineAt", patch.deadlineAt);
-  if (patch.result !== undefined) set.json("result", patch.result);
-  if (patch.error !== undefined) set.value("error", patch.error);
-  if (patch.waitState !== undefined) set.json("waitState", patch.waitState);
-  return set;
+/**
+ * The patch as bound parameters: a field left undefined is not in the SET at
+ * all. Returns which fields are set, one bit each in this order (status 1 …
+ * waitState 64): with the caller's own columns after them, all a statement's
+ * SET depends on, so the bits key its prepared statement without a shape
+ * string built per call.
+ */
+function patchSet(patch: Parsed, set: BoundSet): number {
+  let bits = 0;
+  if (patch.status !== undefined) {
+    set.value("status", patch.status);
+    bits |= 1;
+  }
+  if (patch.attempt !== undefined) {
+    set.value("attempt", patch.attempt);
+    bits |= 2;
+  }
+  if (patch.leaseExpiresAt !== undefined) {
+    set.date("leaseExpiresAt", patch.leaseExpiresAt);
+    bits |= 4;
+  }
+  if (patch.deadlineAt !== undefined) {
+    set.date("deadlineAt", patch.deadlineAt);
+    bits |= 8;
+  }
+  if (patch.result !== undefined) {
+    set.json("result", patch.result);
+    bits |= 16;
+  }
+  if (patch.error !== undefined) {
+    set.value("error", patch.error);
+    bits |= 32;
+  }
+  if (patch.waitState !== undefined) {
+    set.json("waitState", patch.waitState);
+    bits |= 64;
+  }
+  return bits;
 }
+
+/** Above the patch's bits: which statement (claim, update, compareAndSet on status, on status and attempt). */
+const CLAIM = 1 << 7;
+const UPDATE = 2 << 7;
+const EXPECT_STATUS = 3 << 7;
+const EXPECT_STATUS_AND_ATTEMPT = 4 << 7;
 
 /**
  * Insert-if-absent: INSERT … ON CONFLICT (stageRecordId, stepId) DO NOTHING,
@@ -40,7 +74,9 @@ export async function claimStep(
   record: Omit<StepRecord, "createdAt" | "updatedAt">,
 ): Promise<{ created: boolean; record: StepRecord }> {
   const step = parseInput("claim", "record", stepClaimSchema, record);
-  const row = patchSet(ctx, step, new BoundSet(ctx.dialect))
+  const row = new BoundSet(ctx.dialect);
+  const bits = patchSet(step, row);
+  row
     .value("id", ctx.newId())
     .value("stageRecordId", step.stageRecordId)
     .value("stepId", step.stepId)
@@ -49,7 +85,7 @@ export async function claimStep(
     .value("externalKey", step.externalKey ?? null)
     .now("createdAt")
     .now("updatedAt");
-  const prepared = statements.forShape(ctx.dialect, `claim${row.shape}`, (db: Kysely<any>) =>
+  const prepared = statements.forShape(ctx.dialect, CLAIM | bits, (db: Kysely<any>) =>
     db10({ db })
       .insertInto("workflow_steps")
       .values(row.columns as any)
@@ -73,8 +109,9 @@ export async function claimStep(
 export async function updateStep(ctx: QueryContext, stageRecordId: string, stepId: string, patch: StepRecordPatch): Promise<StepRecord> {
   parseInput("update", "stageRecordId", stageRecordIdSchema, stageRecordId);
   parseInput("update", "stepId", stepIdSchema, stepId);
-  const set = patchSet(ctx, parseInput("update", "patch", stepPatchSchema, patch), new BoundSet(ctx.dialect)).now("updatedAt");
-  const rows = await patchRows(ctx, "update", set, stageRecordId, stepId, undefined);
+  const set = new BoundSet(ctx.dialect);
+  const bits = patchSet(parseInput("update", "patch", stepPatchSchema, patch), set);
+  const rows = await patchRows(ctx, bits, set.now("updatedAt"), stageRecordId, stepId, undefined);
   if (!rows[0]) throw new NotFoundError("update", "workflow step", `${stageRecordId}/${stepId}`);
   return toStepRecord(rows[0], ctx.dialect);
 }
@@ -94,22 +131,24 @@ export async function compareAndSetStep(
   parseInput("compareAndSet", "stageRecordId", stageRecordIdSchema, stageRecordId);
   parseInput("compareAndSet", "stepId", stepIdSchema, stepId);
   const expectation = parseInput("compareAndSet", "expected", stepExpectationSchema, expected);
-  const set = patchSet(ctx, parseInput("compareAndSet", "patch", stepPatchSchema, patch), new BoundSet(ctx.dialect)).now("updatedAt");
-  const rows = await patchRows(ctx, "compareAndSet", set, stageRecordId, stepId, expectation);
+  const set = new BoundSet(ctx.dialect);
+  const bits = patchSet(parseInput("compareAndSet", "patch", stepPatchSchema, patch), set);
+  const rows = await patchRows(ctx, bits, set.now("updatedAt"), stageRecordId, stepId, expectation);
   if (rows[0]) return { applied: true, record: toStepRecord(rows[0], ctx.dialect) };
   return { applied: false, record: await readStep(ctx, stageRecordId, stepId) };
 }
 
+/** The UPDATE of one step (`expected`: compareAndSet's WHERE), its row as returned; `bits`: patchSet's. */
 async function patchRows(
   ctx: QueryContext,
-  operation: string,
+  bits: number,
   set: BoundSet,
   stageRecordId: string,
   stepId: string,
   expected: { status: string; attempt?: number | undefined } | undefined,
 ): Promise<Record<string, unknown>[]> {
   const pinsAttempt = expected?.attempt !== undefined;
-  const shape = `${operation}|${expected ? (pinsAttempt ? "status+attempt" : "status") : "-"}${set.shape}`;
+  const shape = (expected ? (pinsAttempt ? EXPECT_STATUS_AND_ATTEMPT : EXPECT_STATUS) : UPDATE) | bits;
   const prepared = statements.forShape(ctx.dialect, shape, (db: Kysely<any>) => {
     let update = db10({ db })
       .updateTable("workflow_steps")
@@ -120,12 +159,12 @@ async function patchRows(
     if (pinsAttempt) update = update.where("attempt", "=", parameter("where.attempt"));
     return update.returning(stepColumns(ctx.dialect));
   });
-  const where = {
-    "where.stageRecordId": stageRecordId,
-    "where.stepId": stepId,
-    ...(expected ? { "where.status": expected.status } : {}),
-    ...(pinsAttempt ? { "where.attempt": expected!.attempt } : {}),
-  };
-  const { rows } = await prepared.execute(ctx, { ...set.values, ...where });
+  // The WHERE's values beside the SET's, in the set's own (per-call) object.
+  const values = set.values;
+  values["where.stageRecordId"] = stageRecordId;
+  values["where.stepId"] = stepId;
+  if (expected) values["where.status"] = expected.status;
+  if (pinsAttempt) values["where.attempt"] = expected!.attempt;
+  const { rows } = await prepared.execute(ctx, values);
   return rows;
 }
