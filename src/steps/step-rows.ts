@@ -1,4 +1,6 @@
-import { db10 } from "../contracts/tables-1.0.js";
+import type { Kysely } from "kysely";
+import { db10, type Database10 } from "../contracts/tables-1.0.js";
+import { parameter, PreparedQuery } from "../database/prepared-query.js";
 import type { QueryContext } from "../database/query-context.js";
 import type { StepRecord } from "../interfaces/1.0/step-ledger.js";
 import { parseInput } from "../validation/parse-input.js";
@@ -12,27 +14,31 @@ export async function getStep(ctx: QueryContext, stageRecordId: string, stepId: 
   return readStep(ctx, stageRecordId, stepId);
 }
 
+// The reads a durable step makes on every claim and every stage re-run:
+// built and compiled once per dialect, then re-bound (prepared-query.ts).
+const steps = (db: Kysely<any>) => (db as Kysely<Database10>).selectFrom("workflow_steps");
+
+const stepByKey = new PreparedQuery<Record<string, unknown>>((db, dialect) =>
+  steps(db)
+    .select(stepColumns(dialect))
+    .where("stageRecordId", "=", parameter("stageRecordId"))
+    .where("stepId", "=", parameter("stepId")),
+);
+
+const stepsOfStage = new PreparedQuery<Record<string, unknown>>((db, dialect) =>
+  steps(db).select(stepColumns(dialect)).where("stageRecordId", "=", parameter("stageRecordId")).orderBy("seq").orderBy("stepId"),
+);
+
 /** One row by its unique key (stageRecordId, stepId); arguments already checked. */
 export async function readStep(ctx: QueryContext, stageRecordId: string, stepId: string): Promise<StepRecord | null> {
-  const row = await db10(ctx)
-    .selectFrom("workflow_steps")
-    .select(stepColumns(ctx.dialect))
-    .where("stageRecordId", "=", stageRecordId)
-    .where("stepId", "=", stepId)
-    .executeTakeFirst();
-  return row ? toStepRecord(row, ctx.dialect) : null;
+  const { rows } = await stepByKey.execute(ctx, { stageRecordId, stepId });
+  return rows[0] ? toStepRecord(rows[0], ctx.dialect) : null;
 }
 
 /** The stage's steps by seq (then stepId), through the stageRecordId index. */
 export async function listSteps(ctx: QueryContext, stageRecordId: string): Promise<StepRecord[]> {
   parseInput("list", "stageRecordId", stageRecordIdSchema, stageRecordId);
-  const rows = await db10(ctx)
-    .selectFrom("workflow_steps")
-    .select(stepColumns(ctx.dialect))
-    .where("stageRecordId", "=", stageRecordId)
-    .orderBy("seq")
-    .orderBy("stepId")
-    .execute();
+  const { rows } = await stepsOfStage.execute(ctx, { stageRecordId });
   return rows.map((row) => toStepRecord(row, ctx.dialect));
 }
 
