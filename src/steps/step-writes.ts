@@ -15,42 +15,31 @@ const statements = new PreparedQueriesByShape<Record<string, unknown>>();
 
 type Parsed = ReturnType<typeof stepPatchSchema.parse>;
 
+/** The fields a patch may set, in bit order, and how each is bound. */
+const PATCH_FIELDS = [
+  ["status", "value"],
+  ["attempt", "value"],
+  ["leaseExpiresAt", "date"],
+  ["deadlineAt", "date"],
+  ["result", "json"],
+  ["error", "value"],
+  ["waitState", "json"],
+] as const satisfies ReadonlyArray<readonly [keyof Parsed, "value" | "date" | "json"]>;
+
 /**
  * The patch as bound parameters: a field left undefined is not in the SET at
- * all. Returns which fields are set, one bit each in this order (status 1 …
- * waitState 64): with the caller's own columns after them, all a statement's
- * SET depends on, so the bits key its prepared statement without a shape
- * string built per call.
+ * all. Returns which fields are set, one bit each (PATCH_FIELDS' order): with
+ * the caller's own columns after them, all a statement's SET depends on, so
+ * the bits key its prepared statement without a shape string built per call.
  */
 function patchSet(patch: Parsed, set: BoundSet): number {
   let bits = 0;
-  if (patch.status !== undefined) {
-    set.value("status", patch.status);
-    bits |= 1;
-  }
-  if (patch.attempt !== undefined) {
-    set.value("attempt", patch.attempt);
-    bits |= 2;
-  }
-  if (patch.leaseExpiresAt !== undefined) {
-    set.date("leaseExpiresAt", patch.leaseExpiresAt);
-    bits |= 4;
-  }
-  if (patch.deadlineAt !== undefined) {
-    set.date("deadlineAt", patch.deadlineAt);
-    bits |= 8;
-  }
-  if (patch.result !== undefined) {
-    set.json("result", patch.result);
-    bits |= 16;
-  }
-  if (patch.error !== undefined) {
-    set.value("error", patch.error);
-    bits |= 32;
-  }
-  if (patch.waitState !== undefined) {
-    set.json("waitState", patch.waitState);
-    bits |= 64;
+  for (let i = 0; i < PATCH_FIELDS.length; i++) {
+    const [field, kind] = PATCH_FIELDS[i]!;
+    const value = patch[field];
+    if (value === undefined) continue;
+    set[kind](field, value as never);
+    bits |= 1 << i;
   }
   return bits;
 }
