@@ -37,20 +37,38 @@ async function plansOf(
   return { sql: statements.map((q) => q.sql), plans };
 }
 
+/**
+ * A migrated database of `databaseType` with `jobs` PENDING jobs, ANALYZEd
+ * when asked to (the statistics that tempt the planner), of which the
+ * worker "planner" holds the first `held`; `check` gets them, then the
+ * database is disposed of.
+ */
+async function withHeldJobs(
+  databaseType: (typeof DATABASE_TYPES)[number],
+  setup: { jobs: number; held: number; analyze: boolean },
+  check: (db: Kysely<Database>, url: string, held: string[]) => Promise<void>,
+): Promise<void> {
+  const database = await createTestDatabase[databaseType]("plans");
+  const db = database.open();
+  try {
+    await migrateToLatest(db);
+    const queue = createKyselyJobQueue(db, { workerId: "planner", listen: false });
+    for (let start = 0; start < setup.jobs; start += 500) {
+      const size = Math.min(500, setup.jobs - start);
+      await queue.enqueueParallel(Array.from({ length: size }, (_, i) => ({ workflowRunId: "run", stageId: `s${start + i}` })));
+    }
+    if (setup.analyze) await sql.raw(databaseType === "postgresql" ? "analyze job_queue" : "analyze").execute(db);
+    const held = (await queue.dequeueBatch(setup.held)).map((job) => job.jobId);
+    await check(db, database.url, held);
+  } finally {
+    await database.dispose();
+  }
+}
+
 describe.each(DATABASE_TYPES)("queue statement plans on %s", (databaseType) => {
   it("acknowledgements find their jobs by primary key, not by reading every RUNNING job", async () => {
-    const database = await createTestDatabase[databaseType]("plans");
-    const db = database.open();
-    try {
-      await migrateToLatest(db);
-      const queue = createKyselyJobQueue(db, { workerId: "planner", listen: false });
-      for (let start = 0; start < 2_000; start += 500) {
-        await queue.enqueueParallel(Array.from({ length: 500 }, (_, i) => ({ workflowRunId: "run", stageId: `s${start + i}` })));
-      }
-      await sql.raw(databaseType === "postgresql" ? "analyze job_queue" : "analyze").execute(db);
-      const held = (await queue.dequeueBatch(600)).map((job) => job.jobId);
-
-      const { sql: statements, plans } = await plansOf(db, database.url, databaseType, async (q) => {
+    await withHeldJobs(databaseType, { jobs: 2_000, held: 600, analyze: true }, async (db, url, held) => {
+      const { sql: statements, plans } = await plansOf(db, url, databaseType, async (q) => {
         await q.complete(held[0]!);
         await q.completeMany(held.slice(1, 21));
         await q.heartbeat(held[21]!);
@@ -67,32 +85,22 @@ describe.each(DATABASE_TYPES)("queue statement plans on %s", (databaseType) => {
         expect(plan).not.toMatch(/status_nextPollAt/i);
         expect(plan).toMatch(databaseType === "postgresql" ? /job_queue_pkey/ : /sqlite_autoindex_job_queue_1|PRIMARY KEY/);
       }
-    } finally {
-      await database.dispose();
-    }
+    });
   });
   it("completeMany of jobs this worker holds is one statement, no transaction around it (issue 33)", async () => {
-    const database = await createTestDatabase[databaseType]("plans");
-    const db = database.open();
-    try {
-      await migrateToLatest(db);
-      const queue = createKyselyJobQueue(db, { workerId: "planner", listen: false });
-      await queue.enqueueParallel(Array.from({ length: 40 }, (_, i) => ({ workflowRunId: "run", stageId: `s${i}` })));
-      const held = (await queue.dequeueBatch(40)).map((job) => job.jobId);
+    await withHeldJobs(databaseType, { jobs: 40, held: 40, analyze: false }, async (db, url, held) => {
       // Each handle's first call reads the catalog once (the schema check): not the call's.
       const ownStatements = (captured: string[]) => captured.filter((text) => !/sqlite_master|pg_catalog/.test(text));
-      const statements = ownStatements((await plansOf(db, database.url, databaseType, (q) => q.completeMany(held.slice(0, 20)), { all: true })).sql);
+      const statements = ownStatements((await plansOf(db, url, databaseType, (q) => q.completeMany(held.slice(0, 20)), { all: true })).sql);
       expect(statements).toHaveLength(1);
       expect(statements[0]).toMatch(/^with "held" as materialized/i);
       // One not held (already completed by this worker, a no-op): explained in a transaction, the rest completed.
-      const explained = ownStatements((await plansOf(db, database.url, databaseType, (q) => q.completeMany([held[0]!, ...held.slice(20, 40)]), { all: true })).sql);
+      const explained = ownStatements((await plansOf(db, url, databaseType, (q) => q.completeMany([held[0]!, ...held.slice(20, 40)]), { all: true })).sql);
       expect(explained.filter((text) => /^with "held"/i.test(text))).toHaveLength(1);
       expect(explained.length).toBeGreaterThan(1);
       const { rows } = await sql<{ n: number | string }>`select count(*) as n from job_queue where status = 'COMPLETED'`.execute(db);
       expect(Number(rows[0]!.n)).toBe(40);
-    } finally {
-      await database.dispose();
-    }
+    });
   });
 });
 
