@@ -94,6 +94,7 @@ export function kwpOnTerminal(url: string, typed: string | TerminalInput, ...arg
 }
 
 export function json<T = any>(result: ChildResult): T {
-  if (result.code !== 0) throw new Error(`kwp exited ${result.code}: ${result.stderr}`);
+  // With --json, kwp writes its error to stdout as {"error": …}: both streams say what went wrong.
+  if (result.code !== 0) throw new Error(`kwp exited ${result.code}: ${result.stderr}${result.stdout}`);
   return JSON.parse(result.stdout) as T;
 }
