@@ -157,6 +157,10 @@ async function executeJob(deps: DemoWorker10Deps, claimed: DequeueResult): Promi
     await queue.enqueueParallel([job((await persistence.getRun(claimed.workflowRunId))!, definition, definition.executionGroup, {})]);
     await persistence.createLog({ workflowRunId: claimed.workflowRunId, workflowStageId: stage.id, level: "WARN", message: "stage rerun while its first attempt was running" });
   }
+  // The stage's model calls are written before it is settled: the process that
+  // finishes the run (maybe another demo on the same file) reads them into its
+  // cost, and logCall alone buffers them for up to flushIntervalMs.
+  await deps.aiCalls.flush();
   try {
     // The stage's writes and its fenced acknowledgement in one transaction:
     // both land, or (superseded) neither does.
@@ -212,6 +216,7 @@ async function draftWithSteps(deps: DemoWorker10Deps, claimed: DequeueResult, st
     await persistence.createLog({ workflowRunId: claimed.workflowRunId, workflowStageId: stageRecordId, level: "INFO", message: "step draft replayed from the ledger (no model call)" });
   }
   if (claimed.attempt === 1) {
+    await deps.aiCalls.flush(); // the draft's model call, before the job is settled (see above)
     await persistence.updateStage(stageRecordId, { errorMessage: "model overloaded (simulated); retrying" });
     await persistence.createLog({ workflowRunId: claimed.workflowRunId, workflowStageId: stageRecordId, level: "WARN", message: "attempt 1 failed after its draft step; will retry" });
     await deps.queue.fail(claimed.jobId, "model overloaded (simulated)", true, { startedAt: claimed.startedAt, attempt: claimed.attempt });

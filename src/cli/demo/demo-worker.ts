@@ -109,6 +109,10 @@ async function executeJob(deps: DemoWorkerDeps, job: DequeueResult): Promise<voi
     return;
   }
   logAICalls(deps, job.workflowRunId, definition);
+  // Written before the job is settled: the process that finishes the run (maybe
+  // another demo on the same file) reads them into its cost, and logCall alone
+  // buffers them for up to flushIntervalMs.
+  await deps.aiCalls.flush();
   if (definition.behaviour === "fail-first-attempt" && job.attempt === 1) {
     await persistence.updateStage(stage.id, { errorMessage: "model overloaded (simulated); retrying" });
     await persistence.createLog({ workflowRunId: job.workflowRunId, workflowStageId: stage.id, level: "WARN", message: "attempt 1 failed; will retry" });
